@@ -1,0 +1,518 @@
+"""Build the protected workbook from a Form (and optionally fill it with ReportData).
+
+One writer for every workbook the product makes: the blank templates, `xxgk new`, `xxgk fill` and
+(later) the aggregated summary. The output is deterministic: the same form and data give the same bytes.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.workbook.protection import WorkbookProtection
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.protection import SheetProtection
+
+from . import __version__
+from .data import ReportData
+from .form import (CHECK_SHEET, GUIDE_SHEET, INFO_SHEET, META_SHEET, TEMPLATE_VERSION, TYPE_NAMES, Form,
+                   col_index, col_letter, defined_name, formula_of, split_address, text_layout)
+from .fsutil import write_atomic
+
+FIXED_TIME = dt.datetime(2021, 1, 1)  # docProps and zip entry times: builds are byte-for-byte repeatable
+ZIP_TIME = (2021, 1, 1, 0, 0, 0)
+
+BODY = Font(name="宋体", size=11)
+BOLD = Font(name="宋体", size=11, bold=True)
+TITLE = Font(name="黑体", size=14)
+SMALL = Font(name="宋体", size=9, color="595959")
+INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+TOTAL_FILL = PatternFill("solid", fgColor="DDEBF7")
+HEAD_FILL = PatternFill("solid", fgColor="F2F2F2")
+RED_FILL = PatternFill("solid", fgColor="FFC7CE", bgColor="FFC7CE")
+AMBER_FILL = PatternFill("solid", fgColor="FFEB9C", bgColor="FFEB9C")
+GREEN_FILL = PatternFill("solid", fgColor="C6EFCE", bgColor="C6EFCE")
+THIN = Side(style="thin", color="000000")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
+TOP_LEFT = Alignment(horizontal="left", vertical="top", wrap_text=True)
+RIGHT = Alignment(horizontal="right", vertical="center")
+UNLOCKED = Protection(locked=False)
+
+VALIDATION = {
+    "count": dict(type="whole", operator="greaterThanOrEqual", formula1="0",
+                  prompt="填写件数（不小于 0 的整数），没有的填 0，不要留空。",
+                  error="此处只能填写不小于 0 的整数（件数）。没有的请填 0；不要输入文字、单位或小数。"),
+    "signed": dict(type="whole", operator="between", formula1="-1000000000", formula2="1000000000",
+                   prompt="填写本年增加（正数）或减少（负数）的项目数，没有变化填 0。",
+                   error="此处只能填写整数，减少时填负数，如 -2。"),
+    "money": dict(type="decimal", operator="greaterThanOrEqual", formula1="0",
+                  prompt="填写金额（不小于 0，最多 6 位小数），没有的填 0。",
+                  error="此处只能填写不小于 0 的金额数字，不要输入文字或单位。"),
+}
+
+
+def _sheet_ref(sheet: str, address: str) -> str:
+    col, row = split_address(address)
+    return f"'{sheet}'!${col}${row}"
+
+
+class _WorkbookBuilder:
+    def __init__(self, form: Form, data: ReportData | None):
+        self.form = form
+        self.data = data or ReportData(format=form.format, year=None)
+        sizes = {k: len(self.data.paragraphs(k)) + 5 for k in self.data.text if self.data.paragraphs(k)}
+        self.texts = text_layout(form, sizes)
+        self.wb = Workbook()
+        self.ws = {}
+        self.validations: dict[tuple[str, str], DataValidation] = {}
+
+    # -- helpers -----------------------------------------------------------------------------------
+    def sheet(self, name: str):
+        if name not in self.ws:
+            ws = self.wb.create_sheet(name)
+            ws.sheet_view.showGridLines = name in (GUIDE_SHEET, META_SHEET)
+            self.ws[name] = ws
+        return self.ws[name]
+
+    def validate(self, ws, key: str, address: str, **spec):
+        dv = self.validations.get((ws.title, key))
+        if dv is None:
+            spec = dict(VALIDATION.get(key, {}), **spec)
+            prompt, error = spec.pop("prompt", None), spec.pop("error", None)
+            dv = DataValidation(allow_blank=True, showErrorMessage=True, showInputMessage=bool(prompt),
+                                errorTitle="输入有误", error=error, promptTitle="填写提示", prompt=prompt,
+                                errorStyle="stop", **spec)
+            ws.add_data_validation(dv)
+            self.validations[(ws.title, key)] = dv
+        dv.add(address)
+
+    def put(self, ws, address, value, font=BODY, align=LEFT, fill=None, border=None, fmt=None, locked=True):
+        c = ws[address]
+        c.value = value
+        c.font, c.alignment = font, align
+        if fill:
+            c.fill = fill
+        if border:
+            c.border = border
+        if fmt:
+            c.number_format = fmt
+        if not locked:
+            c.protection = UNLOCKED
+        return c
+
+    def box(self, ws, cell_range: str):
+        if ":" not in cell_range:
+            cell_range = f"{cell_range}:{cell_range}"
+        for row in ws[cell_range]:
+            for c in row:
+                c.border = BOX
+
+    # -- the workbook ------------------------------------------------------------------------------
+    def build(self) -> bytes:
+        form = self.form
+        self.wb.remove(self.wb.active)
+        for name in form.sheets:
+            self.sheet(name)
+        self.guide()
+        self.info()
+        for label in form.labels:
+            self.label(label)
+        self.cells()
+        self.table_setup()
+        self.text_blocks()
+        self.checks()
+        self.meta()
+        for name, ws in self.ws.items():
+            ws.protection = SheetProtection(sheet=True, formatRows=False, formatColumns=False,
+                                            selectLockedCells=False, selectUnlockedCells=False)
+        self.wb.security = WorkbookProtection(lockStructure=True)
+        self.wb.active = self.wb.sheetnames.index(INFO_SHEET)
+        self.wb.properties.creator = "xxgk"
+        self.wb.properties.title = f"政府信息公开工作年度报告（{form.format}格式）"
+        self.wb.properties.created = FIXED_TIME
+        buf = io.BytesIO()
+        self.wb.save(buf)
+        return _normalise_zip(buf.getvalue())
+
+    def label(self, label):
+        ws = self.ws[label.sheet]
+        if label.merge:
+            ws.merge_cells(label.merge)
+        if label.role == "merge":
+            return
+        font = TITLE if label.role == "title" else BOLD if label.role in ("header", "caption") else BODY
+        align = CENTER if label.role in ("header", "note", "title") else LEFT
+        fill = HEAD_FILL if label.role in ("header", "caption") else None
+        self.put(ws, label.address, label.text, font=font, align=align, fill=fill)
+        if label.role != "title":
+            self.box(ws, label.merge or label.address)
+
+    def cells(self):
+        form, values = self.form, self.data.cells
+        for cell in form.cells.values():
+            ws = self.ws[cell.sheet]
+            if cell.is_total:
+                self.put(ws, cell.address, formula_of(form, cell), align=RIGHT, fill=TOTAL_FILL, border=BOX,
+                         fmt="General")
+            else:
+                value = values.get(cell.id)
+                if isinstance(value, Decimal):
+                    value = float(value) if value == Decimal(repr(float(value))) else str(value)
+                self.put(ws, cell.address, value, align=RIGHT, fill=INPUT_FILL, border=BOX, fmt="General",
+                         locked=False)
+                self.validate(ws, cell.type, cell.address)
+            if cell.unit_address:
+                self.put(ws, cell.unit_address, self.data.units.get(cell.id), align=CENTER, fill=INPUT_FILL,
+                         border=BOX, locked=False)
+                self.validate(ws, "unit", cell.unit_address, type="list",
+                              formula1='"' + ",".join(cell.unit_choices) + '"',
+                              prompt="选择金额单位：元 或 万元。", error="请从列表中选择：元 或 万元。")
+            self.wb.defined_names[cell.name] = DefinedName(cell.name, attr_text=_sheet_ref(cell.sheet, cell.address))
+
+    def table_setup(self):
+        form = self.form
+        t2, t3, t4 = (self.ws[form.sheet_of(t)] for t in ("t2", "t3", "t4"))
+        t2.column_dimensions["A"].width = 24
+        for col in "BCD":
+            t2.column_dimensions[col].width = 16
+        t2.column_dimensions["E"].width = 8
+        t3.column_dimensions["A"].width = 6
+        t3.column_dimensions["B"].width = 12
+        t3.column_dimensions["C"].width = 30
+        for i in range(4, 11):
+            t3.column_dimensions[col_letter(i)].width = 9
+        for i in range(1, 16):
+            t4.column_dimensions[col_letter(i)].width = 8
+        t3.freeze_panes = "D5"
+        t3.print_title_rows = "2:4"
+        t4.print_title_rows = "2:4"
+        for ws, landscape in ((t2, False), (t3, False), (t4, True)):
+            ws.row_dimensions[1].height = 30
+            self.page(ws, landscape)
+        # T3-01 live: the four rows of a column turn red when 一+二 ≠ 三（七）+四.
+        rows = {r["key"]: 5 + i for i, r in enumerate(form.t3_rows)}
+        n, c, t, f = (rows[k] for k in ("new_received", "carried_over", "total", "carry_forward"))
+        last = col_letter(3 + len(form.t3_columns))
+        formula = f"AND(COUNT(D${n},D${c},D${t},D${f})>0,SUM(D${n},D${c})<>SUM(D${t},D${f}))"
+        t3.conditional_formatting.add(f"D{n}:{last}{c} D{t}:{last}{f}",
+                                      FormulaRule(formula=[formula], fill=RED_FILL, stopIfTrue=False))
+        for ws in (t2, t3, t4):
+            for row in range(2, ws.max_row + 1):
+                if ws.row_dimensions[row].height is None:
+                    ws.row_dimensions[row].height = 22 if ws is not t3 else 20
+        t3.row_dimensions[rows["partial"]].height = 30
+        for r in form.t3_rows:
+            if len(r["label"]) > 22:
+                t3.row_dimensions[rows[r["key"]]].height = 42
+
+    def page(self, ws, landscape=False):
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.orientation = "landscape" if landscape else "portrait"
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_margins.left = ws.page_margins.right = 0.6
+        ws.page_margins.top = ws.page_margins.bottom = 0.8
+        ws.print_options.horizontalCentered = True
+
+    # -- 填报说明 and 基本信息 ------------------------------------------------------------------------
+    def guide(self):
+        form = self.form
+        ws = self.ws[GUIDE_SHEET]
+        ws.column_dimensions["A"].width = 110
+        years = f"{form.first_year}–{form.last_year}" if form.last_year else f"{form.first_year} 年起"
+        lines = [
+            (f"政府信息公开工作年度报告 填报工作簿（{form.format} 格式）", TITLE),
+            (f"适用：{years} 年度的报告；格式依据：{form.source}《{form.name}》。", BODY),
+            ("", BODY),
+            ("怎样填写", BOLD),
+            ("1. 先填“基本信息”，再依次填“一、总体情况”至“六、其他需要报告的事项”。只有浅黄色单元格可以填写，其余单元格已锁定。", BODY),
+            ("2. 表格中每个数据单元格都要填数字，没有发生的填 0，不要留空，不要填“无”“—”“/”或带“件”“元”等单位。", BODY),
+            ("3. 浅蓝色单元格是合计，由公式自动计算，不要改写。", BODY),
+            ("4. 文字部分每个单元格填写一个段落；小标题（如“（一）主动公开”）单独占一个单元格。预填的小标题可以改写或删除。", BODY),
+            ("5. “校验”工作表随填写自动检查勾稽关系，出现“错误”的项目必须改正，“警告”的项目请核实。", BODY),
+            ("", BODY),
+            ("统计口径（摘自国家格式）", BOLD),
+            ("· 统计期限为报告年度 1 月 1 日至 12 月 31 日。", BODY),
+            ("· 表三每一列：第一项加第二项之和，等于第三项加第四项之和（一 + 二 = 三（七）总计 + 四）。", BODY),
+            ("· 表三“（二）部分公开”：区分处理的，只计这一情形，不计其他情形；每件申请只计入一种办理结果。", BODY),
+            ("· 表四：行政复议机关作为共同被告的行政诉讼案件，只计算原行为主体的案件数量，不计算行政复议机关的案件数量。", BODY),
+        ]
+        if form.format == "2021":
+            lines += [
+                ("· 表二：行政许可、行政处罚、行政强制数量包括已公开和依法未公开的全部处理决定；各项数据核定时间点为报告年度的 12 月 31 日。", BODY),
+                ("· 表二“本年收费金额”单位为万元；第六部分须报告收取信息处理费的情况（在“六、其他需要报告的事项”填写金额，未收取填 0）。", BODY),
+                ("· 总体情况篇幅原则上不超过一千字。", BODY),
+            ]
+        else:
+            lines += [
+                ("· 表二“本年增/减”减少时填负数；“采购总金额”请在右侧选择单位（元或万元）。", BODY),
+                ("· 表三“（六）其他处理”原则上应很少，占比偏高时请核实能否按法定方式处理。", BODY),
+            ]
+        lines += [
+            ("", BODY),
+            ("不用 Excel 也能校验和生成报告", BOLD),
+            ("在命令行运行：xxgk check 本工作簿.xlsx（校验）；xxgk export 本工作簿.xlsx -o 数据.json（导出数据）。", BODY),
+            ("工作表和工作簿结构已保护（无密码），以免误改标签和公式；报送时请保存为 .xlsx，不要另存为含宏的格式。", BODY),
+        ]
+        for i, (text, font) in enumerate(lines, 1):
+            self.put(ws, f"A{i}", text, font=font)
+
+    def info(self):
+        ws = self.ws[INFO_SHEET]
+        ws.column_dimensions["A"].width = 16
+        ws.column_dimensions["B"].width = 48
+        ws.column_dimensions["C"].width = 60
+        self.put(ws, "A1", "基本信息", font=TITLE)
+        for col, text in zip("ABC", ("项目", "内容", "说明")):
+            self.put(ws, f"{col}2", text, font=BOLD, align=CENTER, fill=HEAD_FILL, border=BOX)
+        for field in self.form.info:
+            _, row = split_address(field.address)
+            if field.key == "org":
+                value = self.data.org or None
+            elif field.key == "year":
+                value = self.data.year
+            else:
+                value = self.data.info.get(field.key) or None
+            fmt = "@"
+            if field.kind == "date" and value:
+                try:
+                    value, fmt = dt.date.fromisoformat(value), "yyyy-mm-dd"
+                except ValueError:
+                    pass
+            elif field.kind == "date":
+                fmt = "yyyy-mm-dd"
+            elif field.kind == "year":
+                fmt = "0"
+            self.put(ws, f"A{row}", field.label, font=BOLD, border=BOX)
+            self.put(ws, field.address, value, fill=INPUT_FILL, border=BOX, fmt=fmt, locked=False)
+            self.put(ws, f"C{row}", field.hint, font=SMALL, border=BOX)
+            ws.row_dimensions[row].height = 22
+            if field.kind == "year":
+                self.validate(ws, "year", field.address, type="whole", operator="between", formula1="2019",
+                              formula2="2100", prompt="四位年份，如 2025。", error="请填写 2019 年以后的四位年份，如 2025。")
+            elif field.kind == "date":
+                self.validate(ws, "date", field.address, type="date", operator="between", formula1="36526",
+                              formula2="73051", prompt="日期，如 2026-01-08。", error="请填写日期，如 2026-01-08。")
+            elif field.kind == "postcode":
+                self.validate(ws, "postcode", field.address, type="textLength", operator="equal", formula1="6",
+                              prompt="6 位邮政编码。", error="邮政编码应为 6 位数字。")
+        self.page(ws)
+
+    # -- text blocks -------------------------------------------------------------------------------
+    def text_blocks(self):
+        form = self.form
+        text_sheets = {t.sheet for t in form.texts} - {form.sheet_of(t) for t in ("t2", "t3", "t4")}
+        for name in text_sheets:
+            ws = self.ws[name]
+            ws.column_dimensions["A"].width = 6
+            ws.column_dimensions["B"].width = 96
+            ws.column_dimensions["C"].width = 12
+            self.put(ws, "A1", "每个单元格填写一个段落；小标题单独占一个单元格。空单元格在报告中忽略。", font=SMALL)
+            ws.merge_cells("A1:C1")
+            self.page(ws)
+        for cell in form.cells.values():
+            if cell.table == "extra":
+                ws = self.ws[cell.sheet]
+                ws.row_dimensions[split_address(cell.address)[1]].height = 24
+        for block in form.texts:
+            place = self.texts[block.key]
+            ws = self.ws[block.sheet]
+            paragraphs = self.data.paragraphs(block.key) if self.data.text.get(block.key) else list(block.prefill)
+            title_end = place.merge_to or "B"
+            self.put(ws, f"A{place.title_row}", block.title, font=BOLD, fill=HEAD_FILL)
+            ws.merge_cells(f"A{place.title_row}:{title_end}{place.title_row}")
+            ws.row_dimensions[place.title_row].height = 24
+            if not place.merge_to:  # a text sheet: number the paragraphs and count the characters
+                self.put(ws, f"C{place.title_row}", f"=SUM(C{place.first_row}:C{place.last_row})",
+                         font=BOLD, align=CENTER, fill=HEAD_FILL, fmt='"共"0"字"')
+            for i in range(place.rows):
+                row = place.first_row + i
+                value = paragraphs[i] if i < len(paragraphs) else None
+                if place.merge_to:
+                    self.put(ws, f"A{row}", value, align=TOP_LEFT, fill=INPUT_FILL, fmt="@", locked=False)
+                    ws.merge_cells(f"A{row}:{place.merge_to}{row}")
+                    ws.row_dimensions[row].height = 45
+                else:
+                    self.put(ws, f"A{row}", i + 1, font=SMALL, align=CENTER)
+                    self.put(ws, f"B{row}", value, align=TOP_LEFT, fill=INPUT_FILL, fmt="@", locked=False)
+                    ref = f"B{row}"
+                    self.put(ws, f"C{row}", f'=LEN(SUBSTITUTE(SUBSTITUTE(SUBSTITUTE({ref}," ",""),"　",""),CHAR(10),""))',
+                             font=SMALL, align=CENTER)
+
+    # -- 校验: live checks that work in Excel, WPS and LibreOffice without Python ------------------------
+    def checks(self):
+        form = self.form
+        ws = self.ws[CHECK_SHEET]
+        for col, width in zip("ABCDEF", (10, 64, 12, 12, 10, 10)):
+            ws.column_dimensions[col].width = width
+        self.put(ws, "A1", "校验（随填写自动更新；“错误”必须改正，“警告”请核实）", font=TITLE)
+        ws.merge_cells("A1:F1")
+        self.put(ws, "A2", "错误", font=BOLD, align=CENTER)
+        self.put(ws, "C2", "警告", font=BOLD, align=CENTER)
+        self.put(ws, "E2", "未填", font=BOLD, align=CENTER)
+        for col, text in zip("ABCDEF", ("规则", "检查内容", "填报值", "应为", "差额", "结果")):
+            self.put(ws, f"{col}4", text, font=BOLD, align=CENTER, fill=HEAD_FILL, border=BOX)
+        rows = list(self.check_rows())
+        first = 5
+        for i, (rule, text, left, right, diff, status) in enumerate(rows):
+            r = first + i
+            self.put(ws, f"A{r}", rule, align=CENTER, border=BOX)
+            self.put(ws, f"B{r}", text, border=BOX)
+            for col, formula in zip("CDE", (left, right, diff)):
+                self.put(ws, f"{col}{r}", f"={formula}" if formula else None, align=RIGHT, border=BOX)
+            self.put(ws, f"F{r}", f"={status}", font=BOLD, align=CENTER, border=BOX)
+        last = first + len(rows) - 1
+        status_range = f"F{first}:F{last}"
+        self.put(ws, "B2", f'=COUNTIF({status_range},"错误")', font=BOLD, align=CENTER)
+        self.put(ws, "D2", f'=COUNTIF({status_range},"警告")', font=BOLD, align=CENTER)
+        self.put(ws, "F2", f'=COUNTIF({status_range},"未填")', font=BOLD, align=CENTER)
+        for text, fill in (("错误", RED_FILL), ("警告", AMBER_FILL), ("通过", GREEN_FILL)):
+            ws.conditional_formatting.add(status_range, FormulaRule(formula=[f'F{first}="{text}"'], fill=fill))
+        ws.conditional_formatting.add("B2", FormulaRule(formula=["B2>0"], fill=RED_FILL))
+        ws.conditional_formatting.add("D2", FormulaRule(formula=["D2>0"], fill=AMBER_FILL))
+        ws.freeze_panes = "A5"
+        self.page(ws)
+
+    def check_rows(self):
+        """(rule, description, left, right, difference, status) formulas, one row per check."""
+        form = self.form
+        n = defined_name
+        cols = form.t3_columns
+
+        def status_eq(ids, left, right):
+            return f'IF(COUNT({",".join(n(i) for i in ids)})=0,"未填",IF({left}={right},"通过","错误"))'
+
+        for ckey, ctext in cols:
+            ids = [f"t3.{r}.{ckey}" for r in ("new_received", "carried_over", "total", "carry_forward")]
+            left = f"SUM({n(ids[0])},{n(ids[1])})"
+            right = f"SUM({n(ids[2])},{n(ids[3])})"
+            yield ("T3-01", f"表三「{ctext}」列：一、本年新收 + 二、上年结转 = 三（七）总计 + 四、结转下年度继续办理",
+                   left, right, f"{left}-{right}", status_eq(ids, left, right))
+        for rule in form.sums:
+            if not rule.printed:
+                continue
+            target = form.cells[rule.target]
+            parts = f"SUM({','.join(n(p) for p in rule.parts)})"
+            yield (rule.rule, f"{target.label}（{target.address}）= 分项之和", n(rule.target), parts,
+                   f"{n(rule.target)}-{parts}", status_eq([rule.target, *rule.parts], n(rule.target), parts))
+        others = [f"t3.{r['key']}.total" for r in form.t3_rows if r["key"] == "other" or r["key"].startswith("other.")]
+        other_sum = f"SUM({','.join(n(o) for o in others)})"
+        yield ("T3-04", "（六）其他处理占（七）总计的比例不超过 10%", other_sum, n("t3.total.total"),
+               f'IF({n("t3.total.total")}>0,TEXT({other_sum}/{n("t3.total.total")},"0.0%"),"")',
+               f'IF(AND(N({n("t3.total.total")})>0,{other_sum}>0.1*N({n("t3.total.total")})),"警告","通过")')
+        if form.format == "2021":
+            for row, name in (("regulations", "规章"), ("normative_docs", "行政规范性文件")):
+                i, r, f = (n(f"t2.{row}.{c}") for c in ("issued", "repealed", "in_force"))
+                yield ("T2-02", f"表二“{name}”：现行有效件数 + 本年废止件数 ≥ 本年制发件数", f"SUM({f},{r})", i, f"SUM({f},{r})-{i}",
+                       f'IF(COUNT({i},{r},{f})<3,"未填",IF(SUM({f},{r})>={i},"通过","警告"))')
+            fee = n("info_fee.amount_yuan")
+            part6 = self.texts["part6"]
+            part6_ref = f"'{part6.sheet}'!{part6.col}{part6.first_row}:{part6.col}{part6.last_row}"
+            yield ("N-05", "第六部分报告信息处理费收取情况（“六”表中填写金额，未收取填 0）", fee, None, None,
+                   f'IF(OR(ISNUMBER({fee}),COUNTIF({part6_ref},"*信息处理费*")>0),"通过","错误")')
+            part1 = self.texts["part1"]
+            count = f"'{part1.sheet}'!C{part1.title_row}"
+            yield ("N-06", "总体情况篇幅原则上不超过一千字（不计空白）", count, "1000", f"{count}-1000",
+                   f'IF({count}>1000,"警告","通过")')
+        else:
+            for row, name in (("regulations", "规章"), ("normative_docs", "规范性文件")):
+                new, total = n(f"t2.{row}.new_published"), n(f"t2.{row}.total_published")
+                yield ("T2v19-03", f"表二“{name}”：本年新公开数量 ≤ 对外公开总数量", new, total, f"{new}-{total}",
+                       f'IF(COUNT({new},{total})<2,"未填",IF({new}<={total},"通过","警告"))')
+            amount = form.cells["t2.procurement.amount"]
+            unit = _sheet_ref(amount.sheet, amount.unit_address)
+            yield ("V-03", "表二“采购总金额”不为 0 时注明单位（元或万元）", n(amount.id), None, None,
+                   f'IF(AND(N({n(amount.id)})<>0,{unit}=""),"警告","通过")')
+        # S-04 and V-01 per table: blanks, text, negatives and fractions among the input cells.
+        for table in ("t2", "t3", "t4", "extra"):
+            cells = [c for c in form.input_cells() if c.table == table]
+            if not cells or table == "extra":
+                continue
+            ranges = _row_ranges(cells)
+            blank = "+".join(f"COUNTBLANK({r})" for r in ranges)
+            text = "+".join(f"(COUNTA({r})-COUNT({r}))" for r in ranges)
+            name = {"t2": "表二", "t3": "表三", "t4": "表四"}[table]
+            yield ("S-04", f"{name}：空白的数据单元格（没有的应填 0）", blank, "0", None,
+                   f'IF({blank}=0,"通过","错误")')
+            yield ("S-04", f"{name}：填写了文字而不是数字的单元格", text, "0", None, f'IF({text}=0,"通过","错误")')
+            counts = [c for c in cells if c.type == "count"]
+            if counts:
+                cranges = _row_ranges(counts)
+                bad = "+".join(f'COUNTIF({r},"<0")+SUMPRODUCT(ISNUMBER({r})*(MOD(N(+{r}),1)<>0))' for r in cranges)
+                yield ("V-01", f"{name}：件数为负数或小数的单元格", f"IFERROR({bad},0)", "0", None,
+                       f'IF(IFERROR({bad},0)=0,"通过","错误")')
+
+    def meta(self):
+        ws = self.sheet(META_SHEET)
+        rows = [("format", self.form.format), ("template_version", TEMPLATE_VERSION), ("form_hash", self.form.hash),
+                ("generator", f"xxgk {__version__}")]
+        rows += [(f"text.{k}", f"{p.col}{p.first_row}:{p.col}{p.last_row}") for k, p in self.texts.items()]
+        for i, (key, value) in enumerate(rows, 1):
+            ws[f"A{i}"], ws[f"B{i}"] = key, value
+        ws.sheet_state = "hidden"
+
+
+def _row_ranges(cells) -> list[str]:
+    """Quoted A1 ranges covering the cells, one per run of adjacent cells in a row."""
+    by_row: dict[tuple[str, int], list[int]] = {}
+    for c in cells:
+        col, row = split_address(c.address)
+        by_row.setdefault((c.sheet, row), []).append(col_index(col))
+    out = []
+    for (sheet, row), cols in by_row.items():
+        cols.sort()
+        start = prev = cols[0]
+        for x in cols[1:] + [None]:
+            if x is not None and x == prev + 1:
+                prev = x
+                continue
+            a, b = col_letter(start), col_letter(prev)
+            out.append(f"'{sheet}'!{a}{row}" + (f":{b}{row}" if b != a else ""))
+            if x is not None:
+                start = prev = x
+    return out
+
+
+_CORE_TIME = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+
+
+def _normalise_zip(blob: bytes) -> bytes:
+    """Same bytes for the same workbook: fixed entry times and document dates, stable order."""
+    src = zipfile.ZipFile(io.BytesIO(blob))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = _CORE_TIME.sub(rb"\g<1>2021-01-01T00:00:00Z\g<2>", data)
+            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            dst.writestr(entry, data, compresslevel=6)
+    return out.getvalue()
+
+
+def build_bytes(form: Form, data: ReportData | None = None) -> bytes:
+    return _WorkbookBuilder(form, data).build()
+
+
+def write_workbook(form: Form, path: str | Path, data: ReportData | None = None, overwrite: bool = True) -> Path:
+    path = Path(path)
+    write_atomic(path, build_bytes(form, data), overwrite=overwrite)
+    return path
+
+
+def blank_workbook_path(fmt: str) -> Path:
+    from .resources import data_dir
+
+    return data_dir("workbook") / f"政府信息公开工作年度报告（{fmt}格式）.xlsx"

@@ -1,0 +1,288 @@
+"""check(data, form, previous) → Report: every within-year rule of rules.md, and X-01 across years.
+
+It never raises for bad data: a bad cell is a finding. Every rule compares the stated values — in a
+JSON data file the totals as written, in a workbook the formula cells as recomputed by the reader.
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from .data import MAX_PARAGRAPH, Number, ReportData, fmt_number, type_problem
+from .findings import Finding, Report
+from .form import Cell, Form, load_form, other_format, t3_column_label
+from .rules import severity
+
+RATIO_OTHER = Decimal("0.10")  # T3-04 threshold (ours; the form gives none)
+PART1_LIMIT = 1000  # N-06
+_WS = re.compile(r"\s+")
+
+
+def sum_parts(values: dict[str, Number | None], parts) -> tuple[Number | None, list[str]]:
+    """Σ of the parts that are filled, and the ids of those left blank. All blank → None."""
+    blanks = [p for p in parts if values.get(p) is None]
+    filled = [values[p] for p in parts if values.get(p) is not None]
+    return (sum(filled) if filled else None), blanks
+
+
+def recompute_totals(form: Form, values: dict[str, Number | None], keep: set[str] = frozenset()) -> None:
+    """Give every total cell the value its formula computes (in place), except the ids in `keep`.
+
+    Totals may sum totals (（七）总计 × 总计), so cells are computed on demand, memoised.
+    """
+    done: set[str] = set(keep)
+
+    def value(cid: str):
+        cell = form.cells[cid]
+        if cell.is_total and cid not in done:
+            for part in cell.parts:
+                value(part)
+            values[cid] = sum_parts(values, cell.parts)[0]
+            done.add(cid)
+        return values.get(cid)
+
+    for cell in form.total_cells():
+        value(cell.id)
+
+
+class _Checker:
+    def __init__(self, data: ReportData, form: Form, mode: str):
+        self.data, self.form, self.mode = data, form, mode
+        self.v = data.cells
+        self.findings: list[Finding] = []
+
+    def add(self, rule: str, message: str, cells=(), values=None, sev: str | None = None):
+        cells = list(cells)
+        addresses = [self.form.cells[c].ref if c in self.form.cells else "" for c in cells]
+        self.findings.append(Finding(rule, sev or severity(rule, self.mode), message, cells,
+                                     [a for a in addresses if a], values or {}))
+
+    def where(self, cid: str) -> str:
+        cell = self.form.cells.get(cid)
+        return f"{cell.sheet} {cell.address}" if cell else cid
+
+    # -- structure and values ----------------------------------------------------------------------
+    def check_ids_and_format(self):
+        data, form = self.data, self.form
+        if data.year is not None and not form.covers_year(data.year):
+            right = "2019" if data.year <= 2020 else "2021"
+            self.add("S-03", f"{data.year} 年度的报告应使用 {right} 格式（{'国办公开办函〔2019〕60号' if right == '2019' else '国办公开办函〔2021〕30号'}），"
+                             f"本文件是 {form.format} 格式。请用 xxgk new --year {data.year} 新建对应格式的工作簿后重新填报。",
+                     values={"year": data.year, "format": form.format, "expected": right})
+        subtotals = {s.target for s in form.sums if not s.printed}
+        other_ids = set(load_form(other_format(form.format)).cells)
+        unknown = [c for c in data.cells if c not in form.cells and c not in subtotals]
+        wrong_format = [c for c in unknown if c in other_ids]
+        if wrong_format:
+            self.add("S-03", f"{form.format} 格式的报告含有另一种格式才有的项目：{'、'.join(wrong_format[:8])}"
+                             f"{' 等' if len(wrong_format) > 8 else ''}（共 {len(wrong_format)} 项）。请删除这些项目或改用正确的格式。",
+                     values={"ids": wrong_format})
+        strange = [c for c in unknown if c not in other_ids]
+        if strange:
+            self.add("S-02", f"含有年报格式中不存在的单元格编号：{'、'.join(strange[:8])}{' 等' if len(strange) > 8 else ''}"
+                             f"（共 {len(strange)} 项）。编号见 cells.md，如 t3.new_received.total。",
+                     values={"ids": strange})
+
+    def check_values(self):
+        form, data = self.form, self.data
+        for cid, (raw, reason) in data.bad_values.items():
+            if cid not in form.cells:
+                continue
+            cell = form.cells[cid]
+            shown = repr(raw)[:60] if not isinstance(raw, str) else f"“{raw[:40]}{'…' if len(raw) > 40 else ''}”"
+            hint = "没有的请填 0" if reason == "文本" else "请改为数字"
+            self.add("S-04", f"{cell.label}（{self.where(cid)}）填写的是{reason} {shown}，不是数字：{hint}"
+                             f"{'，数字不要带单位或空格' if reason == '文本' else ''}。",
+                     [cid], {"stated": raw if isinstance(raw, (int, float, str)) else str(raw)})
+        # blanks, grouped by table row
+        rows: dict[tuple[str, str], list[str]] = {}
+        for cell in form.cells.values():
+            if cell.id in data.bad_values or cell.id in data.missing or cell.table == "extra":
+                continue
+            if cell.is_total and data.kind == "workbook":
+                continue  # a formula: its parts are reported
+            if self.v.get(cell.id) is None:
+                rows.setdefault((cell.table, cell.id.rsplit(".", 1)[0]), []).append(cell.id)
+        for (_, _row), ids in rows.items():
+            first = form.cells[ids[0]]
+            refs = "、".join(form.cells[i].address for i in ids)
+            self.add("S-04", f"{first.row_label}有 {len(ids)} 个空白单元格（{first.sheet} {refs}）。"
+                             f"没有发生的请填 0，不要留空。", ids, {"blank": ids})
+        for cell in form.cells.values():
+            value = self.v.get(cell.id)
+            if value is None:
+                continue
+            problem = type_problem(value, cell.type)
+            if problem:
+                rule = {"count": "V-01", "signed": "V-02", "money": "V-03"}[cell.type]
+                self.add(rule, f"{cell.label}（{self.where(cell.id)}）为 {fmt_number(value)}，{problem}。"
+                               f"此处应填{_type_text(cell.type)}。", [cell.id], {"stated": _num(value)})
+            if cell.unit_choices:
+                unit = data.units.get(cell.id)
+                if unit and unit not in cell.unit_choices:
+                    self.add("V-03", f"{cell.label} 的单位“{unit}”无效，应为 {' 或 '.join(cell.unit_choices)}"
+                                     f"（{cell.sheet} {cell.unit_address}）。", [cell.id], {"unit": unit})
+                elif not unit and value != 0:
+                    self.add("V-03", f"{cell.label}（{self.where(cell.id)}）为 {fmt_number(value)}，但未注明单位。"
+                                     f"请在 {cell.sheet} {cell.unit_address} 选择 {' 或 '.join(cell.unit_choices)}。",
+                             [cell.id], {"stated": _num(value)}, sev="warning")
+        if form.format == "2021":
+            regs = [c for c in form.cells if c.startswith("t2.regulations.") and (self.v.get(c) or 0) != 0]
+            if regs:
+                self.add("V-04", "表二“规章”一行不为 0。只有国务院部门和省、设区的市级人民政府等有规章制定权，"
+                                 "县级、乡镇人民政府和多数部门应填 0；请确认本机关确有规章。",
+                         regs, {"stated": {c: _num(self.v[c]) for c in regs}})
+
+    def check_text(self):
+        for key, text in self.data.text.items():
+            for i, para in enumerate(text.split("\n"), 1):
+                if len(para) > MAX_PARAGRAPH:
+                    self.add("WB-04", f"文本“{key}”第 {i} 段有 {len(para)} 个字符，超过单元格上限 {MAX_PARAGRAPH}。"
+                                      f"请分成多个段落。", values={"part": key, "paragraph": i, "length": len(para)})
+
+    def check_info(self):
+        data = self.data
+        if not data.org.strip():
+            self.add("I-01", "基本信息缺少“机关名称”，请在“基本信息”表 B3 填写机关全称。", values={"field": "org"})
+        if data.year is None:
+            self.add("I-01", "基本信息缺少“报告年度”，请在“基本信息”表 B4 填写，如 2025。", values={"field": "year"})
+
+    # -- sums and balances -------------------------------------------------------------------------
+    def check_sums(self):
+        for rule in self.form.sums:
+            if rule.target not in self.v:
+                continue  # a group subtotal the data does not state
+            stated = self.v[rule.target]
+            computed, blanks = sum_parts(self.v, rule.parts)
+            if stated is None or computed is None or stated == computed:
+                continue
+            self.add(rule.rule, self.sum_message(rule, stated, computed, blanks),
+                     [rule.target, *rule.parts],
+                     {"stated": _num(stated), "computed": _num(computed), "difference": _num(stated - computed),
+                      "blank": blanks})
+
+    def sum_message(self, rule, stated, computed, blanks) -> str:
+        target = self.form.cells.get(rule.target)
+        what = f"{target.label}（{self.where(rule.target)}）" if target else f"分组小计 {rule.target}"
+        parts = {
+            "T3-03": "该行自然人与法人或其他组织各类之和",
+            "T3-02": "（一）至（六）各项办理结果之和",
+            "T3-06": "其各子项之和",
+        }.get(rule.rule, "结果维持、结果纠正、其他结果、尚未审结四项之和")
+        blank = f"（其中 {len(blanks)} 项空白，按 0 计）" if blanks else ""
+        return (f"{what}为 {fmt_number(stated)}，但{parts}为 {fmt_number(computed)}{blank}，"
+                f"相差 {fmt_number(stated - computed)}。请核对分项数字{'，并恢复总计公式' if self.data.kind == 'workbook' else '或总计'}。")
+
+    def check_t3_balance(self):
+        for ckey, ctext in self.form.t3_columns:
+            ids = [f"t3.{r}.{ckey}" for r in ("new_received", "carried_over", "total", "carry_forward")]
+            vals = [self.v.get(i) for i in ids]
+            if all(x is None for x in vals):
+                continue
+            left = sum(x or 0 for x in vals[:2])
+            right = sum(x or 0 for x in vals[2:])
+            if left == right:
+                continue
+            blanks = [i for i, x in zip(ids, vals) if x is None]
+            a, b, c, d = (fmt_number(x) for x in vals)
+            self.add("T3-01",
+                     f"表三「{ctext}」列不符合勾稽关系：一、本年新收 {a} + 二、上年结转 {b} = {fmt_number(left)}，"
+                     f"而（七）总计 {c} + 四、结转下年度继续办理 {d} = {fmt_number(right)}，相差 {fmt_number(left - right)}。"
+                     f"请核对这四项（{self.form.cells[ids[0]].sheet} {'、'.join(self.form.cells[i].address for i in ids)}）。",
+                     ids, {"stated": _num(right), "computed": _num(left), "difference": _num(left - right),
+                           "blank": blanks})
+
+    def check_t3_other_share(self):
+        total = self.v.get("t3.total.total")
+        other_ids = [f"t3.{r['key']}.total" for r in self.form.t3_rows
+                     if r["key"] == "other" or r["key"].startswith("other.")]
+        other, _ = sum_parts(self.v, other_ids)
+        if not total or not other or total <= 0:
+            return
+        share = Decimal(other) / Decimal(total)
+        if share > RATIO_OTHER:
+            pct = (share * 100).quantize(Decimal("0.1"))
+            self.add("T3-04", f"（六）其他处理 {fmt_number(other)} 件，占（七）总计 {fmt_number(total)} 件的 {pct}%，超过 10%。"
+                              f"原则上所有申请都应按法定方式处理，请核实这些申请能否归入（一）至（五）。",
+                     [*other_ids, "t3.total.total"], {"stated": _num(other), "total": _num(total), "share": float(share)})
+
+    def check_t2(self):
+        v = self.v
+        if self.form.format == "2021":
+            for row, name in (("regulations", "规章"), ("normative_docs", "行政规范性文件")):
+                ids = [f"t2.{row}.{c}" for c in ("issued", "repealed", "in_force")]
+                issued, repealed, in_force = (v.get(i) for i in ids)
+                if None in (issued, repealed, in_force) or in_force + repealed >= issued:
+                    continue
+                self.add("T2-02", f"表二“{name}”：现行有效 {in_force} 件 + 本年废止 {repealed} 件 = {in_force + repealed}，"
+                                  f"少于本年制发 {issued} 件。本年制发的文件应计入现行有效或已废止，请核对。",
+                         ids, {"stated": _num(in_force + repealed), "computed": _num(issued),
+                               "difference": _num(in_force + repealed - issued)})
+        else:
+            for row, name in (("regulations", "规章"), ("normative_docs", "规范性文件")):
+                ids = [f"t2.{row}.new_published", f"t2.{row}.total_published"]
+                new, total = (v.get(i) for i in ids)
+                if None in (new, total) or new <= total:
+                    continue
+                self.add("T2v19-03", f"表二“{name}”：本年新公开数量 {new} 大于对外公开总数量 {total}。"
+                                     f"对外公开总数量应包含本年新公开的文件，请核对。",
+                         ids, {"stated": _num(new), "computed": _num(total), "difference": _num(new - total)})
+
+    def check_narrative_2021(self):
+        if self.form.format != "2021":
+            return
+        fee = self.v.get("info_fee.amount_yuan")
+        if fee is None and "信息处理费" not in self.data.text.get("part6", ""):
+            cell = self.form.cells["info_fee.amount_yuan"]
+            self.add("N-05", f"2021 格式要求在第六部分报告收取信息处理费的情况。请在“{cell.sheet}”{cell.address} 填写"
+                             f"本年收取的信息处理费（元，未收取填 0），或在第六部分文字中说明。", ["info_fee.amount_yuan"])
+        part1 = _WS.sub("", self.data.text.get("part1", ""))
+        if len(part1) > PART1_LIMIT:
+            self.add("N-06", f"第一部分“总体情况”有 {len(part1)} 字（不计空白），超过一千字。"
+                             f"2021 格式要求篇幅原则上不超过一千字，请精简。",
+                     values={"stated": len(part1), "limit": PART1_LIMIT})
+
+    def check_previous(self, previous: ReportData):
+        """X-01: 上年结转 equals last year's 结转下年度继续办理, column by column (across formats too)."""
+        if previous.year is not None and self.data.year is not None and previous.year != self.data.year - 1:
+            self.add("X-01", f"上一年度文件是 {previous.year} 年度的报告，而本报告是 {self.data.year} 年度，无法核对上年结转。",
+                     values={"previous_year": previous.year}, sev="warning")
+            return
+        for ckey, ctext in self.form.t3_columns:
+            cid, pid = f"t3.carried_over.{ckey}", f"t3.carry_forward.{ckey}"
+            now, before = self.v.get(cid), previous.cells.get(pid)
+            if now is None or before is None or now == before:
+                continue
+            self.add("X-01", f"表三「{ctext}」列：二、上年结转 {fmt_number(now)} 件，与上一年度报告的四、结转下年度继续办理 "
+                             f"{fmt_number(before)} 件不一致（{self.where(cid)}）。请以上年报告为准核对。",
+                     [cid], {"stated": _num(now), "computed": _num(before), "difference": _num(now - before),
+                             "previous_file": previous.source})
+
+
+def _type_text(ctype: str) -> str:
+    return {"count": "不小于 0 的整数", "signed": "整数（减少时填负数）", "money": "不小于 0 的金额，最多 6 位小数"}[ctype]
+
+
+def _num(v):
+    if isinstance(v, Decimal):
+        return int(v) if v == v.to_integral_value() else float(v)
+    return v
+
+
+def check(data: ReportData, form: Form | None = None, previous: ReportData | None = None,
+          mode: str = "generate") -> Report:
+    form = form or load_form(data.format)
+    checker = _Checker(data, form, mode)
+    checker.findings.extend(data.problems)
+    checker.check_ids_and_format()
+    checker.check_info()
+    checker.check_values()
+    checker.check_text()
+    checker.check_sums()
+    checker.check_t3_balance()
+    checker.check_t3_other_share()
+    checker.check_t2()
+    checker.check_narrative_2021()
+    if previous is not None:
+        checker.check_previous(previous)
+    return Report(data.source, data.format, data.year, data.org, checker.findings)

@@ -1,0 +1,234 @@
+"""The `xxgk` command line. Exit codes: 0 valid (warnings allowed), 1 errors found, 2 usage error."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from . import __version__
+from .errors import XxgkError
+from .findings import SEVERITY_NAMES, Report
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with Chinese usage errors and exit code 2."""
+
+    def error(self, message):  # noqa: D102 - argparse API
+        self.print_usage(sys.stderr)
+        raise XxgkError(f"命令用法有误：{message}（运行 xxgk {self.prog.split()[-1]} -h 查看帮助）")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="xxgk", description="政府信息公开工作年度报告：填报工作簿、校验、数据导入导出。")
+    p.add_argument("--version", action="version", version=f"xxgk {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
+
+    s = sub.add_parser("new", help="新建空白年报工作簿", description="按报告年度新建一个受保护的年报填报工作簿。")
+    s.add_argument("--year", type=int, required=True, help="报告年度，如 2025")
+    s.add_argument("--org", required=True, help="机关名称（全称）")
+    s.add_argument("--format", choices=("2019", "2021"), help="年报格式；默认按年度确定（2019–2020 → 2019，2021 起 → 2021）")
+    s.add_argument("-o", "--output", required=True, help="输出的 .xlsx 文件")
+    s.add_argument("--overwrite", action="store_true", help="输出文件已存在时覆盖")
+
+    s = sub.add_parser("fill", help="把 JSON 数据写入工作簿的副本",
+                       description="读取工作簿，写入 JSON 数据文件中的数字、文字和基本信息，另存为新文件（原文件不变）。")
+    s.add_argument("workbook", help="年报工作簿 .xlsx")
+    s.add_argument("data", help="JSON 数据文件")
+    s.add_argument("-o", "--output", required=True, help="输出的 .xlsx 文件")
+    s.add_argument("--overwrite", action="store_true", help="输出文件已存在时覆盖")
+
+    s = sub.add_parser("export", help="把工作簿导出为 JSON 数据文件")
+    s.add_argument("workbook", help="年报工作簿 .xlsx")
+    s.add_argument("-o", "--output", help="输出的 .json 文件（默认输出到屏幕）")
+    s.add_argument("--overwrite", action="store_true", help="输出文件已存在时覆盖")
+
+    s = sub.add_parser("check", help="校验工作簿或 JSON 数据文件",
+                       description="按国家格式和勾稽关系校验。退出码：0 通过（可有警告），1 有错误，2 文件无法读取或用法错误。")
+    s.add_argument("files", nargs="+", metavar="FILE", help="年报工作簿 .xlsx 或 JSON 数据文件")
+    s.add_argument("--json", action="store_true", help="以 JSON 输出结果")
+    s.add_argument("--previous", metavar="PREV", help="上一年度的工作簿或 JSON 数据文件（核对上年结转）")
+
+    s = sub.add_parser("workbook", help="生成随软件发布的空白工作簿")
+    wsub = s.add_subparsers(dest="action", metavar="操作", parser_class=_Parser)
+    b = wsub.add_parser("build", help="由 workbook/forms 生成两种格式的空白工作簿")
+    b.add_argument("--out-dir", help="输出目录（默认：软件自带的 workbook/ 目录）")
+    b.add_argument("--check", action="store_true", help="只检查已提交的工作簿是否最新，不写文件")
+    return p
+
+
+# -- commands ----------------------------------------------------------------------------------------
+
+def cmd_new(args) -> int:
+    from .build import write_workbook
+    from .data import ReportData
+    from .form import format_for_year, load_form
+
+    fmt = format_for_year(args.year)
+    if args.format and args.format != fmt:
+        raise XxgkError(f"{args.year} 年度的报告应使用 {fmt} 格式，不能用 {args.format} 格式（见国办公开办函〔2021〕30号）")
+    if not args.org.strip():
+        raise XxgkError("--org 机关名称不能为空")
+    data = ReportData(format=fmt, year=args.year, org=args.org.strip())
+    out = write_workbook(load_form(fmt), _xlsx_output(args.output), data, overwrite=args.overwrite)
+    print(f"已新建 {fmt} 格式工作簿：{out}（{args.org}，{args.year} 年度）")
+    return EXIT_OK
+
+
+def cmd_fill(args) -> int:
+    from .build import write_workbook
+    from .fill import merge_into
+    from .read import load, read_workbook
+
+    out = _xlsx_output(args.output)
+    _refuse_same_file(out, args.workbook, args.data)
+    base = read_workbook(args.workbook)
+    incoming = load(args.data)
+    if Path(args.data).suffix.lower() != ".json":
+        raise XxgkError("第二个参数应为 JSON 数据文件（.json）", file=args.data)
+    merged, form = merge_into(base, incoming)
+    write_workbook(form, out, merged, overwrite=args.overwrite)
+    print(f"已写入 {sum(1 for k in incoming.cells)} 个单元格和 {sum(1 for v in incoming.text.values() if v)} 个文字部分：{out}")
+    return EXIT_OK
+
+
+def cmd_export(args) -> int:
+    from .data import save_json
+    from .read import read_workbook
+
+    data = read_workbook(args.workbook)
+    if args.output:
+        out = Path(args.output)
+        _refuse_same_file(out, args.workbook)
+        if out.exists() and not args.overwrite:
+            raise XxgkError("输出文件已存在，未覆盖（如确需覆盖请加 --overwrite）", file=str(out))
+        save_json(data, out)
+        print(f"已导出：{out}")
+    else:
+        sys.stdout.write(data.dump())
+    return EXIT_OK
+
+
+def cmd_check(args) -> int:
+    from .check import check
+    from .read import load
+
+    previous = load(args.previous) if args.previous else None
+    results, code = [], EXIT_OK
+    for file in args.files:
+        try:
+            report = check(load(file), previous=previous)
+            report.file = file
+        except XxgkError as exc:
+            code = EXIT_USAGE
+            results.append({"file": file, "valid": False, "error": exc.message, "findings": []})
+            if not args.json:
+                print(f"✗ {file}\n  无法校验：{exc.message}\n", file=sys.stderr)
+            continue
+        if not report.valid and code == EXIT_OK:
+            code = EXIT_FINDINGS
+        results.append(report.to_json())
+        if not args.json:
+            print(render_report(report))
+    if args.json:
+        out = results[0] if len(args.files) == 1 else results
+        print(json.dumps(out, ensure_ascii=False, indent=2, default=str))
+    return code
+
+
+def cmd_workbook(args) -> int:
+    from .build import blank_workbook_path, build_bytes
+    from .fsutil import write_atomic
+    from .form import FORMATS, load_form
+
+    if args.action != "build":
+        raise XxgkError("用法：xxgk workbook build [--out-dir DIR] [--check]")
+    stale = []
+    for fmt in FORMATS:
+        target = blank_workbook_path(fmt)
+        if args.out_dir:
+            target = Path(args.out_dir) / target.name
+        blob = build_bytes(load_form(fmt))
+        if args.check:
+            if not target.exists() or target.read_bytes() != blob:
+                stale.append(str(target))
+            continue
+        write_atomic(target, blob)
+        print(f"已生成：{target}")
+    if stale:
+        print("以下空白工作簿不是最新的，请运行 xxgk workbook build：\n  " + "\n  ".join(stale), file=sys.stderr)
+        return EXIT_FINDINGS
+    if args.check:
+        print("空白工作簿均为最新。")
+    return EXIT_OK
+
+
+# -- output --------------------------------------------------------------------------------------------
+
+def render_report(report: Report) -> str:
+    head = f"{report.org or '（未填机关名称）'}，{report.year or '?'} 年度，{report.format} 格式"
+    if report.valid:
+        verdict = f"✓ 通过（{report.warnings} 个警告）" if report.warnings else "✓ 通过"
+    else:
+        verdict = f"✗ 未通过：{report.errors} 个错误，{report.warnings} 个警告"
+    lines = [f"{report.file}（{head}）", f"  {verdict}"]
+    groups: dict[str, list] = {}
+    for f in report.findings:
+        groups.setdefault(f.sheet or "整体", []).append(f)
+    for sheet, findings in groups.items():
+        lines.append(f"  【{sheet}】")
+        for f in findings:
+            lines.append(f"    {SEVERITY_NAMES[f.severity]} {f.rule}：{f.message}")
+    return "\n".join(lines) + "\n"
+
+
+def _xlsx_output(path: str) -> Path:
+    out = Path(path)
+    if out.suffix.lower() != ".xlsx":
+        raise XxgkError("输出文件应以 .xlsx 结尾（不要保存为含宏的 .xlsm）", file=path)
+    return out
+
+
+def _refuse_same_file(out: Path, *inputs: str) -> None:
+    for src in inputs:
+        if Path(src).exists() and out.exists() and out.resolve() == Path(src).resolve():
+            raise XxgkError("输出文件不能与输入文件相同（xxgk 从不修改输入文件）", file=str(out))
+
+
+COMMANDS = {"new": cmd_new, "fill": cmd_fill, "export": cmd_export, "check": cmd_check, "workbook": cmd_workbook}
+
+
+def main(argv: list[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="replace")
+        except (AttributeError, ValueError):  # pragma: no cover - a replaced stream
+            pass
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+        if not args.command:
+            parser.print_help()
+            return EXIT_USAGE
+        return COMMANDS[args.command](args)
+    except XxgkError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        return 130
+    except MemoryError:
+        print("错误：内存不足，文件可能过大或已损坏", file=sys.stderr)
+        return EXIT_USAGE
+    except Exception as exc:  # the last net: never a traceback for the user
+        if os.environ.get("XXGK_DEBUG"):
+            raise
+        print(f"内部错误：{exc.__class__.__name__}: {exc}\n请把命令和文件反馈给维护者（设置 XXGK_DEBUG=1 可显示详细信息）。",
+              file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,209 @@
+"""ReportData: one report's numbers and text as plain data, and its JSON data file.
+
+Blank stays blank (None), never silently 0. Whatever cannot be read as a number of the cell's type
+is kept out of `cells` and recorded as a read problem (a finding), never coerced.
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Union
+
+from .errors import XxgkError
+from .findings import Finding
+
+Number = Union[int, Decimal]
+
+MAX_JSON_BYTES = 64 * 1024 * 1024
+MAX_PARAGRAPH = 32767  # Excel's limit of characters in one cell
+TEXT_KEYS = ("preamble", "part1", "part2", "part3", "part4", "part5", "part6")
+INFO_KEYS = ("issuer_mark", "doc_number", "date", "address", "postcode", "phone", "email", "website",
+             "cc", "printer", "print_date", "filled_by", "reviewed_by")
+
+
+@dataclass
+class ReportData:
+    format: str
+    year: int | None
+    org: str = ""
+    info: dict[str, str] = field(default_factory=dict)
+    cells: dict[str, Number | None] = field(default_factory=dict)
+    units: dict[str, str | None] = field(default_factory=dict)
+    text: dict[str, str] = field(default_factory=dict)
+    source: str = ""  # the file it was read from
+    kind: str = "json"  # json | workbook: in a workbook the totals are formulas, recomputed
+    bad_values: dict[str, tuple[object, str]] = field(default_factory=dict)  # id → (raw, why not a number)
+    problems: list[Finding] = field(default_factory=list)  # structure findings made while reading
+    missing: set[str] = field(default_factory=set)  # ids on a sheet that is missing: not read at all
+
+    def paragraphs(self, key: str) -> list[str]:
+        return [p for p in self.text.get(key, "").split("\n") if p.strip()]
+
+    def to_json(self) -> dict:
+        return {
+            "format": self.format,
+            "year": self.year,
+            "org": self.org,
+            "info": {k: self.info.get(k, "") for k in INFO_KEYS},
+            "cells": {k: _json_number(v) for k, v in self.cells.items()},
+            "units": dict(self.units),
+            "text": {k: self.text.get(k, "") for k in TEXT_KEYS},
+        }
+
+    def dump(self) -> str:
+        return json.dumps(self.to_json(), ensure_ascii=False, indent=2) + "\n"
+
+
+def _json_number(v: Number | None):
+    if isinstance(v, Decimal):
+        return int(v) if v == v.to_integral_value() else float(v) if len(str(v)) < 17 else str(v)
+    return v
+
+
+# -- numbers ---------------------------------------------------------------------------------------
+
+_INT_RE = re.compile(r"^-?\d+$")
+
+
+def to_number(value) -> tuple[Number | None, str | None]:
+    """A cell value → (number, None), or (None, None) for blank, or (None, reason) when it is not a number.
+
+    Only real numbers are numbers: bool, text ("3", "0件", "无", "—"), dates and NaN are refused.
+    Floats are read by their shortest repr, so 0.1 stays Decimal('0.1'); integral floats become int.
+    """
+    if value is None or (isinstance(value, str) and value == ""):
+        return None, None
+    if isinstance(value, bool):
+        return None, "布尔值"
+    if isinstance(value, int):
+        return value, None
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            return None, "非数字"
+        if value.is_integer() and abs(value) < 2**53:
+            return int(value), None
+        return Decimal(repr(value)), None
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            return None, "非数字"
+        return (int(value), None) if value == value.to_integral_value() else (value, None)
+    if isinstance(value, str):
+        return None, "文本"
+    return None, type(value).__name__
+
+
+def parse_json_number(value) -> tuple[Number | None, str | None]:
+    """JSON numbers (and numeric strings written by tools that fear float precision, e.g. "12.345678")."""
+    if isinstance(value, str) and re.fullmatch(r"-?\d+(\.\d+)?", value.strip() or "x") and value == value.strip():
+        try:
+            return to_number(Decimal(value))
+        except InvalidOperation:  # pragma: no cover
+            pass
+    if isinstance(value, float):
+        return to_number(Decimal(repr(value)))
+    return to_number(value)
+
+
+def type_problem(value: Number, ctype: str) -> str | None:
+    """Why a number does not fit the cell's type, or None."""
+    if ctype == "count":
+        if value != int(value):
+            return "不是整数"
+        if value < 0:
+            return "是负数"
+    elif ctype == "signed":
+        if value != int(value):
+            return "不是整数"
+    elif ctype == "money":
+        if value < 0:
+            return "是负数"
+        if isinstance(value, Decimal) and value.as_tuple().exponent < -6:
+            return "超过6位小数"
+    return None
+
+
+def fmt_number(v) -> str:
+    if v is None:
+        return "空白"
+    if isinstance(v, Decimal):
+        return format(v.normalize(), "f")
+    return str(v)
+
+
+# -- the JSON data file ------------------------------------------------------------------------------
+
+def load_json(path: str | Path) -> ReportData:
+    """Read a JSON data file. Structure errors are usage errors (XxgkError); cell values are checked later."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise XxgkError(f"无法读取文件（{exc.strerror}）", file=str(path)) from None
+    if size > MAX_JSON_BYTES:
+        raise XxgkError(f"JSON 数据文件过大（{size // 1048576} MB，上限 64 MB）", file=str(path))
+    try:
+        raw = json.loads(path.read_bytes().decode("utf-8-sig"), parse_float=Decimal)
+    except UnicodeDecodeError:
+        raise XxgkError("JSON 数据文件不是 UTF-8 编码，请用 UTF-8 保存", file=str(path)) from None
+    except json.JSONDecodeError as exc:
+        raise XxgkError(f"不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}）", file=str(path)) from None
+    return from_json(raw, source=str(path))
+
+
+def from_json(raw, source: str = "") -> ReportData:
+    def bad(msg):
+        return XxgkError(msg, file=source or None)
+
+    if not isinstance(raw, dict):
+        raise bad("JSON 数据文件的顶层应为对象 {…}")
+    unknown = set(raw) - {"format", "year", "org", "info", "cells", "units", "text"}
+    if unknown:
+        raise bad(f"JSON 数据文件含未知的键：{'、'.join(sorted(unknown))}")
+    fmt = raw.get("format")
+    if fmt not in ("2019", "2021"):
+        raise bad(f"“format”应为 \"2019\" 或 \"2021\"，实际为 {json.dumps(fmt, ensure_ascii=False)}")
+    year = raw.get("year")
+    if isinstance(year, Decimal) and year == int(year):
+        year = int(year)
+    if year is not None and (not isinstance(year, int) or isinstance(year, bool)):
+        raise bad(f"“year”应为年份整数，实际为 {json.dumps(str(year), ensure_ascii=False)}")
+    org = raw.get("org", "")
+    if not isinstance(org, str):
+        raise bad("“org”应为文本")
+    info = raw.get("info", {}) or {}
+    if not isinstance(info, dict) or not all(isinstance(v, str) for v in info.values()):
+        raise bad("“info”应为 {键: 文本} 对象")
+    bad_info = set(info) - set(INFO_KEYS)
+    if bad_info:
+        raise bad(f"“info”含未知的键：{'、'.join(sorted(bad_info))}（可用：{'、'.join(INFO_KEYS)}）")
+    text = raw.get("text", {}) or {}
+    if not isinstance(text, dict) or not all(isinstance(v, str) for v in text.values()):
+        raise bad("“text”应为 {部分: 文本} 对象，段落之间用换行分隔")
+    bad_text = set(text) - set(TEXT_KEYS)
+    if bad_text:
+        raise bad(f"“text”含未知的键：{'、'.join(sorted(bad_text))}（可用：{'、'.join(TEXT_KEYS)}）")
+    units = raw.get("units", {}) or {}
+    if not isinstance(units, dict):
+        raise bad("“units”应为 {单元格编号: 单位} 对象")
+    cells_raw = raw.get("cells", {}) or {}
+    if not isinstance(cells_raw, dict):
+        raise bad("“cells”应为 {单元格编号: 数字或 null} 对象")
+
+    data = ReportData(format=fmt, year=year, org=org, info=dict(info), units=dict(units),
+                      text={k: v.replace("\r\n", "\n") for k, v in text.items()}, source=source, kind="json")
+    for cid, value in cells_raw.items():
+        number, reason = parse_json_number(value)
+        data.cells[cid] = number
+        if reason:
+            data.bad_values[cid] = (value, reason)
+    return data
+
+
+def save_json(data: ReportData, path: str | Path) -> None:
+    from .fsutil import write_atomic
+
+    write_atomic(Path(path), data.dump().encode("utf-8"))

@@ -1,0 +1,55 @@
+"""Write a JSON data file into (a copy of) a workbook: validate the data, then overlay it."""
+from __future__ import annotations
+
+import copy
+
+from .check import sum_parts
+from .data import MAX_PARAGRAPH, ReportData, fmt_number
+from .errors import XxgkError
+from .form import Form, load_form
+
+
+def merge_into(base: ReportData, incoming: ReportData) -> tuple[ReportData, Form]:
+    """`base` (read from a workbook) overlaid with what `incoming` states. Refuses what cannot be written."""
+    src = incoming.source or None
+    if incoming.format != base.format:
+        raise XxgkError(f"数据是 {incoming.format} 格式，工作簿是 {base.format} 格式，不能混用。"
+                        f"请用“xxgk new --year {incoming.year or 'YYYY'}”新建对应格式的工作簿", file=src)
+    form = load_form(base.format)
+    unknown = [c for c in incoming.cells if c not in form.cells]
+    if unknown:
+        raise XxgkError(f"数据含 {len(unknown)} 个本格式没有的单元格编号：{'、'.join(unknown[:10])}"
+                        f"{' 等' if len(unknown) > 10 else ''}。编号见 cells.md", file=src)
+    if incoming.bad_values:
+        shown = "、".join(f"{k} = {v!r}" for k, (v, _) in list(incoming.bad_values.items())[:10])
+        raise XxgkError(f"以下单元格的值不是数字：{shown}。没有的请填 0，空白请用 null", file=src)
+    wrong = []
+    for cid, stated in incoming.cells.items():
+        cell = form.cells[cid]
+        if not cell.is_total or stated is None:
+            continue
+        computed, _ = sum_parts(incoming.cells, cell.parts)  # parts that are totals are stated too
+        if computed is not None and all(p in incoming.cells for p in cell.parts) and computed != stated:
+            wrong.append(f"{cid} = {fmt_number(stated)}（分项之和为 {fmt_number(computed)}）")
+        elif not all(p in incoming.cells for p in cell.parts):
+            wrong.append(f"{cid}（数据中缺少它的分项，合计无法核对）")
+    if wrong:
+        raise XxgkError("合计单元格由工作簿公式计算，数据中的合计必须等于分项之和：" + "；".join(wrong[:10]), file=src)
+    for key, text in incoming.text.items():
+        for i, para in enumerate(text.split("\n"), 1):
+            if len(para) > MAX_PARAGRAPH:
+                raise XxgkError(f"文字“{key}”第 {i} 段有 {len(para)} 个字符，超过 Excel 单元格上限 {MAX_PARAGRAPH}，请分段",
+                                file=src)
+    merged = copy.deepcopy(base)
+    merged.problems, merged.bad_values = [], {}
+    if incoming.year is not None:
+        merged.year = incoming.year
+    if incoming.org:
+        merged.org = incoming.org
+    merged.info.update({k: v for k, v in incoming.info.items() if v})
+    merged.units.update({k: v for k, v in incoming.units.items() if v})
+    merged.text.update({k: v for k, v in incoming.text.items() if v})
+    for cid, value in incoming.cells.items():
+        if not form.cells[cid].is_total:
+            merged.cells[cid] = value
+    return merged, form

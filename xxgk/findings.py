@@ -1,0 +1,52 @@
+"""Findings and the report of one check."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+SEVERITIES = ("error", "warning", "info")
+SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
+
+
+@dataclass
+class Finding:
+    rule: str  # an id of rules.md (T3-01 …) or of our workbook rules (WB-01 …)
+    severity: str  # error | warning | info
+    message: str  # Chinese: what is wrong and what to do
+    cells: list[str] = field(default_factory=list)  # cell ids
+    addresses: list[str] = field(default_factory=list)  # "sheet!A1"
+    values: dict = field(default_factory=dict)  # stated, computed, difference, blank …
+
+    @property
+    def sheet(self) -> str:
+        return self.addresses[0].split("!")[0] if self.addresses else ""
+
+    def to_json(self) -> dict:
+        return {"rule": self.rule, "severity": self.severity, "cells": self.cells,
+                "addresses": self.addresses, "message": self.message, "values": self.values}
+
+
+@dataclass
+class Report:
+    file: str
+    format: str
+    year: int | None
+    org: str
+    findings: list[Finding]
+
+    def count(self, severity: str) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+    @property
+    def errors(self) -> int:
+        return self.count("error")
+
+    @property
+    def warnings(self) -> int:
+        return self.count("warning")
+
+    @property
+    def valid(self) -> bool:
+        return self.errors == 0
+
+    def to_json(self) -> dict:
+        return {"file": self.file, "valid": self.valid, "findings": [f.to_json() for f in self.findings]}

@@ -1,0 +1,247 @@
+"""Read one of our workbooks (or a JSON data file) into ReportData through the form.
+
+python-calamine reads the values (fast; no cached formula values needed); our own defused XML scan
+tells which total cells still hold their formula. The sheet's own totals are never trusted: intact
+formulas are recomputed from their parts, a formula replaced by a constant is a finding (WB-01) and
+the constant is what the report then states. openpyxl is the fallback when calamine cannot read.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from .check import recompute_totals
+from .data import ReportData, load_json, to_number
+from .errors import XxgkError
+from .findings import Finding
+from .form import (INFO_SHEET, META_SHEET, MAX_TEXT_ROWS, Form, TEMPLATE_VERSION, formula_of, load_form,
+                   normalise_formula, split_address, col_index)
+from .rules import severity
+from .xlsx import Package, open_package
+
+_RANGE = re.compile(r"^([A-Z]{1,3})(\d+):([A-Z]{1,3})(\d+)$")
+
+
+def load(path: str | Path) -> ReportData:
+    """A workbook or a JSON data file → ReportData."""
+    path = Path(path)
+    if path.suffix.lower() == ".json":
+        return load_json(path)
+    return read_workbook(path)
+
+
+class _Grid:
+    """The values of one sheet, addressed by A1."""
+
+    def __init__(self, rows: list[list]):
+        self.rows = rows
+
+    def get(self, address: str):
+        col, row = split_address(address)
+        r, c = row - 1, col_index(col) - 1
+        if r < len(self.rows) and c < len(self.rows[r]):
+            value = self.rows[r][c]
+            return None if value == "" else value
+        return None
+
+
+def _grids(pkg: Package, sheets: list[str]) -> dict[str, _Grid]:
+    """Read the named sheets that exist: calamine first, openpyxl when calamine fails."""
+    present = [s for s in sheets if s in pkg.sheet_parts]
+    try:
+        import python_calamine
+
+        wb = python_calamine.CalamineWorkbook.from_path(str(pkg.path))
+        try:
+            return {s: _Grid(wb.get_sheet_by_name(s).to_python(skip_empty_area=False)) for s in present}
+        finally:
+            wb.close()
+    except Exception as first:  # calamine's errors have no common base class worth naming
+        try:
+            import openpyxl
+
+            wb = openpyxl.load_workbook(pkg.path, read_only=True, data_only=True)
+            try:
+                return {s: _Grid([list(r) for r in wb[s].iter_rows(values_only=True)]) for s in present}
+            finally:
+                wb.close()
+        except Exception:
+            raise XxgkError(f"无法读取工作簿内容（{first}）。请用 Excel 或 WPS 打开后另存为 .xlsx 再试",
+                            file=str(pkg.path)) from None
+
+
+def read_meta(pkg: Package) -> dict[str, str]:
+    if META_SHEET not in pkg.sheet_parts:
+        raise XxgkError("不是 xxgk 年报工作簿（缺少隐藏的元数据工作表 _xxgk）。请用“xxgk new”新建工作簿填报，"
+                        "或用“xxgk fill”把数据导入工作簿", file=str(pkg.path))
+    grid = _grids(pkg, [META_SHEET])[META_SHEET]
+    meta = {}
+    for row in grid.rows[:200]:
+        if len(row) >= 2 and isinstance(row[0], str) and row[0]:
+            meta[row[0]] = "" if row[1] is None else str(row[1])
+    if meta.get("format") not in ("2019", "2021"):
+        raise XxgkError("元数据工作表 _xxgk 已损坏（缺少年报格式），无法识别。请用“xxgk new”新建工作簿后重新填报",
+                        file=str(pkg.path))
+    return meta
+
+
+def read_workbook(path: str | Path) -> ReportData:
+    pkg = open_package(path)
+    try:
+        meta = read_meta(pkg)
+        form = load_form(meta["format"])
+        return _Reader(pkg, form, meta).read()
+    finally:
+        pkg.close()
+
+
+class _Reader:
+    def __init__(self, pkg: Package, form: Form, meta: dict[str, str]):
+        self.pkg, self.form, self.meta = pkg, form, meta
+        self.problems: list[Finding] = []
+
+    def problem(self, rule, message, cells=(), addresses=(), values=None):
+        self.problems.append(Finding(rule, severity(rule), message, list(cells), list(addresses), values or {}))
+
+    def read(self) -> ReportData:
+        form, pkg = self.form, self.pkg
+        data = ReportData(format=form.format, year=None, source=str(pkg.path), kind="workbook")
+        if self.meta.get("form_hash") != form.hash or self.meta.get("template_version") != TEMPLATE_VERSION:
+            self.problem("WB-03", f"工作簿由另一版本的 {form.format} 格式模板生成（模板版本 {self.meta.get('template_version', '?')}），"
+                                  f"按当前模板读取。如有数字读取错位，请用“xxgk new”新建工作簿并用“xxgk fill”导入数据。")
+        if pkg.has_macros:
+            self.problems.append(Finding("WB-02", "info", "工作簿含有宏（VBA 代码）。xxgk 只读取数据，不会运行任何宏；"
+                                                         "报送时请另存为不含宏的 .xlsx。", values={"macros": True}))
+        wanted = [INFO_SHEET, *dict.fromkeys(form.parts)]
+        missing = [s for s in wanted if s not in pkg.sheet_parts]
+        for sheet in missing:
+            self.problem("WB-02", f"缺少工作表“{sheet}”（被删除或改名）。请恢复原工作表名称；该表的数据未读取。",
+                         values={"sheet": sheet, "sheets": list(pkg.sheet_parts)})
+        grids = _grids(pkg, wanted)
+        self.check_labels(grids)
+        self.read_cells(data, grids)
+        self.read_info(data, grids.get(INFO_SHEET))
+        self.read_text(data, grids)
+        data.problems = self.problems
+        return data
+
+    def check_labels(self, grids):
+        for label in self.form.labels:
+            grid = grids.get(label.sheet)
+            if grid is None or not label.text:
+                continue
+            found = grid.get(label.address)
+            if (found if isinstance(found, str) else str(found or "")).strip() != label.text:
+                self.problem("S-02", f"“{label.sheet}”{label.address} 的标签应为“{label.text}”，现为“{found or ''}”。"
+                                     f"请恢复模板标签（表格必须与国家格式一致）。",
+                             addresses=[f"{label.sheet}!{label.address}"],
+                             values={"expected": label.text, "found": found if found is None or isinstance(found, str) else str(found)})
+
+    def read_cells(self, data: ReportData, grids):
+        form = self.form
+        formulas = {s: self.pkg.formulas(s) for s in {c.sheet for c in form.total_cells()} if s in grids}
+        keep = set()
+        for cell in form.cells.values():
+            grid = grids.get(cell.sheet)
+            if grid is None:
+                data.cells[cell.id] = None
+                data.missing.add(cell.id)
+                continue
+            raw = grid.get(cell.address)
+            if cell.is_total:
+                expected = normalise_formula(formula_of(form, cell))
+                sheet_formulas = formulas.get(cell.sheet, {})
+                if cell.address in sheet_formulas:
+                    text = sheet_formulas[cell.address]
+                    if text is None or normalise_formula(text) == expected:
+                        continue  # intact: recomputed below
+                    what = f"被改成了公式 ={text}"
+                else:
+                    what = "被改成了常数" if raw is not None else "被清空"
+                number, _ = to_number(raw)
+                data.cells[cell.id] = number
+                keep.add(cell.id)
+                self.problem("WB-01", f"{cell.label}（{cell.sheet} {cell.address}）的合计公式{what}"
+                                      f"{'（' + str(raw) + '）' if raw is not None and 'text' not in what else ''}。"
+                                      f"合计必须由公式 {formula_of(form, cell)} 计算，请恢复该公式（或用“xxgk new”新建工作簿重新填报）。",
+                             [cell.id], [cell.ref], {"stated": raw if isinstance(raw, (int, float, str)) else None,
+                                                    "expected_formula": formula_of(form, cell)})
+                continue
+            number, reason = to_number(raw)
+            data.cells[cell.id] = number
+            if reason:
+                data.bad_values[cell.id] = (raw if isinstance(raw, (int, float, str, bool)) else str(raw), reason)
+            if cell.unit_address:
+                unit = grid.get(cell.unit_address)
+                data.units[cell.id] = str(unit).strip() if unit is not None else None
+        recompute_totals(form, data.cells, keep)
+
+    def read_info(self, data: ReportData, grid):
+        if grid is None:
+            return
+        for field in self.form.info:
+            raw = grid.get(field.address)
+            where = f"{INFO_SHEET} {field.address}"
+            if field.key == "year":
+                number, _ = to_number(raw)
+                if isinstance(number, int) and 1900 < number < 3000:
+                    data.year = number
+                elif raw is not None:
+                    self.problem("I-01", f"“报告年度”（{where}）应为四位年份，如 2025，现为“{raw}”。",
+                                 addresses=[f"{INFO_SHEET}!{field.address}"], values={"stated": str(raw)})
+            elif field.key == "org":
+                data.org = "" if raw is None else str(raw).strip()
+            elif field.kind == "date":
+                value = parse_date(raw)
+                if value is None and raw is not None:
+                    self.problem("I-01", f"“{field.label}”（{where}）不是日期：“{raw}”。请填写如 2026-01-08 的日期。",
+                                 addresses=[f"{INFO_SHEET}!{field.address}"], values={"stated": str(raw)})
+                data.info[field.key] = value or ""
+            else:
+                if isinstance(raw, float) and raw.is_integer():
+                    raw = int(raw)
+                data.info[field.key] = "" if raw is None else str(raw).strip()
+
+    def read_text(self, data: ReportData, grids):
+        for block in self.form.texts:
+            grid = grids.get(block.sheet)
+            if grid is None:
+                continue
+            spec = self.meta.get(f"text.{block.key}", "")
+            m = _RANGE.match(spec)
+            if not m or m.group(1) != m.group(3) or not (0 <= int(m.group(4)) - int(m.group(2)) < MAX_TEXT_ROWS):
+                self.problem("WB-02", f"元数据中文本区域“{block.key}”的位置无效（{spec[:40]}），该部分文字未读取。",
+                             values={"part": block.key})
+                continue
+            col, first, last = m.group(1), int(m.group(2)), int(m.group(4))
+            paragraphs = []
+            for row in range(first, last + 1):
+                raw = grid.get(f"{col}{row}")
+                if raw is None:
+                    continue
+                if isinstance(raw, float) and raw.is_integer():
+                    raw = int(raw)
+                text = str(raw).replace("\r\n", "\n").strip()
+                if text:
+                    paragraphs.append(text)
+            data.text[block.key] = "\n".join(paragraphs)
+
+
+_CN_DATE = re.compile(r"^(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?$")
+
+
+def parse_date(raw) -> str | None:
+    """A date cell (date, datetime, '2026-01-08', '2026年1月8日', '2026/1/8') → '2026-01-08'."""
+    if isinstance(raw, dt.datetime):
+        return raw.date().isoformat()
+    if isinstance(raw, dt.date):
+        return raw.isoformat()
+    if isinstance(raw, str):
+        m = _CN_DATE.match(raw.strip())
+        if m:
+            try:
+                return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
+            except ValueError:
+                return None
+    return None

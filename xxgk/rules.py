@@ -1,0 +1,46 @@
+"""The rule catalogue: ids of ../shared/spec/rules.md plus our workbook-integrity rules (WB-*, I-01).
+
+Each rule: severity when a report is checked for generating/publishing it, severity when auditing
+received or third-party data (rules.md gives both where they differ), and a short Chinese title.
+"""
+from __future__ import annotations
+
+RULES: dict[str, tuple[str, str, str]] = {
+    # id: (severity generate, severity audit, title)
+    "S-02": ("error", "warning", "表格标签、行列与国家格式模板一致"),
+    "S-03": ("error", "error", "按报告年度使用正确的年报格式"),
+    "S-04": ("error", "warning", "每个数据单元格都填写数字（没有的填 0）"),
+    "V-01": ("error", "error", "件数为不小于 0 的整数"),
+    "V-02": ("error", "error", "2019 格式“本年增/减”为整数（可为负数）"),
+    "V-03": ("error", "error", "金额不小于 0，2019 格式采购总金额注明单位"),
+    "V-04": ("warning", "warning", "不具有规章制定权的机关规章数一般为 0"),
+    "T3-01": ("error", "error", "表三每列：第一项 + 第二项 = 第三项（七）总计 + 第四项"),
+    "T3-02": ("error", "error", "表三（七）总计 = 各办理结果之和"),
+    "T3-03": ("error", "error", "表三每行总计 = 各申请人类别之和"),
+    "T3-04": ("warning", "warning", "（六）其他处理占比不宜过高（超过 10% 提示）"),
+    "T3-06": ("error", "error", "分组小计 = 其子项之和"),
+    "T4-01": ("error", "error", "表四 行政复议 总计 = 各结果之和"),
+    "T4-02": ("error", "error", "表四 未经复议直接起诉 总计 = 各结果之和"),
+    "T4-03": ("error", "error", "表四 复议后起诉 总计 = 各结果之和"),
+    "T2-02": ("warning", "warning", "2021 格式表二：现行有效件数 + 本年废止件数 ≥ 本年制发件数"),
+    "T2v19-03": ("warning", "warning", "2019 格式表二：本年新公开数量 ≤ 对外公开总数量"),
+    "N-05": ("error", "warning", "2021 格式第六部分报告信息处理费收取情况"),
+    "N-06": ("warning", "warning", "2021 格式总体情况篇幅原则上不超过一千字"),
+    "X-01": ("error", "warning", "表三 上年结转 = 上一年度报告的 结转下年度继续办理"),
+    "WB-01": ("error", "error", "合计单元格保留公式，不得改为常数"),
+    "WB-02": ("error", "error", "工作表齐全、未被改名"),
+    "WB-03": ("warning", "warning", "工作簿由当前版本的模板生成"),
+    "WB-04": ("error", "error", "文本段落不超过 32767 个字符"),
+    "I-01": ("error", "warning", "基本信息填写完整、格式正确"),
+}
+
+MODES = ("generate", "audit")
+
+
+def severity(rule: str, mode: str = "generate") -> str:
+    gen, audit, _ = RULES[rule]
+    return gen if mode == "generate" else audit
+
+
+def title(rule: str) -> str:
+    return RULES[rule][2]

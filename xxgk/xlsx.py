@@ -1,0 +1,176 @@
+"""Open an untrusted .xlsx safely: file-type sniffing, zip limits, no DTDs, and a formula scan.
+
+Received workbooks are untrusted. Nothing in them is ever run; this module only reads bytes:
+- the file type is told from its first bytes (legacy .xls and password-encrypted workbooks are both
+  OLE compound files and get their own message);
+- zip limits: entry count, declared and actual uncompressed sizes, compression ratio;
+- every XML part is refused when it declares a DTD (entity expansion), and the parts we parse
+  ourselves go through defusedxml.
+"""
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from .errors import XxgkError
+
+MAX_FILE_BYTES = 100 * 1024 * 1024
+MAX_ENTRIES = 2000
+MAX_ENTRY_BYTES = 256 * 1024 * 1024
+MAX_TOTAL_BYTES = 512 * 1024 * 1024
+MAX_RATIO = 200  # uncompressed / compressed, for entries above RATIO_FLOOR
+RATIO_FLOOR = 1024 * 1024
+MAX_XML_BYTES = 64 * 1024 * 1024  # a part we parse ourselves
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+_ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
+_DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY|<\x00!\x00D\x00O\x00C\x00T\x00Y\x00P\x00E", re.I)
+
+NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+
+@dataclass
+class Package:
+    path: Path
+    zip: zipfile.ZipFile
+    sheet_parts: dict[str, str]  # sheet name → part name (xl/worksheets/sheet1.xml)
+    has_macros: bool
+
+    def close(self):
+        self.zip.close()
+
+    def read_part(self, name: str) -> bytes:
+        info = self.zip.getinfo(name)
+        with self.zip.open(info) as fh:
+            data = fh.read(MAX_XML_BYTES + 1)
+        if len(data) > MAX_XML_BYTES:
+            raise XxgkError(f"工作簿内部文件 {name} 过大，拒绝读取", file=str(self.path))
+        return data
+
+    def formulas(self, sheet: str) -> dict[str, str | None]:
+        """The cells of `sheet` that hold a formula: {A1: formula text} (None for a shared-formula child)."""
+        from defusedxml.ElementTree import iterparse
+
+        part = self.sheet_parts.get(sheet)
+        if part is None:
+            return {}
+        import io
+
+        out: dict[str, str | None] = {}
+        for _, elem in iterparse(io.BytesIO(self.read_part(part)), events=("end",), forbid_dtd=True):
+            if elem.tag == NS_MAIN + "c":
+                f = elem.find(NS_MAIN + "f")
+                if f is not None:
+                    out[elem.get("r", "")] = f.text if f.text else None
+                elem.clear()
+        return out
+
+
+def sniff(path: Path) -> None:
+    """Refuse what is not an .xlsx, with a message that says what the file is and what to do."""
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            head = fh.read(8)
+    except FileNotFoundError:
+        raise XxgkError("文件不存在", file=str(path)) from None
+    except IsADirectoryError:
+        raise XxgkError("这是一个文件夹，不是工作簿", file=str(path)) from None
+    except OSError as exc:
+        raise XxgkError(f"无法读取文件（{exc.strerror}）", file=str(path)) from None
+    if size == 0:
+        raise XxgkError("文件是空的（0 字节）", file=str(path))
+    if size > MAX_FILE_BYTES:
+        raise XxgkError(f"文件过大（{size // 1048576} MB，上限 {MAX_FILE_BYTES // 1048576} MB），不像年报工作簿",
+                        file=str(path))
+    if head == OLE_MAGIC:
+        with path.open("rb") as fh:
+            blob = fh.read(min(size, 4 * 1024 * 1024))
+        if _ENCRYPTION_INFO in blob:
+            raise XxgkError("工作簿设置了打开密码（已加密），无法读取。请在 Excel 中“文件 → 信息 → 保护工作簿 → 用密码进行加密”"
+                            "删除密码后另存为 .xlsx 再试", file=str(path))
+        raise XxgkError("这是旧版 Excel 97-2003 格式（.xls），不支持。请用 Excel 或 WPS 打开后“另存为”Excel 工作簿（.xlsx）",
+                        file=str(path))
+    if head[:4] != ZIP_MAGIC:
+        raise XxgkError("不是 Excel 工作簿（.xlsx）：文件内容不是 xlsx 格式。请确认文件没有损坏或被改了扩展名",
+                        file=str(path))
+
+
+def open_package(path: str | Path) -> Package:
+    path = Path(path)
+    sniff(path)
+    try:
+        zf = zipfile.ZipFile(path)
+    except zipfile.BadZipFile:
+        raise XxgkError("工作簿文件已损坏或不完整（zip 结构无效，可能是下载或邮件附件未完整保存）。请重新获取该文件",
+                        file=str(path)) from None
+    try:
+        _check_zip(zf, path)
+        names = set(zf.namelist())
+        if "xl/workbook.xml" not in names:
+            raise XxgkError("不是 Excel 工作簿：缺少 xl/workbook.xml（可能是 Word、WPS 或其他程序的文件）", file=str(path))
+        pkg = Package(path, zf, {}, "xl/vbaProject.bin" in names)
+        pkg.sheet_parts = _sheet_parts(pkg)
+        return pkg
+    except BaseException:
+        zf.close()
+        raise
+
+
+def _check_zip(zf: zipfile.ZipFile, path: Path) -> None:
+    infos = zf.infolist()
+    if len(infos) > MAX_ENTRIES:
+        raise XxgkError(f"工作簿内部文件数异常（{len(infos)} 个），拒绝读取", file=str(path))
+    total = 0
+    for info in infos:
+        total += info.file_size
+        if info.file_size > MAX_ENTRY_BYTES or total > MAX_TOTAL_BYTES:
+            raise XxgkError("工作簿解压后体积异常巨大，疑似“压缩炸弹”，拒绝读取", file=str(path))
+        if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise XxgkError(f"工作簿内部文件 {info.filename} 压缩比异常（{info.file_size // max(info.compress_size, 1)}:1），"
+                            f"疑似“压缩炸弹”，拒绝读取", file=str(path))
+        if info.flag_bits & 0x1:
+            raise XxgkError("工作簿内部文件被加密，无法读取", file=str(path))
+        name = info.filename.lower()
+        if name.endswith((".xml", ".rels", ".vml")):
+            try:
+                with zf.open(info) as fh:
+                    head = fh.read(4096)
+            except (zipfile.BadZipFile, OSError, EOFError) as exc:
+                raise XxgkError(f"工作簿文件已损坏（{info.filename}：{exc}），请重新获取该文件", file=str(path)) from None
+            if _DOCTYPE.search(head):
+                raise XxgkError(f"工作簿内部文件 {info.filename} 含有 DTD/实体定义（可用于“实体膨胀”攻击），"
+                                f"正常的 Excel 文件不会有，拒绝读取", file=str(path))
+
+
+def _sheet_parts(pkg: Package) -> dict[str, str]:
+    from defusedxml.ElementTree import fromstring
+    from defusedxml import DefusedXmlException
+
+    try:
+        wb = fromstring(pkg.read_part("xl/workbook.xml"), forbid_dtd=True)
+        rels = fromstring(pkg.read_part("xl/_rels/workbook.xml.rels"), forbid_dtd=True)
+    except KeyError:
+        raise XxgkError("工作簿结构不完整（缺少 workbook.xml.rels）", file=str(pkg.path)) from None
+    except (DefusedXmlException, SyntaxError) as exc:
+        raise XxgkError(f"工作簿内部 XML 无效或不安全（{exc.__class__.__name__}），拒绝读取", file=str(pkg.path)) from None
+    targets = {}
+    for rel in rels.iter(NS_PKG_REL + "Relationship"):
+        target = rel.get("Target", "")
+        if target.startswith("/"):
+            part = target.lstrip("/")
+        else:
+            part = str(PurePosixPath("xl") / target)
+        targets[rel.get("Id")] = part.replace("xl/./", "xl/")
+    out = {}
+    sheets = wb.find(NS_MAIN + "sheets")
+    for sheet in (sheets if sheets is not None else []):
+        rid = sheet.get(NS_REL + "id")
+        if rid in targets:
+            out[sheet.get("name", "")] = targets[rid]
+    return out
