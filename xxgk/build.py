@@ -209,10 +209,12 @@ class _WorkbookBuilder:
             for row in range(2, ws.max_row + 1):
                 if ws.row_dimensions[row].height is None:
                     ws.row_dimensions[row].height = 22 if ws is not t3 else 20
-        t3.row_dimensions[rows["partial"]].height = 30
-        for r in form.t3_rows:
-            if len(r["label"]) > 22:
-                t3.row_dimensions[rows[r["key"]]].height = 42
+        t3.row_dimensions[4].height = 32  # 社会公益组织 / 法律服务机构 wrap to two lines
+        for r in form.t3_rows:  # a label wider than its column wraps: give it the lines it needs
+            width = 15 if len(r.get("group", [])) == 2 else 21
+            lines = -(-len(r["label"]) // width)
+            if lines > 1:
+                t3.row_dimensions[rows[r["key"]]].height = 16 * lines
 
     def page(self, ws, landscape=False):
         ws.page_setup.paperSize = ws.PAPERSIZE_A4

@@ -175,10 +175,13 @@ def render_report(report: Report) -> str:
     else:
         verdict = f"✗ 未通过：{report.errors} 个错误，{report.warnings} 个警告"
     lines = [f"{report.file}（{head}）", f"  {verdict}"]
+    from .form import load_form
+
+    order = ["整体", *load_form(report.format).sheets]
     groups: dict[str, list] = {}
     for f in report.findings:
         groups.setdefault(f.sheet or "整体", []).append(f)
-    for sheet, findings in groups.items():
+    for sheet, findings in sorted(groups.items(), key=lambda g: order.index(g[0]) if g[0] in order else len(order)):
         lines.append(f"  【{sheet}】")
         for f in findings:
             lines.append(f"    {SEVERITY_NAMES[f.severity]} {f.rule}：{f.message}")
