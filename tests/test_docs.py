@@ -1,0 +1,22 @@
+"""The README stays in step with the product: the two commands at the top, every rule id documented."""
+from __future__ import annotations
+
+import re
+
+from conftest import ROOT
+from xxgk.rules import RULES
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_two_setup_commands_at_the_top():
+    first_block = re.search(r"```sh\n(.*?)```", README, re.S).group(1)
+    commands = [line.split("#")[0].strip() for line in first_block.splitlines() if line.strip()]
+    assert commands == ["make demo", "make test"]
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "make test" in ci
+
+
+def test_every_rule_documented():
+    table = {m.group(1) for m in re.finditer(r"^\| (\S+) \| (?:错误|警告|提示)", README, re.M)}
+    assert table == set(RULES)
