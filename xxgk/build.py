@@ -415,7 +415,8 @@ class _WorkbookBuilder:
         if form.format == "2021":
             for row, name in (("regulations", "规章"), ("normative_docs", "行政规范性文件")):
                 i, r, f = (n(f"t2.{row}.{c}") for c in ("issued", "repealed", "in_force"))
-                yield ("T2-02", f"表二“{name}”：现行有效件数 + 本年废止件数 ≥ 本年制发件数", f"SUM({f},{r})", i, f"SUM({f},{r})-{i}",
+                yield ("T2-02", f"表二“{name}”：现行有效件数 + 本年废止件数 ≥ 本年制发件数", f"SUM({f},{r})", i,
+                       f'IF(COUNT({i},{r},{f})<3,"",SUM({f},{r})-{i})',  # text in a cell: no #VALUE!
                        f'IF(COUNT({i},{r},{f})<3,"未填",IF(SUM({f},{r})>={i},"通过","警告"))')
             fee = n("info_fee.amount_yuan")
             part6 = self.texts["part6"]
@@ -429,7 +430,8 @@ class _WorkbookBuilder:
         else:
             for row, name in (("regulations", "规章"), ("normative_docs", "规范性文件")):
                 new, total = n(f"t2.{row}.new_published"), n(f"t2.{row}.total_published")
-                yield ("T2v19-03", f"表二“{name}”：本年新公开数量 ≤ 对外公开总数量", new, total, f"{new}-{total}",
+                yield ("T2v19-03", f"表二“{name}”：本年新公开数量 ≤ 对外公开总数量", new, total,
+                       f'IF(COUNT({new},{total})<2,"",{new}-{total})',  # text in a cell: no #VALUE!
                        f'IF(COUNT({new},{total})<2,"未填",IF({new}<={total},"通过","警告"))')
             amount = form.cells["t2.procurement.amount"]
             unit = _sheet_ref(amount.sheet, amount.unit_address)

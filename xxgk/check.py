@@ -11,10 +11,11 @@ from decimal import Decimal
 from .data import MAX_PARAGRAPH, Number, ReportData, fmt_number, type_problem
 from .findings import Finding, Report
 from .form import Cell, Form, load_form, other_format, t3_column_label
-from .rules import severity
+from .rules import MODES, severity
 
 RATIO_OTHER = Decimal("0.10")  # T3-04 threshold (ours; the form gives none)
 PART1_LIMIT = 1000  # N-06
+FEE_WORD = "处理费"  # N-05: 信息处理费, 信息公开处理费, 政府信息公开信息处理费 … all say it
 _WS = re.compile(r"\s+")
 
 
@@ -64,7 +65,10 @@ class _Checker:
     # -- structure and values ----------------------------------------------------------------------
     def check_ids_and_format(self):
         data, form = self.data, self.form
-        if data.year is not None and not form.covers_year(data.year):
+        if data.year is not None and data.year < 2019:
+            self.add("S-03", f"报告年度 {data.year} 早于 2019 年，现行两种年报格式（2019 年度起）均不适用。请核对报告年度。",
+                     values={"year": data.year, "format": form.format, "expected": None})
+        elif data.year is not None and not form.covers_year(data.year):
             right = "2019" if data.year <= 2020 else "2021"
             self.add("S-03", f"{data.year} 年度的报告应使用 {right} 格式（{'国办公开办函〔2019〕60号' if right == '2019' else '国办公开办函〔2021〕30号'}），"
                              f"本文件是 {form.format} 格式。请用 xxgk new --year {data.year} 新建对应格式的工作簿后重新填报。",
@@ -85,7 +89,12 @@ class _Checker:
 
     def check_values(self):
         form, data = self.form, self.data
+        subtotals = {s.target for s in form.sums if not s.printed}
         for cid, (raw, reason) in data.bad_values.items():
+            if cid in subtotals:
+                self.add("S-04", f"分组小计 {cid} 的值 {raw!r} 不是数字，请改为数字或删除该项。", [cid],
+                         {"stated": raw if isinstance(raw, (int, float, str)) else str(raw)})
+                continue
             if cid not in form.cells:
                 continue
             cell = form.cells[cid]
@@ -232,7 +241,7 @@ class _Checker:
         if self.form.format != "2021":
             return
         fee = self.v.get("info_fee.amount_yuan")
-        if fee is None and "信息处理费" not in self.data.text.get("part6", ""):
+        if fee is None and FEE_WORD not in self.data.text.get("part6", ""):
             cell = self.form.cells["info_fee.amount_yuan"]
             self.add("N-05", f"2021 格式要求在第六部分报告收取信息处理费的情况。请在“{cell.sheet}”{cell.address} 填写"
                              f"本年收取的信息处理费（元，未收取填 0），或在第六部分文字中说明。", ["info_fee.amount_yuan"])
@@ -271,6 +280,8 @@ def _num(v):
 
 def check(data: ReportData, form: Form | None = None, previous: ReportData | None = None,
           mode: str = "generate") -> Report:
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
     form = form or load_form(data.format)
     checker = _Checker(data, form, mode)
     checker.findings.extend(data.problems)

@@ -5,6 +5,7 @@ is kept out of `cells` and recorded as a read problem (a finding), never coerced
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 import re
@@ -67,6 +68,8 @@ def _json_number(v: Number | None):
 # -- numbers ---------------------------------------------------------------------------------------
 
 _INT_RE = re.compile(r"^-?\d+$")
+MAX_NUMBER = 10**15  # no count or amount of a report comes near; bounds the work on hostile numbers
+TOO_LARGE = "超出范围的数值"
 
 
 def to_number(value) -> tuple[Number | None, str | None]:
@@ -80,20 +83,26 @@ def to_number(value) -> tuple[Number | None, str | None]:
     if isinstance(value, bool):
         return None, "布尔值"
     if isinstance(value, int):
-        return value, None
+        return (value, None) if abs(value) < MAX_NUMBER else (None, TOO_LARGE)
     if isinstance(value, float):
         if math.isnan(value) or math.isinf(value):
             return None, "非数字"
-        if value.is_integer() and abs(value) < 2**53:
+        if abs(value) >= MAX_NUMBER:
+            return None, TOO_LARGE
+        if value.is_integer():
             return int(value), None
         return Decimal(repr(value)), None
     if isinstance(value, Decimal):
         if not value.is_finite():
             return None, "非数字"
+        if value and value.adjusted() >= 15:  # checked before int(): int(Decimal("1e999999999")) never ends
+            return None, TOO_LARGE
         return (int(value), None) if value == value.to_integral_value() else (value, None)
     if isinstance(value, str):
         return None, "文本"
-    return None, type(value).__name__
+    if isinstance(value, (dt.date, dt.time)):  # datetime is a date
+        return None, "日期或时间"
+    return None, "非数字的值"
 
 
 def parse_json_number(value) -> tuple[Number | None, str | None]:
@@ -141,16 +150,23 @@ def load_json(path: str | Path) -> ReportData:
     path = Path(path)
     try:
         size = path.stat().st_size
+        if size > MAX_JSON_BYTES:
+            raise XxgkError(f"JSON 数据文件过大（{size // 1048576} MB，上限 64 MB）", file=str(path))
+        blob = path.read_bytes()
+    except FileNotFoundError:
+        raise XxgkError("文件不存在", file=str(path)) from None
+    except IsADirectoryError:
+        raise XxgkError("这是一个文件夹，不是 JSON 数据文件", file=str(path)) from None
     except OSError as exc:
         raise XxgkError(f"无法读取文件（{exc.strerror}）", file=str(path)) from None
-    if size > MAX_JSON_BYTES:
-        raise XxgkError(f"JSON 数据文件过大（{size // 1048576} MB，上限 64 MB）", file=str(path))
     try:
-        raw = json.loads(path.read_bytes().decode("utf-8-sig"), parse_float=Decimal)
+        raw = json.loads(blob.decode("utf-8-sig"), parse_float=Decimal)
     except UnicodeDecodeError:
         raise XxgkError("JSON 数据文件不是 UTF-8 编码，请用 UTF-8 保存", file=str(path)) from None
     except json.JSONDecodeError as exc:
         raise XxgkError(f"不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}）", file=str(path)) from None
+    except (ValueError, RecursionError):  # an integer of thousands of digits; nesting thousands deep
+        raise XxgkError("不是有效的 JSON 数据文件（含有位数过多的数字或嵌套过深的结构）", file=str(path)) from None
     return from_json(raw, source=str(path))
 
 
@@ -167,7 +183,7 @@ def from_json(raw, source: str = "") -> ReportData:
     if fmt not in ("2019", "2021"):
         raise bad(f"“format”应为 \"2019\" 或 \"2021\"，实际为 {json.dumps(fmt, ensure_ascii=False)}")
     year = raw.get("year")
-    if isinstance(year, Decimal) and year == int(year):
+    if isinstance(year, Decimal) and year.is_finite() and year.adjusted() < 6 and year == int(year):
         year = int(year)
     if year is not None and (not isinstance(year, int) or isinstance(year, bool)):
         raise bad(f"“year”应为年份整数，实际为 {json.dumps(str(year), ensure_ascii=False)}")
@@ -187,8 +203,8 @@ def from_json(raw, source: str = "") -> ReportData:
     if bad_text:
         raise bad(f"“text”含未知的键：{'、'.join(sorted(bad_text))}（可用：{'、'.join(TEXT_KEYS)}）")
     units = raw.get("units", {}) or {}
-    if not isinstance(units, dict):
-        raise bad("“units”应为 {单元格编号: 单位} 对象")
+    if not isinstance(units, dict) or not all(v is None or isinstance(v, str) for v in units.values()):
+        raise bad("“units”应为 {单元格编号: 单位} 对象，单位为文本或 null")
     cells_raw = raw.get("cells", {}) or {}
     if not isinstance(cells_raw, dict):
         raise bad("“cells”应为 {单元格编号: 数字或 null} 对象")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+import re
 
 from .check import sum_parts
 from .data import MAX_PARAGRAPH, ReportData, fmt_number
@@ -35,11 +36,7 @@ def merge_into(base: ReportData, incoming: ReportData) -> tuple[ReportData, Form
             wrong.append(f"{cid}（数据中缺少它的分项，合计无法核对）")
     if wrong:
         raise XxgkError("合计单元格由工作簿公式计算，数据中的合计必须等于分项之和：" + "；".join(wrong[:10]), file=src)
-    for key, text in incoming.text.items():
-        for i, para in enumerate(text.split("\n"), 1):
-            if len(para) > MAX_PARAGRAPH:
-                raise XxgkError(f"文字“{key}”第 {i} 段有 {len(para)} 个字符，超过 Excel 单元格上限 {MAX_PARAGRAPH}，请分段",
-                                file=src)
+    _refuse_unwritable_text(incoming)
     merged = copy.deepcopy(base)
     merged.problems, merged.bad_values = [], {}
     if incoming.year is not None:
@@ -52,4 +49,30 @@ def merge_into(base: ReportData, incoming: ReportData) -> tuple[ReportData, Form
     for cid, value in incoming.cells.items():
         if not form.cells[cid].is_total:
             merged.cells[cid] = value
+    _refuse_unwritable_text(merged)  # what the workbook itself held and the data does not replace
     return merged, form
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # characters no worksheet cell may hold
+
+
+def _refuse_unwritable_text(data: ReportData) -> None:
+    """Refuse text that a worksheet cell cannot hold (openpyxl would truncate or raise), naming the file."""
+    for key, text in data.text.items():
+        for i, para in enumerate(text.split("\n"), 1):
+            if len(para) > MAX_PARAGRAPH:
+                raise XxgkError(f"文字“{key}”第 {i} 段有 {len(para)} 个字符，超过 Excel 单元格上限 {MAX_PARAGRAPH}，请分段",
+                                file=data.source or None)
+    fields = [("org", data.org), *((f"info.{k}", v) for k, v in data.info.items()),
+              *((f"units.{k}", v) for k, v in data.units.items())]
+    long = [f"{name}（{len(value)} 个字符）" for name, value in fields
+            if isinstance(value, str) and len(value) > MAX_PARAGRAPH]
+    if long:
+        raise XxgkError(f"以下内容超过 Excel 单元格上限 {MAX_PARAGRAPH} 个字符：{'、'.join(long[:10])}",
+                        file=data.source or None)
+    fields += [(f"text.{k}", v) for k, v in data.text.items()]
+    bad = [f"{name}（U+{ord(m.group()):04X}）" for name, value in fields
+           if isinstance(value, str) and (m := _CONTROL.search(value))]
+    if bad:
+        raise XxgkError(f"以下内容含有不可见的控制字符，Excel 单元格不能保存，请删除后再试：{'、'.join(bad[:10])}",
+                        file=data.source or None)

@@ -111,12 +111,14 @@ class _Reader:
             self.problem("WB-03", f"工作簿由另一版本的 {form.format} 格式模板生成（模板版本 {self.meta.get('template_version', '?')}），"
                                   f"按当前模板读取。如有数字读取错位，请用“xxgk new”新建工作簿并用“xxgk fill”导入数据。")
         if pkg.has_macros:
-            self.problems.append(Finding("WB-02", "info", "工作簿含有宏（VBA 代码）。xxgk 只读取数据，不会运行任何宏；"
-                                                         "报送时请另存为不含宏的 .xlsx。", values={"macros": True}))
+            self.problem("WB-05", "工作簿含有宏（VBA 代码）。xxgk 只读取数据，不会运行任何宏；报送时请另存为不含宏的 .xlsx。",
+                         values={"macros": True})
         wanted = [INFO_SHEET, *dict.fromkeys(form.parts)]
         missing = [s for s in wanted if s not in pkg.sheet_parts]
+        strange = [s for s in pkg.sheet_parts if s not in form.sheets and s != META_SHEET]
+        renamed = f"工作簿中另有模板之外的工作表“{'”“'.join(_shown(s) for s in strange[:5])}”，可能就是它被改了名。" if strange else ""
         for sheet in missing:
-            self.problem("WB-02", f"缺少工作表“{sheet}”（被删除或改名）。请恢复原工作表名称；该表的数据未读取。",
+            self.problem("WB-02", f"缺少工作表“{sheet}”（被删除或改名）。{renamed}请恢复原工作表名称；该表的数据未读取。",
                          values={"sheet": sheet, "sheets": list(pkg.sheet_parts)})
         grids = _grids(pkg, wanted)
         self.check_labels(grids)
@@ -133,7 +135,7 @@ class _Reader:
                 continue
             found = grid.get(label.address)
             if (found if isinstance(found, str) else str(found or "")).strip() != label.text:
-                self.problem("S-02", f"“{label.sheet}”{label.address} 的标签应为“{label.text}”，现为“{found or ''}”。"
+                self.problem("S-02", f"“{label.sheet}”{label.address} 的标签应为“{label.text}”，现为“{_shown(found or '')}”。"
                                      f"请恢复模板标签（表格必须与国家格式一致）。",
                              addresses=[f"{label.sheet}!{label.address}"],
                              values={"expected": label.text, "found": found if found is None or isinstance(found, str) else str(found)})
@@ -163,7 +165,7 @@ class _Reader:
                 data.cells[cell.id] = number
                 keep.add(cell.id)
                 self.problem("WB-01", f"{cell.label}（{cell.sheet} {cell.address}）的合计公式{what}"
-                                      f"{'（' + str(raw) + '）' if raw is not None and 'text' not in what else ''}。"
+                                      f"{'（' + _shown(raw) + '）' if raw is not None and 'text' not in what else ''}。"
                                       f"合计必须由公式 {formula_of(form, cell)} 计算，请恢复该公式（或用“xxgk new”新建工作簿重新填报）。",
                              [cell.id], [cell.ref], {"stated": raw if isinstance(raw, (int, float, str)) else None,
                                                     "expected_formula": formula_of(form, cell)})
@@ -188,14 +190,14 @@ class _Reader:
                 if isinstance(number, int) and 1900 < number < 3000:
                     data.year = number
                 elif raw is not None:
-                    self.problem("I-01", f"“报告年度”（{where}）应为四位年份，如 2025，现为“{raw}”。",
+                    self.problem("I-01", f"“报告年度”（{where}）应为四位年份，如 2025，现为“{_shown(raw)}”。",
                                  addresses=[f"{INFO_SHEET}!{field.address}"], values={"stated": str(raw)})
             elif field.key == "org":
                 data.org = "" if raw is None else str(raw).strip()
             elif field.kind == "date":
                 value = parse_date(raw)
                 if value is None and raw is not None:
-                    self.problem("I-01", f"“{field.label}”（{where}）不是日期：“{raw}”。请填写如 2026-01-08 的日期。",
+                    self.problem("I-01", f"“{field.label}”（{where}）不是日期：“{_shown(raw)}”。请填写如 2026-01-08 的日期。",
                                  addresses=[f"{INFO_SHEET}!{field.address}"], values={"stated": str(raw)})
                 data.info[field.key] = value or ""
             else:
@@ -226,6 +228,12 @@ class _Reader:
                 if text:
                     paragraphs.append(text)
             data.text[block.key] = "\n".join(paragraphs)
+
+
+def _shown(raw, limit: int = 40) -> str:
+    """A cell's value for a message: a hostile cell may hold 32767 characters (or, outside Excel, millions)."""
+    text = str(raw)
+    return text if len(text) <= limit else text[:limit] + f"…（共 {len(text)} 个字符）"
 
 
 _CN_DATE = re.compile(r"^(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?$")

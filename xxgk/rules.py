@@ -31,6 +31,7 @@ RULES: dict[str, tuple[str, str, str]] = {
     "WB-02": ("error", "error", "工作表齐全、未被改名"),
     "WB-03": ("warning", "warning", "工作簿由当前版本的模板生成"),
     "WB-04": ("error", "error", "文本段落不超过 32767 个字符"),
+    "WB-05": ("info", "info", "工作簿含宏：只读取数据，宏不会被运行"),
     "I-01": ("error", "warning", "基本信息填写完整、格式正确"),
 }
 

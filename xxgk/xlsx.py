@@ -3,14 +3,16 @@
 Received workbooks are untrusted. Nothing in them is ever run; this module only reads bytes:
 - the file type is told from its first bytes (legacy .xls and password-encrypted workbooks are both
   OLE compound files and get their own message);
-- zip limits: entry count, declared and actual uncompressed sizes, compression ratio;
-- every XML part is refused when it declares a DTD (entity expansion), and the parts we parse
-  ourselves go through defusedxml.
+- zip limits: entry count, declared and actual uncompressed sizes (every entry is inflated to the
+  real end of its data and its CRC checked), compression ratio;
+- every part a reader may parse as XML is refused when it declares a DTD anywhere (entity expansion),
+  and the parts we parse ourselves go through defusedxml.
 """
 from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -45,7 +47,10 @@ class Package:
         self.zip.close()
 
     def read_part(self, name: str) -> bytes:
-        info = self.zip.getinfo(name)
+        try:
+            info = self.zip.getinfo(name)
+        except KeyError:
+            raise XxgkError(f"工作簿结构不完整（缺少内部文件 {name}）", file=str(self.path)) from None
         with self.zip.open(info) as fh:
             data = fh.read(MAX_XML_BYTES + 1)
         if len(data) > MAX_XML_BYTES:
@@ -54,20 +59,25 @@ class Package:
 
     def formulas(self, sheet: str) -> dict[str, str | None]:
         """The cells of `sheet` that hold a formula: {A1: formula text} (None for a shared-formula child)."""
+        import io
+
+        from defusedxml import DefusedXmlException
         from defusedxml.ElementTree import iterparse
 
         part = self.sheet_parts.get(sheet)
         if part is None:
             return {}
-        import io
-
         out: dict[str, str | None] = {}
-        for _, elem in iterparse(io.BytesIO(self.read_part(part)), events=("end",), forbid_dtd=True):
-            if elem.tag == NS_MAIN + "c":
-                f = elem.find(NS_MAIN + "f")
-                if f is not None:
-                    out[elem.get("r", "")] = f.text if f.text else None
-                elem.clear()
+        try:
+            for _, elem in iterparse(io.BytesIO(self.read_part(part)), events=("end",), forbid_dtd=True):
+                if elem.tag == NS_MAIN + "c":
+                    f = elem.find(NS_MAIN + "f")
+                    if f is not None:
+                        out[elem.get("r", "")] = f.text if f.text else None
+                    elem.clear()
+        except (DefusedXmlException, SyntaxError) as exc:  # ParseError is a SyntaxError
+            raise XxgkError(f"工作表“{sheet}”的内部文件 {part} 不是有效的 XML（{exc}），无法读取。"
+                            f"请用 Excel 或 WPS 打开后另存为 .xlsx 再试", file=str(self.path)) from None
         return out
 
 
@@ -136,16 +146,71 @@ def _check_zip(zf: zipfile.ZipFile, path: Path) -> None:
                             f"疑似“压缩炸弹”，拒绝读取", file=str(path))
         if info.flag_bits & 0x1:
             raise XxgkError("工作簿内部文件被加密，无法读取", file=str(path))
-        name = info.filename.lower()
-        if name.endswith((".xml", ".rels", ".vml")):
-            try:
-                with zf.open(info) as fh:
-                    head = fh.read(4096)
-            except (zipfile.BadZipFile, OSError, EOFError) as exc:
-                raise XxgkError(f"工作簿文件已损坏（{info.filename}：{exc}），请重新获取该文件", file=str(path)) from None
-            if _DOCTYPE.search(head):
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise XxgkError(f"工作簿内部文件 {info.filename} 使用了 Excel 不用的压缩方式，拒绝读取", file=str(path))
+    with path.open("rb") as raw:
+        for info in infos:
+            _inspect_entry(raw, info, path)
+
+
+# Binary parts that no reader parses as XML and where the bytes "<!DOCTYPE" may occur innocently: images,
+# embedded objects, and *.bin such as vbaProject.bin. (Our own XML parsing forbids DTDs whatever the name.)
+_UNPARSED = ("xl/media/", "xl/embeddings/")
+_CHUNK = 1 << 20
+
+
+def _inspect_entry(raw, info: zipfile.ZipInfo, path: Path) -> None:
+    """Inflate one entry to the real end of its data, as a reader that ignores the headers would.
+
+    The headers' sizes are only claims: calamine inflates to the end of the deflate stream, so an entry
+    that inflates to more than its stated size (a zip bomb with a lying header) is refused here, as is
+    one whose CRC-32 does not match. The inflated text of every part a reader might parse as XML is
+    scanned for a DTD anywhere in it (a DOCTYPE may follow any amount of comment or whitespace).
+    """
+    def corrupt(why: str):
+        return XxgkError(f"工作簿文件已损坏（内部文件 {info.filename}{why}），请重新获取该文件", file=str(path))
+
+    raw.seek(info.header_offset)
+    local = raw.read(30)
+    if len(local) != 30 or local[:4] != b"PK\x03\x04":
+        raise corrupt("的位置无效")
+    raw.seek(info.header_offset + 30 + int.from_bytes(local[26:28], "little") + int.from_bytes(local[28:30], "little"))
+    inflater = zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
+    name = info.filename.lower()
+    scan = not (name.startswith(_UNPARSED) or name.endswith(".bin"))
+    left, size, crc, tail, flushed = info.compress_size, 0, 0, b"", False
+    while not flushed:
+        if inflater is not None and inflater.unconsumed_tail:
+            data = _inflate(inflater, inflater.unconsumed_tail, corrupt)
+        elif left > 0:
+            chunk = raw.read(min(left, _CHUNK))
+            if not chunk:
+                raise corrupt("不完整")
+            left -= len(chunk)
+            data = _inflate(inflater, chunk, corrupt) if inflater is not None else chunk
+        else:
+            data, flushed = (inflater.flush() if inflater is not None else b""), True
+        size += len(data)
+        if size > info.file_size:
+            raise XxgkError(f"工作簿内部文件 {info.filename} 解压后超过其声明的大小（{info.file_size} 字节），"
+                            f"疑似“压缩炸弹”，拒绝读取", file=str(path))
+        crc = zlib.crc32(data, crc)
+        if scan:
+            if _DOCTYPE.search(tail + data):
                 raise XxgkError(f"工作簿内部文件 {info.filename} 含有 DTD/实体定义（可用于“实体膨胀”攻击），"
                                 f"正常的 Excel 文件不会有，拒绝读取", file=str(path))
+            tail = data[-32:]
+    if inflater is not None and not inflater.eof:
+        raise corrupt("不完整")
+    if size != info.file_size or crc != info.CRC:
+        raise corrupt("校验失败")
+
+
+def _inflate(inflater, chunk: bytes, corrupt) -> bytes:
+    try:
+        return inflater.decompress(chunk, _CHUNK)
+    except zlib.error:
+        raise corrupt("的压缩数据无效") from None
 
 
 def _sheet_parts(pkg: Package) -> dict[str, str]:
@@ -155,8 +220,6 @@ def _sheet_parts(pkg: Package) -> dict[str, str]:
     try:
         wb = fromstring(pkg.read_part("xl/workbook.xml"), forbid_dtd=True)
         rels = fromstring(pkg.read_part("xl/_rels/workbook.xml.rels"), forbid_dtd=True)
-    except KeyError:
-        raise XxgkError("工作簿结构不完整（缺少 workbook.xml.rels）", file=str(pkg.path)) from None
     except (DefusedXmlException, SyntaxError) as exc:
         raise XxgkError(f"工作簿内部 XML 无效或不安全（{exc.__class__.__name__}），拒绝读取", file=str(pkg.path)) from None
     targets = {}
