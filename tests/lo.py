@@ -66,6 +66,7 @@ def recalc(paths, outdir: str | Path | None = None, timeout: float = 300) -> dic
             dst = staged_dir / f"lo{i:05d}.xlsx"
             shutil.copyfile(p, dst)
             staged[p] = dst
+            (outdir / dst.name).unlink(missing_ok=True)  # a stale copy must not pass for a result
         cmd = [exe, "--headless", "--norestore", "--nolockcheck", "--nodefault",
                f"-env:UserInstallation={profile.as_uri()}",
                "--convert-to", "xlsx", "--outdir", str(outdir), *map(str, staged.values())]

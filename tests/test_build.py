@@ -140,3 +140,19 @@ def test_text_one_paragraph_per_cell_and_more_rows_when_needed():
     ws = wb[place.sheet]
     assert ws[f"B{place.first_row}"].value == "第0段。" and ws[f"B{place.first_row + 79}"].value == "第79段。"
     assert not ws[f"B{place.first_row}"].protection.locked
+
+
+def test_user_text_is_never_a_formula(tmp_path):
+    """Text that looks like a formula (or a template tag, or markup) is stored and read back as text."""
+    form = FORMS["2021"]
+    data = valid_data("2021")
+    data.org = "=HYPERLINK(\"http://x\")"
+    data.info["cc"] = "=1+1"
+    data.text["part5"] = "=cmd|' /C calc'!A0\n<测试&转义>\n{{ 7*7 }}"
+    path = tmp_path / "t.xlsx"
+    path.write_bytes(build_bytes(form, data))
+    wb = openpyxl.load_workbook(path)
+    place = text_layout(form, {})["part5"]
+    assert wb[place.sheet][f"B{place.first_row}"].data_type == "s"
+    back = read_workbook(path)
+    assert back.org == data.org and back.info["cc"] == "=1+1" and back.text["part5"] == data.text["part5"]

@@ -224,8 +224,8 @@ def edge_recipes() -> list[Recipe]:
         Recipe("2019", [0], all_blank=True, unit=None, part1_chars=0, name="edge-2019-all-blank"),
         valid("2021", name="edge-2021-valid"),
         valid("2019", name="edge-2019-valid"),
-        # text where a 表二 warning compares cells (0/2: 规章 本年制发 / 对外公开总数量), and in 表三 beside a
-        # negative and a fraction
+        # text in a cell a 表二 warning compares (2019: #2 规章 对外公开总数量; 2021: #0 规章 本年制发件数),
+        # a fraction alone, text beside a negative in 表四, and text, a negative and a fraction in 表三
         valid("2019", texts={2: "/"}, name="edge-2019-text-in-t2"),
         valid("2019", fractions={5}, name="edge-2019-fraction-only"),
         valid("2021", texts={-1: "无"}, negatives={-2: -1}, name="edge-2021-t4-text-and-negative"),

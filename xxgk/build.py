@@ -24,6 +24,7 @@ from . import __version__
 from .data import ReportData
 from .form import (CHECK_SHEET, GUIDE_SHEET, INFO_SHEET, META_SHEET, TEMPLATE_VERSION, TYPE_NAMES, Form,
                    col_index, col_letter, defined_name, formula_of, split_address, text_layout)
+from .check import FEE_WORD, NOT_COUNTED
 from .fsutil import write_atomic
 
 FIXED_TIME = dt.datetime(2021, 1, 1)  # docProps and zip entry times: builds are byte-for-byte repeatable
@@ -46,6 +47,8 @@ LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 TOP_LEFT = Alignment(horizontal="left", vertical="top", wrap_text=True)
 RIGHT = Alignment(horizontal="right", vertical="center")
 UNLOCKED = Protection(locked=False)
+# N-06 counts characters without these; Excel spells them as string literals or CHAR(n).
+_BLANKS = tuple(f"CHAR({ord(ch)})" if ord(ch) < 32 else f'"{ch}"' for ch in NOT_COUNTED)
 
 VALIDATION = {
     "count": dict(type="whole", operator="greaterThanOrEqual", formula1="0",
@@ -98,6 +101,8 @@ class _WorkbookBuilder:
     def put(self, ws, address, value, font=BODY, align=LEFT, fill=None, border=None, fmt=None, locked=True):
         c = ws[address]
         c.value = value
+        if not locked and isinstance(value, str) and value.startswith("="):
+            c.data_type = "s"  # user text is never a formula (openpyxl would take "=…" for one)
         c.font, c.alignment = font, align
         if fill:
             c.fill = fill
@@ -348,7 +353,7 @@ class _WorkbookBuilder:
                     self.put(ws, f"A{row}", i + 1, font=SMALL, align=CENTER)
                     self.put(ws, f"B{row}", value, align=TOP_LEFT, fill=INPUT_FILL, fmt="@", locked=False)
                     ref = f"B{row}"
-                    self.put(ws, f"C{row}", f'=LEN(SUBSTITUTE(SUBSTITUTE(SUBSTITUTE({ref}," ",""),"　",""),CHAR(10),""))',
+                    self.put(ws, f"C{row}", "=LEN(" + "SUBSTITUTE(" * len(_BLANKS) + ref + "".join(f',{b},"")' for b in _BLANKS) + ")",
                              font=SMALL, align=CENTER)
 
     # -- 校验: live checks that work in Excel, WPS and LibreOffice without Python ------------------------
@@ -422,7 +427,7 @@ class _WorkbookBuilder:
             part6 = self.texts["part6"]
             part6_ref = f"'{part6.sheet}'!{part6.col}{part6.first_row}:{part6.col}{part6.last_row}"
             yield ("N-05", "第六部分报告信息处理费收取情况（“六”表中填写金额，未收取填 0）", fee, None, None,
-                   f'IF(OR(ISNUMBER({fee}),COUNTIF({part6_ref},"*信息处理费*")>0),"通过","错误")')
+                   f'IF(OR(ISNUMBER({fee}),COUNTIF({part6_ref},"*{FEE_WORD}*")>0),"通过","错误")')
             part1 = self.texts["part1"]
             count = f"'{part1.sheet}'!C{part1.title_row}"
             yield ("N-06", "总体情况篇幅原则上不超过一千字（不计空白）", count, "1000", f"{count}-1000",

@@ -16,7 +16,8 @@ from .rules import MODES, severity
 RATIO_OTHER = Decimal("0.10")  # T3-04 threshold (ours; the form gives none)
 PART1_LIMIT = 1000  # N-06
 FEE_WORD = "处理费"  # N-05: 信息处理费, 信息公开处理费, 政府信息公开信息处理费 … all say it
-_WS = re.compile(r"\s+")
+NOT_COUNTED = " \u3000\t\r\n"  # N-06 counts every character but these (the workbook's live count does the same)
+_WS = re.compile(f"[{NOT_COUNTED}]")
 
 
 def sum_parts(values: dict[str, Number | None], parts) -> tuple[Number | None, list[str]]:
