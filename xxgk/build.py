@@ -47,6 +47,7 @@ LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 TOP_LEFT = Alignment(horizontal="left", vertical="top", wrap_text=True)
 RIGHT = Alignment(horizontal="right", vertical="center")
 UNLOCKED = Protection(locked=False)
+CHECK_TEXT_WIDTH = 80  # 校验!B, in character widths
 # N-06 counts characters without these; Excel spells them as string literals or CHAR(n).
 _BLANKS = tuple(f"CHAR({ord(ch)})" if ord(ch) < 32 else f'"{ch}"' for ch in NOT_COUNTED)
 
@@ -360,7 +361,7 @@ class _WorkbookBuilder:
     def checks(self):
         form = self.form
         ws = self.ws[CHECK_SHEET]
-        for col, width in zip("ABCDEF", (10, 64, 12, 12, 10, 10)):
+        for col, width in zip("ABCDEF", (10, CHECK_TEXT_WIDTH, 12, 12, 10, 10)):
             ws.column_dimensions[col].width = width
         self.put(ws, "A1", "校验（随填写自动更新；“错误”必须改正，“警告”请核实）", font=TITLE)
         ws.merge_cells("A1:F1")
@@ -375,6 +376,7 @@ class _WorkbookBuilder:
             r = first + i
             self.put(ws, f"A{r}", rule, align=CENTER, border=BOX)
             self.put(ws, f"B{r}", text, border=BOX)
+            ws.row_dimensions[r].height = 16 * -(-len(text) * 2 // (CHECK_TEXT_WIDTH - 4))  # CJK: 2 columns each
             for col, formula in zip("CDE", (left, right, diff)):
                 self.put(ws, f"{col}{r}", f"={formula}" if formula else None, align=RIGHT, border=BOX)
             self.put(ws, f"F{r}", f"={status}", font=BOLD, align=CENTER, border=BOX)

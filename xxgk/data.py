@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Union
 
-from .errors import XxgkError
+from .errors import XxgkError, file_error
 from .findings import Finding
 
 Number = Union[int, Decimal]
@@ -67,7 +67,6 @@ def _json_number(v: Number | None):
 
 # -- numbers ---------------------------------------------------------------------------------------
 
-_INT_RE = re.compile(r"^-?\d+$")
 MAX_NUMBER = 10**15  # no count or amount of a report comes near; bounds the work on hostile numbers
 TOO_LARGE = "超出范围的数值"
 
@@ -153,12 +152,8 @@ def load_json(path: str | Path) -> ReportData:
         if size > MAX_JSON_BYTES:
             raise XxgkError(f"JSON 数据文件过大（{size // 1048576} MB，上限 64 MB）", file=str(path))
         blob = path.read_bytes()
-    except FileNotFoundError:
-        raise XxgkError("文件不存在", file=str(path)) from None
-    except IsADirectoryError:
-        raise XxgkError("这是一个文件夹，不是 JSON 数据文件", file=str(path)) from None
     except OSError as exc:
-        raise XxgkError(f"无法读取文件（{exc.strerror}）", file=str(path)) from None
+        raise file_error(exc, path, " JSON 数据文件") from None
     try:
         raw = json.loads(blob.decode("utf-8-sig"), parse_float=Decimal)
     except UnicodeDecodeError:
@@ -190,18 +185,17 @@ def from_json(raw, source: str = "") -> ReportData:
     org = raw.get("org", "")
     if not isinstance(org, str):
         raise bad("“org”应为文本")
-    info = raw.get("info", {}) or {}
-    if not isinstance(info, dict) or not all(isinstance(v, str) for v in info.values()):
-        raise bad("“info”应为 {键: 文本} 对象")
-    bad_info = set(info) - set(INFO_KEYS)
-    if bad_info:
-        raise bad(f"“info”含未知的键：{'、'.join(sorted(bad_info))}（可用：{'、'.join(INFO_KEYS)}）")
-    text = raw.get("text", {}) or {}
-    if not isinstance(text, dict) or not all(isinstance(v, str) for v in text.values()):
-        raise bad("“text”应为 {部分: 文本} 对象，段落之间用换行分隔")
-    bad_text = set(text) - set(TEXT_KEYS)
-    if bad_text:
-        raise bad(f"“text”含未知的键：{'、'.join(sorted(bad_text))}（可用：{'、'.join(TEXT_KEYS)}）")
+    def text_dict(key, allowed, shape):
+        value = raw.get(key, {}) or {}
+        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+            raise bad(f"“{key}”应为 {shape} 对象")
+        unknown_keys = set(value) - set(allowed)
+        if unknown_keys:
+            raise bad(f"“{key}”含未知的键：{'、'.join(sorted(unknown_keys))}（可用：{'、'.join(allowed)}）")
+        return value
+
+    info = text_dict("info", INFO_KEYS, "{键: 文本}")
+    text = text_dict("text", TEXT_KEYS, "{部分: 文本}（段落之间用换行分隔）")
     units = raw.get("units", {}) or {}
     if not isinstance(units, dict) or not all(v is None or isinstance(v, str) for v in units.values()):
         raise bad("“units”应为 {单元格编号: 单位} 对象，单位为文本或 null")

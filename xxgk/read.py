@@ -158,14 +158,13 @@ class _Reader:
                     text = sheet_formulas[cell.address]
                     if text is None or normalise_formula(text) == expected:
                         continue  # intact: recomputed below
-                    what = f"被改成了公式 ={text}"
+                    what = f"被改成了公式 ={_shown(text)}"
                 else:
-                    what = "被改成了常数" if raw is not None else "被清空"
+                    what = f"被改成了常数（{_shown(raw)}）" if raw is not None else "被清空"
                 number, _ = to_number(raw)
                 data.cells[cell.id] = number
                 keep.add(cell.id)
-                self.problem("WB-01", f"{cell.label}（{cell.sheet} {cell.address}）的合计公式{what}"
-                                      f"{'（' + _shown(raw) + '）' if raw is not None and 'text' not in what else ''}。"
+                self.problem("WB-01", f"{cell.label}（{cell.sheet} {cell.address}）的合计公式{what}。"
                                       f"合计必须由公式 {formula_of(form, cell)} 计算，请恢复该公式（或用“xxgk new”新建工作簿重新填报）。",
                              [cell.id], [cell.ref], {"stated": raw if isinstance(raw, (int, float, str)) else None,
                                                     "expected_formula": formula_of(form, cell)})

@@ -16,7 +16,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from .errors import XxgkError
+from .errors import XxgkError, file_error
 
 MAX_FILE_BYTES = 100 * 1024 * 1024
 MAX_ENTRIES = 2000
@@ -87,12 +87,8 @@ def sniff(path: Path) -> None:
         size = path.stat().st_size
         with path.open("rb") as fh:
             head = fh.read(8)
-    except FileNotFoundError:
-        raise XxgkError("文件不存在", file=str(path)) from None
-    except IsADirectoryError:
-        raise XxgkError("这是一个文件夹，不是工作簿", file=str(path)) from None
     except OSError as exc:
-        raise XxgkError(f"无法读取文件（{exc.strerror}）", file=str(path)) from None
+        raise file_error(exc, path, "工作簿") from None
     if size == 0:
         raise XxgkError("文件是空的（0 字节）", file=str(path))
     if size > MAX_FILE_BYTES:
