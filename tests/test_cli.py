@@ -142,3 +142,22 @@ def test_usage_errors_are_chinese_exit_2(capsys):
 def test_console_script_runs_as_module(tmp_path):
     run = subprocess.run([sys.executable, "-m", "xxgk", "check", str(EXAMPLE_XLSX)], capture_output=True, text=True)
     assert run.returncode == 0 and "通过" in run.stdout and "Traceback" not in run.stderr
+
+
+def test_openpyxl_fallback_reads_the_same(monkeypatch):
+    """When python-calamine cannot read a workbook, openpyxl reads the same data."""
+    import python_calamine
+
+    from xxgk.read import read_workbook
+
+    expected = read_workbook(EXAMPLE_XLSX)
+
+    calls = []
+
+    def refuse(*args, **kwargs):
+        calls.append(args)
+        raise python_calamine.CalamineError("simulated")
+
+    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_path", refuse)
+    assert read_workbook(EXAMPLE_XLSX).to_json() == expected.to_json()
+    assert calls  # calamine was asked first, and refused
