@@ -153,9 +153,11 @@ class _Checker:
     def check_info(self):
         data = self.data
         if not data.org.strip():
-            self.add("I-01", "基本信息缺少“机关名称”，请在“基本信息”表 B3 填写机关全称。", values={"field": "org"})
+            self.add("I-01", f"基本信息缺少“机关名称”，请在“基本信息”表 {self.form.info_field('org').address} 填写机关全称。",
+                     values={"field": "org"})
         if data.year is None:
-            self.add("I-01", "基本信息缺少“报告年度”，请在“基本信息”表 B4 填写，如 2025。", values={"field": "year"})
+            self.add("I-01", f"基本信息缺少“报告年度”，请在“基本信息”表 {self.form.info_field('year').address} 填写，如 2025。",
+                     values={"field": "year"})
 
     # -- sums and balances -------------------------------------------------------------------------
     def check_sums(self):

@@ -22,8 +22,8 @@ Number = Union[int, Decimal]
 MAX_JSON_BYTES = 64 * 1024 * 1024
 MAX_PARAGRAPH = 32767  # Excel's limit of characters in one cell
 TEXT_KEYS = ("preamble", "part1", "part2", "part3", "part4", "part5", "part6")
-INFO_KEYS = ("issuer_mark", "doc_number", "date", "address", "postcode", "phone", "email", "website",
-             "cc", "printer", "print_date", "filled_by", "reviewed_by")
+INFO_KEYS = ("title", "issuer_mark", "doc_number", "date", "address", "postcode", "phone", "email", "website",
+             "cc", "printer", "print_date", "previous_file", "filled_by", "reviewed_by")
 
 
 @dataclass
