@@ -5,6 +5,7 @@ JSON data file the totals as written, in a workbook the formula cells as recompu
 """
 from __future__ import annotations
 
+import difflib
 import re
 from decimal import Decimal
 
@@ -255,11 +256,20 @@ class _Checker:
                      values={"stated": len(part1), "limit": PART1_LIMIT})
 
     def check_previous(self, previous: ReportData):
-        """X-01: 上年结转 equals last year's 结转下年度继续办理, column by column (across formats too)."""
-        if previous.year is not None and self.data.year is not None and previous.year != self.data.year - 1:
-            self.add("X-01", f"上一年度文件是 {previous.year} 年度的报告，而本报告是 {self.data.year} 年度，无法核对上年结转。",
-                     values={"previous_year": previous.year}, sev="warning")
+        """Across years: X-01 carry-over (also across the 2020 → 2021 format change), the 表二 stock rules
+        within one format (T2-01, T2v19-01, T2v19-02), and parts 一/五 copied from last year (X-03, X-04)."""
+        data = self.data
+        where = f"上一年度文件 {previous.source}" if previous.source else "上一年度报告"
+        if previous.year is not None and data.year is not None and previous.year != data.year - 1:
+            self.add("X-01", f"{where}是 {previous.year} 年度的报告，本报告是 {data.year} 年度，无法作跨年核对。"
+                             f"请选择 {data.year - 1} 年度的报告。",
+                     values={"previous_year": previous.year, "previous_file": previous.source}, sev="warning")
             return
+        if previous.org and data.org and previous.org != data.org:
+            self.add("X-01", f"{where}的机关名称为“{previous.org}”，与本报告“{data.org}”不同，请确认选对了文件。",
+                     values={"previous_org": previous.org, "previous_file": previous.source}, sev="warning")
+        # X-01 is an error against one of our workbooks; a JSON data file may come from another system.
+        x01 = None if previous.kind == "workbook" else "warning"
         for ckey, ctext in self.form.t3_columns:
             cid, pid = f"t3.carried_over.{ckey}", f"t3.carry_forward.{ckey}"
             now, before = self.v.get(cid), previous.cells.get(pid)
@@ -268,7 +278,67 @@ class _Checker:
             self.add("X-01", f"表三「{ctext}」列：二、上年结转 {fmt_number(now)} 件，与上一年度报告的四、结转下年度继续办理 "
                              f"{fmt_number(before)} 件不一致（{self.where(cid)}）。请以上年报告为准核对。",
                      [cid], {"stated": _num(now), "computed": _num(before), "difference": _num(now - before),
+                             "previous_file": previous.source}, sev=x01)
+        if previous.format != self.form.format:
+            self.add("X-02", f"上一年度报告是 {previous.format} 格式，本报告是 {self.form.format} 格式：表二的统计口径不同，"
+                             f"不作跨年核对（表三的上年结转照常核对）。", values={"previous_format": previous.format}, sev="info")
+        elif self.form.format == "2021":
+            self.check_stock(previous, "T2-01", "现行有效件数", "in_force", "in_force", ["issued"], ["repealed"],
+                             (("regulations", "规章"), ("normative_docs", "行政规范性文件")))
+        else:
+            self.check_stock(previous, "T2v19-02", "对外公开总数量", "total_published", "total_published",
+                             ["new_published"], [], (("regulations", "规章"), ("normative_docs", "规范性文件")))
+            self.check_stock(previous, "T2v19-01", "上一年项目数量", "prev_count", "prev_count", [], [],
+                             (("licensing", "行政许可"), ("other_services", "其他对外管理服务事项"), ("penalty", "行政处罚"),
+                              ("coercion", "行政强制"), ("fees", "行政事业性收费")), previous_plus="delta")
+        self.check_similarity(previous)
+
+    def check_stock(self, previous, rule, what, col, prev_col, plus, minus, rows, previous_plus=None):
+        """stock(N) = stock(N−1) [+ previous_plus(N−1)] + Σplus(N) − Σminus(N), row by row (rules.md E)."""
+        for row, name in rows:
+            cid = f"t2.{row}.{col}"
+            before = previous.cells.get(f"t2.{row}.{prev_col}")
+            extra_before = previous.cells.get(f"t2.{row}.{previous_plus}") if previous_plus else 0
+            now_parts = [self.v.get(f"t2.{row}.{c}") for c in plus + minus]
+            stated = self.v.get(cid)
+            if None in (stated, before, extra_before, *now_parts):
+                continue
+            expected = before + extra_before + sum(self.v[f"t2.{row}.{c}"] for c in plus) \
+                - sum(self.v[f"t2.{row}.{c}"] for c in minus)
+            if stated == expected:
+                continue
+            how = f"上年 {fmt_number(before)}" + (f" + 上年本年增/减 {fmt_number(extra_before)}" if previous_plus else "") \
+                + "".join(f" + 本年{_T2_WORDS[c]} {fmt_number(self.v[f't2.{row}.{c}'])}" for c in plus) \
+                + "".join(f" − 本年{_T2_WORDS[c]} {fmt_number(self.v[f't2.{row}.{c}'])}" for c in minus)
+            self.add(rule, f"表二“{name}”{what} {fmt_number(stated)}（{self.where(cid)}），按上年推算应为 {how} = "
+                           f"{fmt_number(expected)}，相差 {fmt_number(stated - expected)}。如因清理、失效等原因调整，请在报告中说明。",
+                     [cid], {"stated": _num(stated), "computed": _num(expected), "difference": _num(stated - expected),
                              "previous_file": previous.source})
+
+    def check_similarity(self, previous):
+        """X-03 part 五, X-04 parts 一+五: difflib ratio of the whitespace-stripped texts above 50 %."""
+        pairs = (("X-03", "第五部分“存在的主要问题及改进情况”", ("part5",)),
+                 ("X-04", "第一部分和第五部分", ("part1", "part5")))
+        for rule, what, keys in pairs:
+            now = _WHITESPACE.sub("", "".join(self.data.text.get(k, "") for k in keys))
+            before = _WHITESPACE.sub("", "".join(previous.text.get(k, "") for k in keys))
+            if not now or not before:
+                continue
+            ratio = similarity(now, before)
+            if ratio > SIMILARITY_LIMIT:
+                self.add(rule, f"{what}与上一年度报告的相似度为 {ratio:.0%}，超过 50%。国家格式要求“不得出现敷衍了事甚至年年雷同现象”，"
+                               f"请结合本年度实际情况重新撰写。", values={"similarity": round(ratio, 3),
+                                                                     "previous_file": previous.source})
+
+
+_T2_WORDS = {"issued": "制发", "repealed": "废止", "new_published": "新公开"}
+_WHITESPACE = re.compile(r"\s+")
+SIMILARITY_LIMIT = 0.5
+
+
+def similarity(a: str, b: str) -> float:
+    """The metric of rules.md X-03: difflib's ratio without autojunk."""
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
 def _type_text(ctype: str) -> str:

@@ -31,6 +31,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--year", type=int, required=True, help="报告年度，如 2025")
     s.add_argument("--org", required=True, help="机关名称（全称）")
     s.add_argument("--format", choices=("2019", "2021"), help="年报格式；默认按年度确定（2019–2020 → 2019，2021 起 → 2021）")
+    s.add_argument("--previous", metavar="LAST", help="上一年度的工作簿或 JSON 数据文件：预填上年结转和机关信息（不复制文字）")
     s.add_argument("-o", "--output", required=True, help="输出的 .xlsx 文件")
     s.add_argument("--overwrite", action="store_true", help="输出文件已存在时覆盖")
 
@@ -72,9 +73,18 @@ def cmd_new(args) -> int:
         raise XxgkError(f"{args.year} 年度的报告应使用 {fmt} 格式，不能用 {args.format} 格式（见国办公开办函〔2021〕30号）")
     if not args.org.strip():
         raise XxgkError("--org 机关名称不能为空")
-    data = ReportData(format=fmt, year=args.year, org=args.org.strip())
-    out = write_workbook(load_form(fmt), _xlsx_output(args.output), data, overwrite=args.overwrite)
+    out = _xlsx_output(args.output)
+    if args.previous:
+        from .prefill import prefill
+        from .read import load
+
+        data = prefill(load(args.previous), args.year, args.org.strip(), fmt, out)
+    else:
+        data = ReportData(format=fmt, year=args.year, org=args.org.strip())
+    write_workbook(load_form(fmt), out, data, overwrite=args.overwrite)
     print(f"已新建 {fmt} 格式工作簿：{out}（{args.org}，{args.year} 年度）")
+    if args.previous:
+        print(f"已从上一年度报告预填：表三“上年结转”各列、机关信息{'、表二“上一年项目数量”' if fmt == '2019' else ''}；文字部分请重新撰写。")
     return EXIT_OK
 
 
@@ -116,11 +126,17 @@ def cmd_check(args) -> int:
     from .check import check
     from .read import load
 
-    previous = load(args.previous) if args.previous else None
+    given = load(args.previous) if args.previous else None
     results, code = [], EXIT_OK
     for file in args.files:
         try:
-            report = check(load(file), previous=previous)
+            data = load(file)
+            previous, note = given, None
+            if previous is None:
+                previous, note = _previous_from_info(data)
+            report = check(data, previous=previous)
+            if note:
+                report.findings.append(note)
             report.file = file
         except XxgkError as exc:
             code = EXIT_USAGE
@@ -137,6 +153,23 @@ def cmd_check(args) -> int:
         out = results[0] if len(args.files) == 1 else results
         print(json.dumps(out, ensure_ascii=False, indent=2, default=str))
     return code
+
+
+def _previous_from_info(data):
+    """Last year's report as named in 基本信息 (上一年度报告文件), or a note why it could not be used."""
+    from .findings import Finding
+    from .prefill import previous_file
+    from .read import load
+
+    path = previous_file(data)
+    if path is None:
+        return None, None
+    try:
+        return load(path), None
+    except XxgkError as exc:
+        return None, Finding("X-01", "warning", f"基本信息中的上一年度报告文件无法使用，未作跨年核对：{exc.message}"
+                                                f"（{path}）。请改正文件名，或用 --previous 指定。",
+                             values={"previous_file": str(path)})
 
 
 def cmd_workbook(args) -> int:

@@ -226,7 +226,8 @@ class _Reader:
                 text = str(raw).replace("\r\n", "\n").strip()
                 if text:
                     paragraphs.append(text)
-            data.text[block.key] = "\n".join(paragraphs)
+            # The suggested sub-heads of a blank workbook, left untouched, are no text of the report.
+            data.text[block.key] = "" if paragraphs == list(block.prefill) else "\n".join(paragraphs)
 
 
 def _shown(raw, limit: int = 40) -> str:

@@ -1,0 +1,52 @@
+"""Prefill a new year's report from last year's: what must carry over, and nothing that must be written afresh."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .data import ReportData
+from .errors import XxgkError
+from .form import load_form
+
+# Organisation details that stay from year to year (the 文号, dates and every text are new each year).
+CARRIED_INFO = ("issuer_mark", "address", "postcode", "phone", "email", "website", "cc", "printer")
+
+
+def prefill(previous: ReportData, year: int, org: str, fmt: str, output: Path) -> ReportData:
+    if previous.year is not None and previous.year != year - 1:
+        raise XxgkError(f"上一年度文件是 {previous.year} 年度的报告，新报告是 {year} 年度：请选择 {year - 1} 年度的报告",
+                        file=previous.source or None)
+    form = load_form(fmt)
+    data = ReportData(format=fmt, year=year, org=org)
+    data.info = {k: previous.info[k] for k in CARRIED_INFO if previous.info.get(k)}
+    # 二、上年结转 = last year's 四、结转下年度继续办理, applicant by applicant (总计 is a formula).
+    for ckey, _ in form.t3_columns:
+        cell = form.cells[f"t3.carried_over.{ckey}"]
+        if not cell.is_total:
+            data.cells[cell.id] = previous.cells.get(f"t3.carry_forward.{ckey}")
+    # 2019 → 2020: 上一年项目数量 = last year's 上一年项目数量 + 本年增/减 (rules.md T2v19-01).
+    if fmt == previous.format == "2019":
+        for cid in form.cells:
+            if cid.endswith(".prev_count"):
+                row = cid.rsplit(".", 1)[0]
+                before, delta = previous.cells.get(cid), previous.cells.get(f"{row}.delta")
+                if before is not None and delta is not None:
+                    data.cells[cid] = before + delta
+    if previous.source:
+        src = Path(previous.source).resolve()
+        try:
+            data.info["previous_file"] = os.path.relpath(src, output.resolve().parent)
+        except ValueError:  # another drive on Windows
+            data.info["previous_file"] = str(src)
+    return data
+
+
+def previous_file(data: ReportData) -> Path | None:
+    """The previous year's file named in 基本信息, resolved against the folder of the report's file."""
+    name = data.info.get("previous_file", "").strip()
+    if not name:
+        return None
+    path = Path(name)
+    if not path.is_absolute() and data.source:
+        path = Path(data.source).resolve().parent / path
+    return path
