@@ -163,3 +163,14 @@ def test_openpyxl_fallback_reads_the_same(monkeypatch):
     monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_path", refuse)
     assert read_workbook(EXAMPLE_XLSX).to_json() == expected.to_json()
     assert calls  # calamine was asked first, and refused
+
+
+def test_outputs_get_the_usual_permissions(tmp_path, capsys):
+    import os
+    import stat
+
+    out = tmp_path / "a.xlsx"
+    assert main(["new", "--year", "2025", "--org", "某局", "-o", str(out)]) == 0
+    mask = os.umask(0)
+    os.umask(mask)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~mask

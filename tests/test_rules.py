@@ -884,6 +884,13 @@ def _cross_year_fail(rule):
     return data, prev
 
 
+def _says(text, part="part3"):
+    """A 2021 report whose staff text states `text` (tests/test_claims.py covers these rules in depth)."""
+    data = base("2021")
+    data.text[part] = text
+    return check(data)
+
+
 def _cross_year_run(rule):
     data, prev = _cross_year_fail(rule)
     return check(data, previous=prev)
@@ -925,6 +932,13 @@ FAILING = {
     "N-05": lambda: check(n05_fail()),
     "N-06": lambda: check(_attr(base("2021"), text={"part1": _part1(1001), "part6": "未收取信息处理费"})),
     "X-01": _x01_run,
+    "N-01": lambda: _says("本年度共收到政府信息公开申请1件。"),
+    "N-01b": lambda: _says("本年度办结政府信息公开申请1件。"),
+    "N-01c": lambda: _says("结转下年度继续办理的政府信息公开申请1件。"),
+    "N-02": lambda: _says("本年度因政府信息公开被申请行政复议1件。", part="part4"),
+    "N-03": lambda: _says("本年制发行政规范性文件1件。", part="part2"),
+    "N-04": lambda: _says("政府信息公开申请予以公开1件。"),
+    "N-07": lambda: _says("政府信息公开申请中，自然人申请19件，占99%。"),
     **{rule: (lambda rule=rule: _cross_year_run(rule)) for rule in
        ("T2-01", "T2v19-01", "T2v19-02", "X-02", "X-03", "X-04")},
     "WB-04": lambda: check(_attr(base("2019"), text={"part5": "字" * 40000})),

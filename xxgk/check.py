@@ -9,6 +9,7 @@ import difflib
 import re
 from decimal import Decimal
 
+from .claims import check_claims
 from .data import MAX_PARAGRAPH, Number, ReportData, fmt_number, type_problem
 from .findings import Finding, Report
 from .form import Cell, Form, load_form, other_format, t3_column_label
@@ -367,6 +368,7 @@ def check(data: ReportData, form: Form | None = None, previous: ReportData | Non
     checker.check_t3_other_share()
     checker.check_t2()
     checker.check_narrative_2021()
+    checker.findings.extend(check_claims(data, form))
     if previous is not None:
         checker.check_previous(previous)
     return Report(data.source, data.format, data.year, data.org, checker.findings)

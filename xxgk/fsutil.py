@@ -20,6 +20,7 @@ def write_atomic(path: Path, data: bytes, overwrite: bool = True) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; an output file gets the usual permissions
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -27,3 +28,9 @@ def write_atomic(path: Path, data: bytes, overwrite: bool = True) -> None:
         except FileNotFoundError:
             pass
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -1,0 +1,836 @@
+"""Numbers the staff write in the text, compared with the tables (rules.md G: N-01…N-04, N-07).
+
+识别的说法（引言和第一至第六部分；阿拉伯数字、全角数字、千分位“1,234”、中文数字“十二”“一百零五”“两”；
+量词“件”“起”“宗”，“条”仅限申请/案件）：
+- N-01  收到/受理/接收/接到/新收 政府信息公开申请 N 件 → 表三“一、本年新收”总计；“未收到/没有收到……申请”→ 0。
+        同一段还提到“结转”“共（计）办理”“（含……）”时，N 可能是新收加上年结转：等于其一即可，都不等时指出语句有歧义并给出两个值。
+- N-01b 办结/答复/办理完毕 N 件 →（七）总计；“共办理 N 件”→（七）总计或新收+上年结转。
+- N-01c 结转下年度/转入下一年度/顺延 N 件 → 四、结转下年度继续办理；上年结转 N 件 → 二、上年结转。
+- N-02  行政复议 N 件/起 → 表四行政复议总计；行政诉讼 N 件 → 未经复议直接起诉与复议后起诉总计之和（“直接起诉”“复议后起诉”
+        各对一列）；“未发生/没有……行政复议、行政诉讼”“均为 0”→ 0；维持/纠正/其他结果/尚未审结 N 件；“均获维持/全部维持”→
+        每件都是结果维持且总数大于 0（“已审结的均获维持”只看已审结的）。第一至三部分的句子须提到信息公开。
+- N-03  规章、（行政）规范性文件：2021 格式 制发（印发、制定、出台）/废止/现行有效 N 件；2019 格式 新制作/新公开/对外公开总数 N 件。
+- N-04  予以公开、部分公开、不予公开、无法提供、不予处理、其他处理 N 件（并列的相加，如“予以公开及部分公开 N 件”）→
+        表三该行或该组之和；“予以公开的占 X%”→ 表中该项 ÷ 总数。
+- N-07  “N 件，占 X%”：X 须等于 N 除以某个总数——（七）总计、本年新收、新收+上年结转或文中写出的收到/办结总数，
+        按印出的小数位允许一个末位的误差。
+不识别（宁可不报）：提到其他年份，或只说某月、某季度、上半年的句子；同比、较上年、增加、减少、近年来；约、近、余、多、以上、
+左右、每、各、第 N、分别；文号、条例第 N 条、序号、电话、金额、日期；书名号和引号里的数字；主动公开信息 N 条；按申请人类别、
+申请渠道、涉及事项、下属单位分列的数字；一个小句有两种读法（“收到并办结 N 件”）；行政复议机关自己办理的复议案件；
+表中对应单元格空白或非整数。每部分只读前 5 万字，超过 1500 字的“句子”不读。
+
+Understood (preamble and parts 1–6; Arabic, full-width, "1,234" and Chinese numerals; counters 件/起/宗, 条 only for
+申请/案件): N-01 received (收到/受理/新收) → t3.new_received.total, "未收到…申请" → 0; when the paragraph also mentions
+结转/共计办理 the number may be new + carried over (either passes; neither → "ambiguous" with both values);
+N-01b 办结/答复 → t3.total.total; N-01c 结转下年度/顺延 → carry_forward, 上年结转 → carried_over; N-02 行政复议 /
+行政诉讼 counts, zero claims, 维持/纠正/尚未审结 breakdowns and 均获维持; N-03 规章/规范性文件 counts of 表二;
+N-04 outcome counts and shares; N-07 "N 件，占 X%" consistent with N ÷ a total (table's or stated). Skipped:
+other years, months/quarters, changes, approximations, ordinals, quoted text, breakdowns by applicant, channel,
+topic or sub-unit, clauses with two readings, blank cells. Precision over recall: when unsure, nothing is reported.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .data import TEXT_KEYS, ReportData
+from .findings import Finding
+from .form import Form
+
+SEVERITY = "warning"  # every N-rule of rules.md G except N-05 (not here)
+QUOTE_WIDTH = 60
+MAX_SENTENCE = 1500  # longer "sentences" are lists or pasted tables, not claims: skipped
+MAX_PART = 50_000  # characters read per part (a real part has a few thousand); bounds the work on hostile files
+MAX_TOTALS = 50  # totals the text states, kept as possible bases of shares
+
+# -- numbers ---------------------------------------------------------------------------------------------
+
+_FULLWIDTH = {**{0xFF10 + i: 0x30 + i for i in range(10)}, ord("％"): ord("%"), ord("．"): ord("."),
+              0x3000: 0x20, ord("\t"): 0x20}
+_CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNIT = {"十": 10, "百": 100, "千": 1000}
+_CN = "零〇一二两三四五六七八九十百千万"
+
+
+def _cn_section(s: str) -> int | None:
+    """A Chinese numeral below 10000 in its standard form (十二, 一百零五, 两千三百); None when malformed."""
+    if not s:
+        return 0
+    total, pending, last_unit, zero_seen = 0, None, 10**5, False
+    for i, ch in enumerate(s):
+        if ch in _CN_UNIT:
+            unit = _CN_UNIT[ch]
+            if unit >= last_unit:
+                return None
+            if pending is None:
+                if i == 0 and unit == 10:
+                    pending = 1  # 十二
+                else:
+                    return None
+            total += pending * unit
+            pending, last_unit, zero_seen = None, unit, False
+        else:
+            d = _CN_DIGIT[ch]
+            if d == 0:
+                if pending is not None or zero_seen or i == 0:
+                    return None
+                zero_seen = True
+                continue
+            if pending is not None:
+                return None  # 二三: two digits in a row
+            pending = d
+    if pending is not None:
+        # 一百五 is colloquially 150: ambiguous, refuse unless the last unit was 十 or a 零 came before
+        if last_unit not in (10, 10**5) and not zero_seen:
+            return None
+        total += pending
+    return total
+
+
+def cn_to_int(s: str) -> int | None:
+    """一 → 1, 十二 → 12, 一百零五 → 105, 两千 → 2000, 一万零三 → 10003. 零 alone, 两三 (a few) and
+    malformed numerals → None."""
+    if not s or len(s) > 12:
+        return None
+    if all(ch in _CN_DIGIT for ch in s):
+        return _CN_DIGIT[s] if len(s) == 1 and _CN_DIGIT[s] > 0 else None
+    if s.count("万") > 1:
+        return None
+    if "万" in s:
+        high, low = s.split("万")
+        h = _cn_section(high) if high else None
+        if not h:
+            return None
+        if low and not (low[0] in "零〇" or "千" in low[:2]):
+            return None  # 一万二 (12000, colloquial): refuse
+        low = low[1:] if low[:1] in ("零", "〇") else low
+        lo = _cn_section(low)
+        return None if lo is None else h * 10000 + lo
+    return _cn_section(s)
+
+
+def parse_number(text: str) -> int | None:
+    text = text.strip()
+    if not text:
+        return None
+    if text[0].isdigit():
+        digits = text.replace(",", "")
+        return int(digits) if digits.isdigit() and len(digits) < 16 else None
+    return cn_to_int(text)
+
+
+def normalise(text: str) -> str:
+    """Full-width digits, ％ and spaces → ASCII, one character for one, so positions stay those of the original."""
+    return text.translate(_FULLWIDTH)
+
+
+_NUM = rf"(?:\d{{1,3}}(?:,\d{{3}})+(?!\d)|\d+|[{_CN}]+)"
+_COUNT = re.compile(rf"(?P<num>{_NUM})\s*(?P<unit>件|起|宗|条)")
+_PCT = re.compile(r"(?P<num>\d+(?:\.\d+)?)\s*%|百分之(?P<cn>[零〇一二两三四五六七八九十百]+)(?:点(?P<cnd>[零〇一二三四五六七八九]+))?")
+_HARD = "，,；;：:。！？!?\n（）()【】[]"
+_ALLOWED_AFTER = re.compile(
+    r"\s*(?:$|[，,。；;：:、（(）)！!？?“”\"]|申请|政府|信息|依申请|行政|复议|诉讼|案|其中|均|全|已|都|并|予|占|规|结转|顺延|现行|因|经)")
+_PREFIX_ANY = re.compile(r"(?:第|每|各|约|近|逾|超过|超|不足|不到|至少|最多|至多|不少于|不超过|大约|接近|将近|同|任|哪|某|逐|单|这|那|此|该|另|前|后|余|多)\s*$")
+_PREFIX_CN = re.compile(r"(?:数|几|上|成|好|若)\s*$")
+_RANGE = re.compile(rf"[\d{_CN}]\s*[-—–~～至到或、]\s*$")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年|([〇零一二三四五六七八九]{4})年")
+_MONTH = re.compile(r"(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月(?:份)?\s*(\d{1,2}|[一二三四五六七八九十]{1,3})?\s*(日|号)?")
+_PARTIAL = re.compile(r"季度|上半年|下半年|月份|当月|本月|同期")
+
+# -- what a clause speaks about -----------------------------------------------------------------------------
+
+_DOMAIN_OUT = re.compile(
+    r"许可|审批|建议|提案|信访(?!举报投诉类)|来信|来访|热线|投诉|举报|咨询|留言|诉求|政务服务|办件|事项|处罚|强制|"
+    r"网上|网络|在线|信函|当面|现场|邮寄|传真|邮件|电话|平台|系统|渠道|方式|自然人|法人|企业|科研机构|公益组织|"
+    r"法律服务机构|涉及|关于|集中|主动|补正|延期|征求|除|以外|之外|人次|类")
+_APPLICANTS_ALL = re.compile(r"(?:公民|自然人)?[、，,和及与]?法人(?:或者?|和|及|与|、)其他组织")
+_DELTA = re.compile(r"同比|环比|较|(?<!占)比(?!例)|增加|减少|增长|下降|上升|降低|提高|持平|多于|少于|"
+                    r"去年|往年|历年|以来|近[\d一二两三四五]年|上一?年(?!度?结转)(?!度?转入)")
+_APPLICATION = re.compile(r"申请")
+_DISCLOSURE = re.compile(r"信息公开|依申请公开|公开申请|申请公开")
+
+_CARRY_FWD = re.compile(r"结转(?:至|到|入)?(?:下|次)一?年|转入(?:下|次)一?年|顺延|下一?年度?继续办理|结转(?:至|到)\d{4}年")
+_CARRY_IN = re.compile(r"上一?年度?(?:结转|转入)|结转自上一?年|往年结转")
+_NEW_STRICT = re.compile(r"新收")
+_NEW = re.compile(r"新收|收到|(?<!不予)受理|接收|接到")
+_HANDLED = re.compile(r"办结|答复|办理完毕|处理完毕|完成办理")
+_HANDLED_LOOSE = re.compile(r"(?<!正在)(?<!继续)(?<!尚在)(?<!仍在)(?<!待)办理(?!中|完毕)")
+_NOT_DONE = re.compile(r"正在|继续|尚在|仍在|待|未办结|未答复")
+_AMBIGUOUS_NEW = re.compile(r"结转|顺延|共计?办理|合计办理|累计办理|[（(]含")
+_OUTCOME = re.compile(r"不予公开|部分公开|予以公开|同意公开|全部公开|无法提供|不予处理|其他处理")
+_OUTCOME_KEY = {"不予公开": "denied", "部分公开": "partial", "予以公开": "granted", "同意公开": "granted",
+                "全部公开": "granted", "无法提供": "unable", "不予处理": "not_processed", "其他处理": "other"}
+_OUTCOME_NAME = {"granted": "予以公开", "partial": "部分公开", "denied": "不予公开", "unable": "无法提供",
+                 "not_processed": "不予处理", "other": "其他处理"}
+_OUTCOME_LABEL = {"granted": "（一）予以公开", "partial": "（二）部分公开", "denied": "（三）不予公开",
+                  "unable": "（四）无法提供", "not_processed": "（五）不予处理", "other": "（六）其他处理"}
+
+# 表四: the subject of a clause. Longest first so that 复议后起诉 is not read as 复议.
+_SUBJECT = re.compile(r"(?P<after>(?:经)?复议后(?:提起)?(?:行政)?(?:起诉|诉讼))|(?P<direct>(?:未经复议)?直接(?:提起)?(?:行政)?(?:起诉|诉讼))|"
+                      r"(?P<lit>行政诉讼|诉讼|起诉)|(?P<review>行政复议|复议)")
+_SUBJECT_NAME = {"review": "行政复议", "lit": "行政诉讼", "direct": "未经复议直接起诉的行政诉讼",
+                 "after": "复议后起诉的行政诉讼"}
+_T4_ROWS = {"review": ("review",), "lit": ("lit_direct", "lit_after_review"), "direct": ("lit_direct",),
+            "after": ("lit_after_review",)}
+_T4_COL = re.compile(r"(?P<upheld>维持)|(?P<corrected>纠正)|(?P<pending>尚未审结|未审结|正在审理|审理中|尚在审理)|(?P<other>其他结果)")
+_T4_COL_NAME = {"upheld": "结果维持", "corrected": "结果纠正", "pending": "尚未审结", "other": "其他结果", "total": "总计"}
+_T4_OUT = re.compile(r"受理|(?<!被)(?<!正在)审理(?!中)|办理|作为|共同被告|申请人|复议机关|各")
+_T4_OTHER_WORDS = re.compile(r"纠错|败诉|撤销|确认违法|驳回|审结|结果|超期|违法|被纠")
+_NEGATION = re.compile(r"(?:未(?!经)|没有|尚无|并无|(?<![有毫])无(?!论|法|关|需|须|正当|偿|效|疑)|不存在)")
+_ALL_ZERO = re.compile(r"(?:均|都)(?:为|是)?\s*(?:0|零|〇)(?:件|起)?(?![\d.])|(?:均|都)(?:无|没有)")
+_ALL_UPHELD = re.compile(r"(?:均|全部|都|皆|一律)(?:已|依法|经审理)?(?:获|被|予以|得到|为|是)?(?:依法)?维持|结果均为维持")
+_NONE_RECEIVED = re.compile(r"(?:未|没有|无|并未|尚未)(?:收到|受理|接到|接收|发生|有)?(?P<mid>[^，。；]{0,20}?)"
+                            r"(?:政府信息公开申请|信息公开申请|公开申请|依申请公开)")
+# between 未/没有 and 行政复议: only words that keep the claim about every case (not 因答复不当引起的 …)
+_NONE_MID = re.compile(r"(?:发生|出现|收到|接到|有|涉及|产生|过|任何|因|由于|政府信息公开|信息公开|依申请公开|工作|方面|"
+                       r"申请|引起|引发|导致|而|的|被|提起|提出|本机关|本单位|我局|针对|对|本|机关|单位|局|、|和|或|及)*")
+_TOTAL_WORD = re.compile(r"共|合计|总计")
+_RESPECTIVELY = re.compile(r"分别|各自|依次")
+_SUB_COUNT = re.compile(r"其中|本级|各(?:乡镇|街道|部门|单位|镇|区|县|市)|乡镇|街道|(?<!本)部门|下属|所属|直属|分别")
+_T4_COL_WORDS = re.compile(r"结果维持|结果纠正|其他结果|尚未审结|未审结")
+
+
+def _subject_kinds_of(kinds) -> set[str]:
+    """“未经复议直接起诉的行政诉讼” names one row: the generic 行政诉讼 gives way to the precise one."""
+    kinds = set(kinds)
+    if "lit" in kinds and kinds & {"direct", "after"}:
+        kinds.discard("lit")
+    return kinds
+
+
+def _subject_kinds(matches) -> list[str]:
+    """The 表四 rows named, in the table's order."""
+    kinds = _subject_kinds_of(m.lastgroup for m in matches)
+    return [k for k in _T4_ROWS if k in kinds]
+
+
+_DECIDED_ONLY = re.compile(r"已审结|审结的|已结案|结案的|已作出")
+
+# 表二
+_T2_SUBJECT = re.compile(r"(?P<reg>(?<!内部)规章(?!制度))|(?P<norm>(?<!党内)(?:行政)?规范性文件)")
+_T2_OUT = re.compile(r"清理|审查|审核|备案|评估|征求|起草|解读|修改|修订|报送|梳理|政策文件|党内")
+_T2_VERBS = {
+    "2021": [("issued", re.compile(r"制发|印发|制定|出台")), ("repealed", re.compile(r"废止|废除")),
+             ("in_force", re.compile(r"现行有效"))],
+    "2019": [("new_made", re.compile(r"新制作|制作")), ("new_published", re.compile(r"新公开")),
+             ("total_published", re.compile(r"对外公开总数|累计对外公开|累计公开"))],
+}
+_T2_VERB_NAME = {"issued": "本年制发", "repealed": "本年废止", "in_force": "现行有效", "new_made": "本年新制作",
+                 "new_published": "本年新公开", "total_published": "对外公开总数"}
+_PCT_ATTACH = re.compile(r"\s*[，,（(]?\s*(?P<kw>约占|占比|占到|占|比例为|比例)(?P<mid>[^，。；;%\d]{0,16}?)\s*$")
+_PCT_MID = re.compile(r"(?:比|总数|总量|全部|所有|申请|办结|答复|收到|受理|办理|新收|总|的|为|是|件数|数|量|政府信息公开|"
+                      r"信息公开|依申请公开|本年|全年|总计|合计|数量|了|达|\s)*")
+
+
+@dataclass
+class _Token:
+    start: int
+    end: int  # after the counter
+    value: int
+    unit: str
+
+
+@dataclass
+class _Quantity:
+    ids: tuple[str, ...]
+    label: str
+
+
+@dataclass
+class _Sentence:
+    part: str
+    raw: str  # as written
+    s: str  # normalised, same length
+    app_ctx: bool  # the paragraph so far, or the heading before it, speaks of 申请
+    disc_ctx: bool  # … of 信息公开 / 依申请公开
+    para_amb: bool = False  # the paragraph mentions 结转 / （含…）: 收到 N 件 may include the carried-over ones
+    counts: list[_Token] = field(default_factory=list)
+    starts: list[int] = field(default_factory=list)  # starts of the counts
+    bounds: list[int] = field(default_factory=list)  # ends of every count/percent: clause boundaries too
+    hard: list[int] = field(default_factory=list)  # positions of clause punctuation
+    subjects: list[re.Match] = field(default_factory=list)  # 表四 subjects
+    t2_subjects: list[re.Match] = field(default_factory=list)
+    dens: list | None = None
+
+
+def _masked(s: str) -> list[tuple[int, int]]:
+    spans = []
+    for m in re.finditer(r"《[^》]*》|“[^”]*”|\"[^\"]*\"|「[^」]*」", s):
+        spans.append((m.start(), m.end()))
+    return spans
+
+
+class _Scanner:
+    def __init__(self, data: ReportData, form: Form):
+        self.data, self.form, self.v = data, form, data.cells
+        self.findings: list[Finding] = []
+        self.seen_totals: list[int] = []  # 收到/办结/办理 numbers the text states: bases a share may use
+        self.text_totals: list[int] = []
+        self.collecting = False
+
+    # -- table side --------------------------------------------------------------------------------------
+    def value(self, ids) -> int | None:
+        total = 0
+        for cid in ids:
+            if cid not in self.form.cells:
+                return None
+            x = self.v.get(cid)
+            if x is None or isinstance(x, bool) or x != int(x):
+                return None  # blank (S-04) or not a count (V-01): nothing to compare
+            total += int(x)
+        return total
+
+    def where(self, ids) -> str:
+        cells = [self.form.cells[i] for i in ids if i in self.form.cells]
+        if not cells:
+            return ""
+        sheets = dict.fromkeys(c.sheet for c in cells)
+        out = []
+        for sheet in sheets:
+            addrs = [c.address for c in cells if c.sheet == sheet]
+            cols = {re.match(r"[A-Z]+", a).group() for a in addrs}
+            rows = [int(re.search(r"\d+", a).group()) for a in addrs]
+            if len(addrs) > 2 and len(cols) == 1 and rows == list(range(rows[0], rows[0] + len(rows))):
+                out.append(f"{sheet} {addrs[0]}:{addrs[-1]}")
+            else:
+                shown = "、".join(addrs[:6]) + ("等" if len(addrs) > 6 else "")
+                out.append(f"{sheet} {shown}")
+        return "；".join(out)
+
+    def t3(self, row: str) -> _Quantity:
+        cid = f"t3.{row}.total"
+        return _Quantity((cid,), self.form.cells[cid].label)
+
+    def outcome(self, groups: list[str]) -> _Quantity:
+        ids = []
+        for g in groups:
+            ids += [f"t3.{r['key']}.total" for r in self.form.t3_rows if r["key"] == g or r["key"].startswith(g + ".")]
+        label = "表三「" + "」「".join(_OUTCOME_LABEL[g] for g in groups) + "」" + ("之和" if len(ids) > 1 else "")
+        if len(ids) == 1:
+            label = self.form.cells[ids[0]].label
+        return _Quantity(tuple(ids), label + ("（总计列）" if len(ids) > 1 else ""))
+
+    def t4(self, subject: str, col: str) -> _Quantity:
+        rows = _T4_ROWS[subject]
+        ids = tuple(f"t4.{r}.{col}" for r in rows)
+        if len(ids) == 1:
+            return _Quantity(ids, self.form.cells[ids[0]].label)
+        return _Quantity(ids, f"表四「行政诉讼」未经复议直接起诉与复议后起诉的「{_T4_COL_NAME[col]}」之和")
+
+    def part_name(self, key: str) -> str:
+        if key == "preamble":
+            return "引言"
+        return self.form.parts[int(key[-1]) - 1] if key[-1].isdigit() else key
+
+    # -- reporting ---------------------------------------------------------------------------------------
+    def quote(self, sen: _Sentence, start: int, end: int) -> str:
+        raw = sen.raw.strip()
+        off = len(sen.raw) - len(sen.raw.lstrip())
+        start, end = max(0, start - off), max(0, end - off)
+        if len(raw) <= QUOTE_WIDTH:
+            return raw
+        half = max(0, (QUOTE_WIDTH - (end - start)) // 2)
+        a = max(0, start - half)
+        b = min(len(raw), max(end + half, a + QUOTE_WIDTH))
+        a = max(0, min(a, b - QUOTE_WIDTH))
+        return ("…" if a > 0 else "") + raw[a:b] + ("…" if b < len(raw) else "")
+
+    def add(self, rule: str, sen: _Sentence, message: str, ids, claimed, table, **extra):
+        if self.collecting:
+            return
+        ids = list(dict.fromkeys(ids))
+        addresses = [self.form.cells[i].ref for i in ids if i in self.form.cells]
+        values = {"claimed": claimed, "table": table, "sentence": sen.raw.strip(), "part": sen.part, **extra}
+        self.findings.append(Finding(rule, SEVERITY, message, ids, addresses, values))
+
+    def compare(self, rule: str, sen: _Sentence, tok_span, what: str, claimed: int, q: _Quantity,
+                unit: str = "件", zero_claim: bool = False):
+        table = self.value(q.ids)
+        if table is None or table == claimed or self.collecting:
+            return
+        quote = self.quote(sen, *tok_span)
+        said = f"称{what}（即 0 {unit}）" if zero_claim else f"写{what} {claimed} {unit}"
+        self.add(rule, sen,
+                 f"{self.part_name(sen.part)}：“{quote}”{said}，而{q.label}（{self.where(q.ids)}）为 {table} {unit}。"
+                 f"文字与表格不一致，请核对后改正文字或表格。", q.ids, claimed, table)
+
+    # -- scanning ----------------------------------------------------------------------------------------
+    def run(self) -> list[Finding]:
+        # Two passes: the first learns the totals the text states anywhere (收到 35 件 …), which a share
+        # written elsewhere ("占 42.9%") may be of; the second reports.
+        self.collecting = True
+        self.scan()
+        self.text_totals = list(dict.fromkeys(self.seen_totals))[:MAX_TOTALS]
+        self.collecting = False
+        self.scan()
+        return self.findings
+
+    def scan(self):
+        for key in TEXT_KEYS:
+            text = (self.data.text.get(key) or "")[:MAX_PART]
+            heading = (False, False)
+            for para in text.split("\n"):
+                if not para.strip():
+                    continue
+                app, disc = heading
+                amb = bool(_AMBIGUOUS_NEW.search(para))
+                for m in re.finditer(r"[^。！？!?]+[。！？!?]*", para):
+                    raw = m.group()
+                    app = app or bool(_APPLICATION.search(raw))
+                    disc = disc or bool(_DISCLOSURE.search(raw))
+                    if len(raw) <= MAX_SENTENCE:
+                        self.sentence(_Sentence(key, raw, normalise(raw), app, disc, amb))
+                stripped = para.strip()
+                heading = ((bool(_APPLICATION.search(stripped)), bool(_DISCLOSURE.search(stripped)))
+                           if len(stripped) <= 40 else (False, False))
+
+    def other_period(self, s: str) -> bool:
+        year = self.data.year
+        for m in _YEAR.finditer(s):
+            y = int(m.group(1)) if m.group(1) else int("".join(str(_CN_DIGIT[c]) for c in m.group(2)))
+            if y == year:
+                continue
+            if year is not None and y == year + 1 and re.search(r"结转(?:至|到|入)\s*$", s[:m.start()]):
+                continue
+            return True
+        if _PARTIAL.search(s):
+            return True
+        for m in _MONTH.finditer(s):
+            month, day = m.group(1), m.group(2)
+            if (month, day) in (("1", "1"), ("一", "一"), ("12", "31"), ("十二", "三十一")):
+                continue
+            if month in ("12", "十二") and re.match(r"\s*(底|末)", s[m.end():]):
+                continue
+            return True
+        return False
+
+    def sentence(self, sen: _Sentence):
+        s = sen.s
+        if self.other_period(s):
+            return
+        masked = _masked(s)
+        raw_counts = list(_COUNT.finditer(s))
+        pcts = list(_PCT.finditer(s))
+        sen.bounds = sorted({m.end() for m in raw_counts} | {m.end() for m in pcts})
+        sen.hard = [i for i, ch in enumerate(s) if ch in _HARD]
+        sen.subjects = list(_SUBJECT.finditer(s))
+        sen.t2_subjects = list(_T2_SUBJECT.finditer(s))
+        for m in raw_counts:
+            tok = self.token(s, m, masked)
+            if tok:
+                sen.counts.append(tok)
+        sen.starts = [t.start for t in sen.counts]
+        used_pcts: set[int] = set()
+        for tok in sen.counts:
+            self.count_claim(sen, tok, used_pcts)
+        for m in pcts:
+            if m.start() not in used_pcts and not any(a <= m.start() < b for a, b in masked):
+                self.share_claim(sen, m)
+        self.zero_claims(sen)
+        self.all_upheld(sen)
+
+    def token(self, s: str, m: re.Match, masked) -> _Token | None:
+        num, unit = m.group("num"), m.group("unit")
+        start = m.start()
+        if any(a <= start < b for a, b in masked):
+            return None
+        chinese = not num[0].isdigit()
+        before = s[max(0, start - 6):start]
+        if chinese:
+            # the numeral may sit inside a word (十九届, 进一步): the run must start a word of its own
+            if num in ("零", "〇") or _PREFIX_CN.search(before):
+                return None
+            if num + unit == "一起" and (re.search(r"[与和同跟随]", s[max(0, start - 12):start])
+                                        or not re.match(r"\s*(?:$|[，,。；;（(]|行政|案)", s[m.end():])):
+                return None  # 一起 is "together" far more often than "one case"
+        else:
+            prev = s[start - 1] if start else ""
+            if prev and (prev in ".,-/_:：" or prev.isascii() and prev.isalnum()):
+                return None  # 0591-87552327, 3.5, A12
+        if _PREFIX_ANY.search(before) or _RANGE.search(before):
+            return None
+        if not _ALLOWED_AFTER.match(s, m.end()):
+            return None
+        value = parse_number(num)
+        if value is None:
+            return None
+        return _Token(start, m.end(), value, unit)
+
+    # clause boundaries: punctuation, and the end of the previous number
+    def left(self, sen: _Sentence, pos: int, limit: int = 50) -> tuple[int, str]:
+        a = self.clause(sen, pos)[0]
+        i = bisect_right(sen.bounds, pos) - 1
+        if i >= 0:
+            a = max(a, sen.bounds[i])
+        a = max(a, pos - limit)
+        return a, sen.s[a:pos]
+
+    def right(self, sen: _Sentence, pos: int, limit: int = 30) -> str:
+        b = self.clause(sen, pos)[1]
+        i = bisect_left(sen.starts, pos)
+        if i < len(sen.starts):
+            b = min(b, sen.starts[i])
+        return sen.s[pos:min(b, pos + limit)]
+
+    @staticmethod
+    def clause(sen: _Sentence, pos: int) -> tuple[int, int]:
+        """The clause around `pos`: between the punctuation marks before and after it."""
+        i = bisect_left(sen.hard, pos)
+        a = sen.hard[i - 1] + 1 if i > 0 else 0
+        b = sen.hard[i] if i < len(sen.hard) else len(sen.s)
+        return a, b
+
+    def t3_domain(self, sen: _Sentence, local: str, specific: bool) -> bool:
+        """Is this clause about 政府信息公开申请? `specific`: the trigger word itself (新收, 结转, 予以公开 …) says so."""
+        if _DOMAIN_OUT.search(_APPLICANTS_ALL.sub("", local)) or _SUBJECT.search(local):
+            return False
+        if not (_APPLICATION.search(sen.s) or (specific and (sen.app_ctx or sen.part == "part3"))):
+            return False
+        return sen.part == "part3" or sen.disc_ctx
+
+    def t4_domain(self, sen: _Sentence) -> bool:
+        return sen.part == "part4" or bool(_DISCLOSURE.search(sen.s))
+
+    def nearest_subjects(self, sen: _Sentence, pos: int, t2: bool = False) -> set[str]:
+        """The subjects (表四 rows, or 表二 rows) of the nearest clause before `pos` that names one."""
+        found = sen.t2_subjects if t2 else sen.subjects
+        before = [m for m in found if m.end() <= pos]
+        if not before:
+            return set()
+        a, b = self.clause(sen, before[-1].start())
+        return {m.lastgroup for m in before if a <= m.start() < b}
+
+    # -- count claims ------------------------------------------------------------------------------------
+    def count_claim(self, sen: _Sentence, tok: _Token, used_pcts: set[int]):
+        a, left = self.left(sen, tok.start)
+        right = self.right(sen, tok.end)
+        local = left + "|" + right
+        span = (a, tok.end)
+        if _DELTA.search(left) or _RESPECTIVELY.search(left):
+            return  # 同比增加 N 件; 予以公开、部分公开分别为 N 件、M 件
+        if _SUBJECT.search(local) or (_T4_COL.search(left) and self.nearest_subjects(sen, tok.start)):
+            if tok.unit != "条":
+                self.t4_count(sen, tok, left, right, span)
+            return
+        if tok.unit in ("起", "宗"):
+            return
+        if _T2_SUBJECT.search(local) or (any(p.search(left) for _, p in _T2_VERBS[self.form.format])
+                                         and self.nearest_subjects(sen, tok.start, t2=True)):
+            if tok.unit == "件":
+                self.t2_count(sen, tok, left, right, span)
+            return
+        if tok.unit == "条" and not re.search(r"申请|案件", local):
+            return
+        claim = self.t3_count(sen, tok, left, right, span)
+        self.percent(sen, tok, left, right, span, used_pcts, claim)
+
+    def t3_count(self, sen, tok, left, right, span):
+        """Returns the denominators a percentage of this count may use, or None when the clause is no t3 claim."""
+        carry_fwd, carry_in = _CARRY_FWD.search(left), _CARRY_IN.search(left)
+        outcomes = [_OUTCOME_KEY[m.group()] for m in _OUTCOME.finditer(left)]
+        new, handled = _NEW.search(left), _HANDLED.search(left)
+        loose = _HANDLED_LOOSE.search(left)
+        if not (carry_fwd or carry_in or outcomes or new or handled or loose):
+            # "另有申请 3 件因……顺延至下一年度办理": the verb after the number
+            carry_fwd, carry_in = _CARRY_FWD.search(right), _CARRY_IN.search(right)
+        local = left + "|" + right
+        if carry_fwd or carry_in:
+            if (carry_fwd and carry_in) or outcomes or new or handled or not self.t3_domain(sen, local, True):
+                return None  # "办结上年结转申请 3 件": some of them, not all
+            if carry_fwd:
+                self.compare("N-01c", sen, span, "结转下年度继续办理", tok.value, self.t3("carry_forward"))
+            else:
+                self.compare("N-01c", sen, span, "上年结转", tok.value, self.t3("carried_over"))
+            return None
+        if outcomes:
+            if _NOT_DONE.search(left) or not self.t3_domain(sen, local, True):
+                return None
+            groups = list(dict.fromkeys(outcomes))
+            q = self.outcome(groups)
+            what = "及".join(_OUTCOME_NAME[g] for g in groups)
+            self.compare("N-04", sen, span, what, tok.value, q)
+            return ("outcome", groups)
+        if _NOT_DONE.search(left):
+            return None
+        kinds = [k for k, hit in (("new", new), ("handled", handled), ("loose", loose and not handled)) if hit]
+        if len(kinds) != 1 or not self.t3_domain(sen, local, bool(_NEW_STRICT.search(left))):
+            return None
+        kind = kinds[0]
+        if (kind != "new" or not _NEW_STRICT.search(left)) and _SUB_COUNT.search(left):
+            return None  # "其中县政府本级收到 80 件": a part of the total
+        self.seen_totals.append(tok.value)
+        if kind == "new":
+            if _NEW_STRICT.search(left) or not sen.para_amb:
+                self.new_claim(sen, span, tok.value)
+            else:
+                self.either(sen, span, tok.value, "收到（受理）申请", self.t3("new_received"), "本年新收")
+        elif kind == "handled":
+            self.compare("N-01b", sen, span, "办结（答复）申请", tok.value, self.t3("total"))
+        else:
+            self.either(sen, span, tok.value, "办理申请", self.t3("total"), "（七）总计", rule="N-01b")
+        return ("count", kind)
+
+    def new_claim(self, sen, span, claimed, zero=False):
+        q = self.t3("new_received")
+        new, carried = self.value(q.ids), self.value(("t3.carried_over.total",))
+        if new is None or new == claimed:
+            return
+        quote = self.quote(sen, *span)
+        said = "称未收到政府信息公开申请（即 0 件）" if zero else f"写收到（受理）申请 {claimed} 件"
+        hint = ""
+        if not zero and carried and new + carried == claimed:
+            hint = (f"该数字等于本年新收 {new} 件加上年结转 {carried} 件；如指两者之和，请写明“含上年结转 {carried} 件”"
+                    f"或分别写出本年新收和上年结转的件数。")
+        else:
+            hint = "文字与表格不一致，请核对后改正文字或表格。"
+        self.add("N-01", sen, f"{self.part_name(sen.part)}：“{quote}”{said}，而{q.label}（{self.where(q.ids)}）为 "
+                              f"{new} 件。{hint}", q.ids, claimed, new)
+
+    def either(self, sen, span, claimed, what, q1: _Quantity, name1: str, rule="N-01"):
+        """The number may be `q1` or 本年新收 + 上年结转: passes when it is either, else says the sentence is ambiguous."""
+        v1 = self.value(q1.ids)
+        new, carried = self.value(("t3.new_received.total",)), self.value(("t3.carried_over.total",))
+        if v1 is None or new is None or carried is None:
+            return
+        both = new + carried
+        if claimed in (v1, both):
+            return
+        ids = [*q1.ids, "t3.new_received.total", "t3.carried_over.total"]
+        quote = self.quote(sen, *span)
+        self.add(rule, sen,
+                 f"{self.part_name(sen.part)}：“{quote}”写{what} {claimed} 件，语句有歧义：可能指{name1}"
+                 f"（{q1.label}，{self.where(q1.ids)}，为 {v1} 件），也可能指本年新收加上年结转（{new} + {carried} = {both} 件，"
+                 f"{self.where(['t3.new_received.total', 't3.carried_over.total'])}），但与两者都不相等。"
+                 f"请核对数字，并写明是“本年新收”还是“含上年结转”。",
+                 ids, claimed, v1, table_with_carried=both)
+
+    def t4_count(self, sen, tok, left, right, span):
+        if not self.t4_domain(sen) or _T4_OUT.search(left + "|" + right) or re.search(r"结转|上年", left + "|" + right):
+            return
+        local_subjects = set(_subject_kinds(_SUBJECT.finditer(left + "|" + right)))
+        cols = [m.lastgroup for m in _T4_COL.finditer(left)]
+        if len(set(cols)) > 1 or _T4_OTHER_WORDS.search(_T4_COL_WORDS.sub("", left)):
+            return
+        subjects = local_subjects or _subject_kinds_of(self.nearest_subjects(sen, tok.start))
+        if len(subjects) != 1:
+            return
+        subject = subjects.pop()
+        col = cols[0] if cols else "total"
+        q = self.t4(subject, col)
+        what = _SUBJECT_NAME[subject] + ("" if col == "total" else _T4_COL_NAME[col])
+        self.compare("N-02", sen, span, what, tok.value, q, unit=tok.unit)
+
+    def t2_count(self, sen, tok, left, right, span):
+        local = left + "|" + right
+        if _T2_OUT.search(local) or _SUBJECT.search(local) or _OUTCOME.search(left):
+            return
+        verbs = [col for col, p in _T2_VERBS[self.form.format] if p.search(left)]
+        if len(verbs) != 1:
+            return
+        subjects = {m.lastgroup for m in _T2_SUBJECT.finditer(local)}
+        if not subjects:
+            near = [m for m in sen.t2_subjects if m.end() <= tok.start]
+            if not near or _T2_OUT.search(sen.s, *self.clause(sen, near[-1].start())):
+                return  # "清理规范性文件 25 件，废止 3 件": the 废止 of a clean-up, not said to be the year's
+            subjects = self.nearest_subjects(sen, tok.start, t2=True)
+        if len(subjects) != 1:
+            return
+        row = {"reg": "regulations", "norm": "normative_docs"}[subjects.pop()]
+        cid = f"t2.{row}.{verbs[0]}"
+        if cid not in self.form.cells:
+            return
+        name = "规章" if row == "regulations" else ("行政规范性文件" if self.form.format == "2021" else "规范性文件")
+        self.compare("N-03", sen, span, f"{_T2_VERB_NAME[verbs[0]]}{name}", tok.value,
+                     _Quantity((cid,), self.form.cells[cid].label))
+
+    # -- percentages -------------------------------------------------------------------------------------
+    def denominators(self, sen: _Sentence) -> list[tuple[int, str, tuple[str, ...]]]:
+        """Totals a share may be of: the table's (七)总计, 本年新收, 新收+上年结转, and totals the sentence states."""
+        if sen.dens is not None:
+            return sen.dens
+        out = sen.dens = []
+        total, new, carried = (self.value((f"t3.{r}.total",)) for r in ("total", "new_received", "carried_over"))
+        if total:
+            out.append((total, "（七）总计", ("t3.total.total",)))
+        if new:
+            out.append((new, "本年新收", ("t3.new_received.total",)))
+        if new is not None and carried is not None and new + carried:
+            out.append((new + carried, "本年新收加上年结转", ("t3.new_received.total", "t3.carried_over.total")))
+        for tok in sen.counts:  # "共收到申请 25 件，其中予以公开 20 件，占 80%"
+            _, left = self.left(sen, tok.start)
+            says_total = _NEW.search(left) or _HANDLED.search(left) or _HANDLED_LOOSE.search(left) or _TOTAL_WORD.search(left)
+            if says_total and not _OUTCOME.search(left) and tok.value:
+                out.append((tok.value, "同一句所写总数", ()))
+        out += [(n, "文中所写总数", ()) for n in self.text_totals if n]
+        return out
+
+    @staticmethod
+    def pct_value(m: re.Match) -> tuple[Decimal, int] | None:
+        if m.group("num") is not None:
+            text = m.group("num")
+            if len(text) > 12:
+                return None
+            return Decimal(text), len(text.split(".")[1]) if "." in text else 0
+        cn = m.group("cn")
+        whole = 100 if cn == "百" else cn_to_int(cn)
+        if whole is None:
+            return None
+        digits = m.group("cnd") or ""
+        frac = "".join(str(_CN_DIGIT[c]) for c in digits)
+        return Decimal(f"{whole}.{frac}" if frac else str(whole)), len(frac)
+
+    @staticmethod
+    def matches(count: int, denominator: int, pct: Decimal, places: int) -> bool:
+        exact = Decimal(count) * 100 / Decimal(denominator)
+        return abs(exact - pct) < Decimal(1).scaleb(-places)  # one unit of the printed precision
+
+    def attached_pct(self, sen: _Sentence, tok: _Token) -> re.Match | None:
+        s = sen.s
+        for m in _PCT.finditer(s, tok.end, min(len(s), tok.end + 30)):
+            between = s[tok.end:m.start()]
+            g = _PCT_ATTACH.fullmatch(between)
+            if g and g.group("kw") != "约占" and _PCT_MID.fullmatch(g.group("mid")):
+                return m
+            return None
+        return None
+
+    def percent(self, sen, tok, left, right, span, used_pcts, claim):
+        m = self.attached_pct(sen, tok)
+        if m is None:
+            return
+        used_pcts.add(m.start())
+        local = left + "|" + right
+        hard_out = re.search(r"许可|审批|建议|提案|信访(?!举报投诉类)|来信|来访|热线|投诉|举报|咨询|留言|诉求|政务服务|办件|"
+                             r"处罚|强制|主动|约|全[省市区县国]|系统", local)
+        if claim is None and (hard_out or not _APPLICATION.search(sen.s) or
+                              not (sen.part == "part3" or sen.disc_ctx)):
+            return
+        if claim is not None and claim[0] == "count":
+            return  # "收到申请 N 件，占…": a share of some other total, nothing to check it against
+        parsed = self.pct_value(m)
+        if parsed is None:
+            return
+        pct, places = parsed
+        dens = self.denominators(sen)
+        dens = [d for d in dens if d[0] != tok.value or pct == 100]
+        if not dens or any(self.matches(tok.value, d, pct, places) for d, _, _ in dens):
+            return
+        d, name, ids = dens[0]
+        calc = (Decimal(tok.value) * 100 / Decimal(d)).quantize(Decimal(1).scaleb(-places))
+        quote = self.quote(sen, span[0], m.end())
+        shown = sen.raw[m.start():m.end()].strip()
+        where = f"，{self.where(ids)}" if ids else ""
+        others = "、".join(str(x) for x, _, _ in dens[1:6])
+        self.add("N-07", sen,
+                 f"{self.part_name(sen.part)}：“{quote}”写 {tok.value} 件占 {shown}，但 {tok.value} ÷ {d}（{name}{where}）"
+                 f"= {calc}%{f'，以 {others} 为总数计算也不相符' if others else ''}。请核对百分比或件数。",
+                 list(ids), float(pct), float(calc), count=tok.value, denominator=d)
+
+    def share_claim(self, sen: _Sentence, m: re.Match):
+        """N-04: "予以公开的占 60%" without a count: the table's share must agree."""
+        a, left = self.left(sen, m.start())
+        if not re.search(r"占|比例", left) or re.search(r"约|率", left) or _DELTA.search(left):
+            return
+        outcomes = [_OUTCOME_KEY[x.group()] for x in _OUTCOME.finditer(left)]
+        if not outcomes or not self.t3_domain(sen, left, True):
+            return
+        groups = list(dict.fromkeys(outcomes))
+        q = self.outcome(groups)
+        count = self.value(q.ids)
+        parsed = self.pct_value(m)
+        if count is None or parsed is None:
+            return
+        pct, places = parsed
+        dens = [d for d in self.denominators(sen)]
+        if not dens or any(self.matches(count, d, pct, places) for d, _, _ in dens):
+            return
+        d, name, ids = dens[0]
+        calc = (Decimal(count) * 100 / Decimal(d)).quantize(Decimal(1).scaleb(-places))
+        what = "及".join(_OUTCOME_NAME[g] for g in groups)
+        quote = self.quote(sen, a, m.end())
+        self.add("N-04", sen,
+                 f"{self.part_name(sen.part)}：“{quote}”写{what}占 {sen.raw[m.start():m.end()].strip()}，而表中{what} "
+                 f"{count} 件（{self.where(q.ids)}）÷ {name} {d} 件 = {calc}%。请核对百分比或表格。",
+                 [*q.ids, *ids], float(pct), float(calc), count=count, denominator=d)
+
+    # -- claims without a number ---------------------------------------------------------------------------
+    def zero_claims(self, sen: _Sentence):
+        s = sen.s
+        for a, b in zip([0] + [h + 1 for h in sen.hard], sen.hard + [len(s)]):
+            if b <= a:
+                continue
+            cl = s[a:b]
+            rest = _ALL_ZERO.sub("", _YEAR.sub("", cl))
+            if re.search(r"\d", rest) or _COUNT.search(rest) or _DELTA.search(cl):
+                continue
+            # 表三: 未收到政府信息公开申请
+            m = _NONE_RECEIVED.search(cl)
+            if m and re.fullmatch(r"(?:任何|过|一件|社会|公众|公民|法人|或者?|其他|组织|个人|单位|提出|提交|的|、|和|及|与|群众|"
+                                  r"申请人|向|本|我|局|机关|单位|委|办|院|部|厅|中心|镇|街道|政府)*", m.group("mid")) \
+                    and not _SUBJECT.search(cl) and not re.search(r"许可|审批|事项|涉及|关于|类|除|以外", cl) \
+                    and (sen.part == "part3" or sen.disc_ctx):
+                self.new_claim(sen, (a + m.start(), a + m.end()), 0, zero=True)
+                continue
+            # 表四: 未发生……行政复议、行政诉讼 / 行政复议和行政诉讼均为 0
+            if not self.t4_domain(sen) or _T4_OTHER_WORDS.search(cl) or _T4_COL.search(cl) or _T4_OUT.search(cl):
+                continue
+            subjects = list(_SUBJECT.finditer(cl))
+            if not subjects:
+                continue
+            neg = _NEGATION.search(cl)
+            if neg and neg.start() < subjects[0].start() and _NONE_MID.fullmatch(cl, neg.end(), subjects[0].start()):
+                named = [x for x in subjects if x.start() > neg.start()]
+            elif _ALL_ZERO.search(cl, subjects[-1].end()):
+                named = subjects
+            else:
+                continue
+            for kind in _subject_kinds(named):
+                q = self.t4(kind, "total")
+                self.compare("N-02", sen, (a, b), f"没有{_SUBJECT_NAME[kind]}案件", 0, q, zero_claim=True)
+
+    def all_upheld(self, sen: _Sentence):
+        s = sen.s
+        if not self.t4_domain(sen):
+            return
+        for m in _ALL_UPHELD.finditer(s):
+            a, b = self.clause(sen, m.start())
+            if _NEGATION.search(s[a:m.start()]) or re.search(r"未", s[m.start():m.end()]):
+                continue
+            named = [x for x in sen.subjects if x.end() <= m.start()
+                     and not _NEGATION.search(sen.s, *self.clause(sen, x.start()))]  # not 未发生行政复议
+            kinds = _subject_kinds(named)
+            if not kinds:
+                continue
+            decided_only = bool(_DECIDED_ONLY.search(s, a, m.end()))
+            for kind in kinds:
+                total = self.value(self.t4(kind, "total").ids)
+                cols = {c: self.value(self.t4(kind, c).ids) for c in ("upheld", "corrected", "other", "pending")}
+                if total is None or None in cols.values():
+                    continue
+                base = total - cols["pending"] if decided_only else total
+                if base > 0 and cols["upheld"] == base:
+                    continue
+                ids = [i for c in ("total", "upheld", "corrected", "other", "pending") for i in self.t4(kind, c).ids]
+                name = _SUBJECT_NAME[kind]
+                quote = self.quote(sen, a, m.end())
+                if base <= 0:
+                    why = (f"但表四{name}总计为 0 件" if total == 0 else
+                           f"但表四{name} {total} 件均尚未审结")
+                else:
+                    why = (f"但表四{name}{'已审结的 ' + str(base) if decided_only else '总计 ' + str(total)} 件中结果维持 "
+                           f"{cols['upheld']} 件（结果纠正 {cols['corrected']}、其他结果 {cols['other']}、尚未审结 {cols['pending']}）")
+                self.add("N-02", sen,
+                         f"{self.part_name(sen.part)}：“{quote}”称{name}{'已审结的' if decided_only else ''}均获维持，{why}"
+                         f"（{self.where(self.t4(kind, 'total').ids)}）。请核对文字或表四。",
+                         ids, "均获维持", cols["upheld"], total=total, decided=base, corrected=cols["corrected"],
+                         other=cols["other"], pending=cols["pending"])
+
+
+def check_claims(data: ReportData, form: Form) -> list[Finding]:
+    """N-01…N-04, N-07: the numbers the text states, compared with the tables. Never raises on text."""
+    return _Scanner(data, form).run()
+
+
+__all__ = ["check_claims", "cn_to_int", "parse_number"]
