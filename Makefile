@@ -15,27 +15,36 @@ $(BIN)/xxgk: pyproject.toml
 
 install: $(BIN)/xxgk
 
-# LibreOffice recalculates the workbooks' formulas in the tests; installed when missing and we are root.
-sysdeps:
-	@command -v soffice >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	      libreoffice-calc libreoffice-writer fonts-noto-cjk poppler-utils >/dev/null; \
-	  else echo "需要 LibreOffice：请以管理员身份运行 apt-get install libreoffice-calc libreoffice-writer fonts-noto-cjk poppler-utils" >&2; exit 1; fi; }
+# Debian packages: LibreOffice (recalculates the workbooks, renders the report to PDF), poppler (PDF
+# measurements), Chromium (HTML screenshots), the CJK fonts and the 楷体 stand-in. Installed when missing
+# and we are root; otherwise the missing ones are named.
+DEB_PACKAGES := libreoffice-calc libreoffice-writer poppler-utils chromium fonts-noto-cjk \
+	fonts-arphic-gkai00mp fonts-liberation2
 
-# The main job on the bundled example: new workbook → fill the seed report's data → check.
-demo: install
+sysdeps:
+	@missing=$$(for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "安装系统软件包：$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "缺少系统软件包，请以管理员身份运行：apt-get install $$missing" >&2; exit 1; fi; \
+	fi
+
+# The main job on the bundled example: the seed report's workbook → checked → report (Word, PDF, HTML).
+demo: install sysdeps
 	mkdir -p $(OUT)
-	$(BIN)/xxgk new --year 2020 --org 福州市鼓楼区审计局 -o $(OUT)/空白-2020.xlsx --overwrite
-	$(BIN)/xxgk fill $(OUT)/空白-2020.xlsx workbook/examples/gulou-audit-2020.json -o $(OUT)/gulou-audit-2020.xlsx --overwrite
-	$(BIN)/xxgk check $(OUT)/gulou-audit-2020.xlsx
+	$(BIN)/xxgk check workbook/examples/gulou-audit-2020.xlsx
+	$(BIN)/xxgk report workbook/examples/gulou-audit-2020.xlsx -o $(OUT)/gulou-audit-2020.docx --pdf --html --overwrite
 
 test: install sysdeps
 	$(BIN)/python -m pytest -q
 
-# Regenerate the committed workbooks (blank templates and the filled example) from workbook/forms.
+# Regenerate the committed artefacts: blank workbooks and the filled example (from workbook/forms), the
+# Word templates (templates/make_templates.py: overwrites edits made in Word) and the variable list.
 workbooks: install
 	$(BIN)/xxgk workbook build
+	$(BIN)/python templates/make_templates.py
+	$(BIN)/python -m xxgk.report.context
 	$(BIN)/xxgk fill $(BLANK19) workbook/examples/gulou-audit-2020.json -o workbook/examples/gulou-audit-2020.xlsx --overwrite
 
 clean:

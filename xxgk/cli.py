@@ -53,6 +53,16 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true", help="以 JSON 输出结果")
     s.add_argument("--previous", metavar="PREV", help="上一年度的工作簿或 JSON 数据文件（核对上年结转）")
 
+    s = sub.add_parser("report", help="生成年度报告（Word，可选 PDF、HTML）",
+                       description="校验后生成 GB/T 9704 版式的年度报告。校验有错误时不生成（退出码 1），可加 --draft 生成草稿。")
+    s.add_argument("file", metavar="WORKBOOK", help="年报工作簿 .xlsx 或 JSON 数据文件")
+    s.add_argument("-o", "--output", help="输出的 .docx（默认：输入文件旁，以机关名称和年度命名）")
+    s.add_argument("--pdf", action="store_true", help="同时生成 PDF（需要 LibreOffice）")
+    s.add_argument("--html", action="store_true", help="同时生成用于网站发布的 HTML 页面")
+    s.add_argument("--draft", action="store_true", help="校验有错误时仍生成，页眉标注“草稿（校验未通过）”")
+    s.add_argument("--overwrite", action="store_true", help="输出文件已存在时覆盖")
+    s.add_argument("--previous", metavar="PREV", help="上一年度的工作簿或 JSON 数据文件（跨年核对）")
+
     s = sub.add_parser("workbook", help="生成随软件发布的空白工作簿")
     wsub = s.add_subparsers(dest="action", metavar="操作", parser_class=_Parser)
     b = wsub.add_parser("build", help="由 workbook/forms 生成两种格式的空白工作簿")
@@ -122,22 +132,30 @@ def cmd_export(args) -> int:
     return EXIT_OK
 
 
-def cmd_check(args) -> int:
+def check_file(file: str, given_previous=None):
+    """Read and check one file, with last year's report from --previous or from 基本信息 → (data, report)."""
     from .check import check
+    from .read import load
+
+    data = load(file)
+    previous, note = given_previous, None
+    if previous is None:
+        previous, note = _previous_from_info(data)
+    report = check(data, previous=previous)
+    if note:
+        report.findings.append(note)
+    report.file = file
+    return data, report
+
+
+def cmd_check(args) -> int:
     from .read import load
 
     given = load(args.previous) if args.previous else None
     results, code = [], EXIT_OK
     for file in args.files:
         try:
-            data = load(file)
-            previous, note = given, None
-            if previous is None:
-                previous, note = _previous_from_info(data)
-            report = check(data, previous=previous)
-            if note:
-                report.findings.append(note)
-            report.file = file
+            _, report = check_file(file, given)
         except XxgkError as exc:
             code = EXIT_USAGE
             results.append({"file": file, "valid": False, "error": exc.message, "findings": []})
@@ -153,6 +171,23 @@ def cmd_check(args) -> int:
         out = results[0] if len(args.files) == 1 else results
         print(json.dumps(out, ensure_ascii=False, indent=2, default=str))
     return code
+
+
+def cmd_report(args) -> int:
+    from .read import load
+    from .report.generate import generate, plan
+
+    data, report = check_file(args.file, load(args.previous) if args.previous else None)
+    outputs = plan(data, args.output, args.pdf, args.html, args.overwrite)
+    if not report.valid:
+        print(render_report(report), file=sys.stderr)
+    outputs = generate(data, report, outputs, draft=args.draft)
+    mark = "草稿（校验未通过）" if outputs.draft else "报告"
+    for path in outputs.written:
+        print(f"已生成{mark}：{path}")
+    if report.warnings:
+        print(f"注意：校验有 {report.warnings} 个警告，请核实（xxgk check {args.file}）。")
+    return EXIT_FINDINGS if outputs.draft else EXIT_OK
 
 
 def _previous_from_info(data):
@@ -234,7 +269,8 @@ def _refuse_same_file(out: Path, *inputs: str) -> None:
             raise XxgkError("输出文件不能与输入文件相同（xxgk 从不修改输入文件）", file=str(out))
 
 
-COMMANDS = {"new": cmd_new, "fill": cmd_fill, "export": cmd_export, "check": cmd_check, "workbook": cmd_workbook}
+COMMANDS = {"new": cmd_new, "fill": cmd_fill, "export": cmd_export, "check": cmd_check, "report": cmd_report,
+            "workbook": cmd_workbook}
 
 
 def main(argv: list[str] | None = None) -> int:
