@@ -30,7 +30,7 @@ from xml.sax.saxutils import escape
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from xxgk.form import FORMATS, Form, col_index, load_form, split_address  # noqa: E402
+from xxgk.form import FORMATS, Form, load_form, printed_grid  # noqa: E402
 
 # ---------------------------------------------------------------------------------------------------------
 # Layout constants (one place: agencies have local variants)
@@ -322,54 +322,24 @@ class TCell:
     role: str  # note | header | caption | rowhead | value
 
 
-def parse_range(rng: str) -> tuple[int, int, int, int]:
-    a, b = rng.split(":")
-    (ca, ra), (cb, rb) = split_address(a), split_address(b)
-    return ra, col_index(ca), rb, col_index(cb)
-
-
 def table_cells(form: Form, table: str) -> tuple[int, int, list[TCell]]:
-    """The printed table `table` (t2/t3/t4) as (rows, cols, cells) from the form's sheet layout.
+    """The printed table `table` (t2/t3/t4) as (rows, cols, cells), from the form's printed grid.
 
-    Labels give the header and row-header texts and merges; number cells become `{{ <cell id> }}` (the
-    context's nested dicts are keyed exactly like the dotted ids); an empty "merge" label gives a number
-    cell's span. Workbook-only columns (the 2019 unit column) lie right of the last number column and are left out.
+    Number cells become `{{ <cell id> }}` (the context's nested dicts are keyed exactly like the dotted ids).
     """
-    sheet = form.sheet_of(table)
-    cells = [c for c in form.cells.values() if c.table == table]
-    pos = {}
-    for c in cells:
-        letters, r = split_address(c.address)
-        pos[(r, col_index(letters))] = c
-    last_col = max(col for _, col in pos)
-    spans: dict[tuple[int, int], tuple[int, int]] = {}
-    items: list[tuple[int, int, str, str]] = []
-    for lab in form.labels:
-        if lab.sheet != sheet or lab.role == "title":
-            continue
-        letters, r = split_address(lab.address)
-        c = col_index(letters)
-        if c > last_col:
-            continue
-        if lab.merge:
-            r0, c0, r1, c1 = parse_range(lab.merge)
-            spans[(r, c)] = (r1 - r0 + 1, c1 - c0 + 1)
-        if lab.role != "merge":
-            items.append((r, c, lab.text, lab.role))
-    for (r, c), cell in pos.items():
-        items.append((r, c, f"{{{{ {cell.id} }}}}", "value"))
-    first_row = min(r for r, *_ in items)
-    last_row = max(r + spans.get((r, c), (1, 1))[0] - 1 for r, c, *_ in items)
+    n_cols, grid = printed_grid(form, table)
+    first_row = grid[0].row
+    last_row = max(g.row + g.rowspan - 1 for g in grid)
     out = []
     covered = set()
-    for r, c, text, role in sorted(items):
-        rows, cols = spans.get((r, c), (1, 1))
-        for rr in range(r, r + rows):
-            for cc in range(c, c + cols):
+    for g in grid:
+        for rr in range(g.row, g.row + g.rowspan):
+            for cc in range(g.col, g.col + g.colspan):
                 assert (rr, cc) not in covered, f"{table}: overlapping cells at {rr},{cc}"
                 covered.add((rr, cc))
-        out.append(TCell(r - first_row, c - 1, rows, cols, text, role))
-    n_rows, n_cols = last_row - first_row + 1, last_col
+        text = f"{{{{ {g.cell_id} }}}}" if g.cell_id else g.text
+        out.append(TCell(g.row - first_row, g.col - 1, g.rowspan, g.colspan, text, g.role))
+    n_rows = last_row - first_row + 1
     assert len(covered) == n_rows * n_cols, f"{table}: the table has holes"
     return n_rows, n_cols, out
 

@@ -458,5 +458,48 @@ def formula_of(form: Form, cell: Cell) -> str:
     return "=SUM(" + ",".join(f"{c}{r}" for c, r in addrs) + ")"
 
 
+@dataclass(frozen=True)
+class GridCell:
+    """One printed cell of a statutory table, at its sheet position (row, col with 1 = A)."""
+    row: int
+    col: int
+    rowspan: int
+    colspan: int
+    text: str  # the label ("" for a number cell)
+    role: str  # caption | header | rowhead | note | value
+    cell_id: str | None = None  # a number cell's id
+
+
+def span_of(merge: str | None) -> tuple[int, int]:
+    """'A2:C4' → (rows, cols) = (3, 3); no merge → (1, 1)."""
+    if not merge:
+        return 1, 1
+    (ca, ra), (cb, rb) = (split_address(x) for x in merge.split(":"))
+    return rb - ra + 1, col_index(cb) - col_index(ca) + 1
+
+
+def printed_grid(form: Form, table: str) -> tuple[int, list[GridCell]]:
+    """The statutory table `table` (t2/t3/t4) as the format prints it: (width, cells).
+
+    Labels give texts and merges (an empty "merge" label gives a number cell's span); the sheet title and
+    the workbook's own columns right of the last number column (the 2019 unit column) are not printed.
+    The Word template, the HTML page and every other rendering of a table start from here.
+    """
+    sheet = form.sheet_of(table)
+    numbers = {c.address: c for c in form.cells.values() if c.table == table}
+    width = max(col_index(split_address(a)[0]) for a in numbers)
+    spans = {l.address: span_of(l.merge) for l in form.labels if l.sheet == sheet and l.role == "merge"}
+    out = []
+    for label in form.labels:
+        letters, row = split_address(label.address)
+        if label.sheet != sheet or label.role in ("title", "merge") or col_index(letters) > width:
+            continue
+        out.append(GridCell(row, col_index(letters), *span_of(label.merge), label.text, label.role))
+    for address, cell in numbers.items():
+        letters, row = split_address(address)
+        out.append(GridCell(row, col_index(letters), *spans.get(address, (1, 1)), "", "value", cell.id))
+    return width, sorted(out, key=lambda g: (g.row, g.col))
+
+
 def normalise_formula(text: str | None) -> str:
     return (text or "").replace("$", "").replace(" ", "").lstrip("=").upper()

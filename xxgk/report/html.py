@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from jinja2 import FileSystemLoader
 
-from ..form import Form, col_index, load_form, split_address
+from ..form import Form, load_form, printed_grid
 from ..resources import data_dir
 from .jinja import make_env
 
@@ -54,50 +54,21 @@ class Section:
     rows: list[list[Cell]] = field(default_factory=list)
 
 
-def _span(merge: str | None) -> tuple[int, int]:
-    if not merge:
-        return 1, 1
-    a, b = merge.split(":")
-    (ca, ra), (cb, rb) = split_address(a), split_address(b)
-    return rb - ra + 1, col_index(cb) - col_index(ca) + 1
-
-
 def table_width(form: Form, table: str) -> int:
-    if table == "t2":
-        return form.raw["t2"]["width"]
-    if table == "t3":
-        return 3 + len(form.t3_columns)
-    return len(form.raw["t4"]["columns"]) * len(form.raw["t4"]["rows"])
+    return printed_grid(form, table)[0]
 
 
 def table_model(form: Form, table: str, shown: dict[str, str]) -> dict:
     """{"key", "caption", "width", "sections": [Section]} of one statutory table, with display strings."""
-    sheet = form.sheet_of(table)
-    width = table_width(form, table)
-    caption = ""
+    width, grid = printed_grid(form, table)
+    caption = form.sheet_of(table)  # the part heading, which is also the sheet's title
     cells: list[Cell] = []
-    merges = {}
-    for label in form.labels:
-        if label.sheet != sheet:
-            continue
-        col, row = split_address(label.address)
-        c = col_index(col)
-        if label.role == "title":
-            caption = label.text
-            continue
-        if c > width:  # the workbook's own helper columns (the unit beside 采购总金额) are not in the form
-            continue
-        if label.role == "merge":
-            merges[label.address] = _span(label.merge)
-            continue
-        rs, cs = _span(label.merge)
-        cells.append(Cell(row, c, label.text, "td" if label.role == "note" else "th", label.role, rs, cs))
-    for cid, cell in form.cells.items():
-        if cell.table != table:
-            continue
-        col, row = split_address(cell.address)
-        rs, cs = merges.get(cell.address, (1, 1))
-        cells.append(Cell(row, col_index(col), shown.get(cid, ""), "td", "data", rs, cs, cls="num", cid=cid))
+    for g in grid:
+        if g.cell_id:
+            cells.append(Cell(g.row, g.col, shown.get(g.cell_id, ""), "td", "data", g.rowspan, g.colspan,
+                              cls="num", cid=g.cell_id))
+        else:
+            cells.append(Cell(g.row, g.col, g.text, "td" if g.role == "note" else "th", g.role, g.rowspan, g.colspan))
     rows = sorted({r for x in cells for r in range(x.row, x.row + x.rowspan)})
     _fill_holes(cells, rows, width)
     sections = _sections(table, cells, rows)
