@@ -215,14 +215,14 @@ STYLES = [
           ppr=f'{NO_GRID}{SINGLE}<w:jc w:val="left"/>',
           rpr=f'{rfonts(FONT_BODY)}<w:color w:val="808080"/><w:sz w:val="20"/><w:szCs w:val="20"/>'),
     Style("GongwenBiaoge", "公文表格", kind="table", based_on="TableNormal",
-          tblpr=f'<w:jc w:val="center"/><w:tblInd w:w="0" w:type="dxa"/>'
+          tblpr='<w:jc w:val="center"/><w:tblInd w:w="0" w:type="dxa"/>'
                 + borders("tblBorders", {s: (4, "000000") for s in
                                          ("top", "left", "bottom", "right", "insideH", "insideV")})
                 + cell_margins(CELL_MARGIN, CELL_MARGIN),
           rpr=f'{rfonts(FONT_TABLE)}<w:sz w:val="{SZ_TABLE}"/><w:szCs w:val="{SZ_TABLE}"/>'),
     Style("BanjiBiaoge", "版记表格", kind="table", based_on="TableNormal",
           # first and last rules 0.35 mm (sz 8 = 1 pt), rules in between 0.25 mm (sz 6 = 0.75 pt)
-          tblpr=f'<w:jc w:val="center"/><w:tblInd w:w="0" w:type="dxa"/>'
+          tblpr='<w:jc w:val="center"/><w:tblInd w:w="0" w:type="dxa"/>'
                 + borders("tblBorders", {"top": (8, "000000"), "left": None, "bottom": (8, "000000"),
                                          "right": None, "insideH": (6, "000000"), "insideV": None})
                 + cell_margins(0, 0),

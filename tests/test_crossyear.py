@@ -1,13 +1,11 @@
 """Across years: carry-over, 表二 stocks, copied text, the 2020 → 2021 format change, and prefill."""
 from __future__ import annotations
 
-import copy
 import json
 
-import pytest
 
 from conftest import EXAMPLE_XLSX, valid_data
-from test_rules import consistent_stock, previous_of
+from test_rules import previous_of
 from xxgk.check import check, similarity
 from xxgk.cli import main
 from xxgk.read import load

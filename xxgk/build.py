@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
-import zipfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -22,13 +20,12 @@ from openpyxl.worksheet.protection import SheetProtection
 
 from . import __version__
 from .data import ReportData
-from .form import (CHECK_SHEET, GUIDE_SHEET, INFO_SHEET, META_SHEET, TEMPLATE_VERSION, TYPE_NAMES, Form,
+from .form import (CHECK_SHEET, GUIDE_SHEET, INFO_SHEET, META_SHEET, TEMPLATE_VERSION, Form,
                    col_index, col_letter, defined_name, formula_of, split_address, text_layout)
 from .check import FEE_WORD, NOT_COUNTED
-from .fsutil import write_atomic
+from .fsutil import reproducible_zip, write_atomic
 
 FIXED_TIME = dt.datetime(2021, 1, 1)  # docProps and zip entry times: builds are byte-for-byte repeatable
-ZIP_TIME = (2021, 1, 1, 0, 0, 0)
 
 BODY = Font(name="宋体", size=11)
 BOLD = Font(name="宋体", size=11, bold=True)
@@ -147,7 +144,7 @@ class _WorkbookBuilder:
         self.wb.properties.created = FIXED_TIME
         buf = io.BytesIO()
         self.wb.save(buf)
-        return _normalise_zip(buf.getvalue())
+        return reproducible_zip(buf.getvalue())
 
     def label(self, label):
         ws = self.ws[label.sheet]
@@ -359,7 +356,6 @@ class _WorkbookBuilder:
 
     # -- 校验: live checks that work in Excel, WPS and LibreOffice without Python ------------------------
     def checks(self):
-        form = self.form
         ws = self.ws[CHECK_SHEET]
         for col, width in zip("ABCDEF", (10, CHECK_TEXT_WIDTH, 12, 12, 10, 10)):
             ws.column_dimensions[col].width = width
@@ -492,25 +488,6 @@ def _row_ranges(cells) -> list[str]:
             if x is not None:
                 start = prev = x
     return out
-
-
-_CORE_TIME = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
-
-
-def _normalise_zip(blob: bytes) -> bytes:
-    """Same bytes for the same workbook: fixed entry times and document dates, stable order."""
-    src = zipfile.ZipFile(io.BytesIO(blob))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                data = _CORE_TIME.sub(rb"\g<1>2021-01-01T00:00:00Z\g<2>", data)
-            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            dst.writestr(entry, data, compresslevel=6)
-    return out.getvalue()
 
 
 def build_bytes(form: Form, data: ReportData | None = None) -> bytes:

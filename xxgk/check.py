@@ -12,7 +12,7 @@ from decimal import Decimal
 from .claims import check_claims
 from .data import MAX_PARAGRAPH, Number, ReportData, fmt_number, type_problem
 from .findings import Finding, Report
-from .form import Cell, Form, load_form, other_format, t3_column_label
+from .form import Form, load_form, other_format
 from .rules import MODES, severity
 
 RATIO_OTHER = Decimal("0.10")  # T3-04 threshold (ours; the form gives none)

@@ -28,7 +28,6 @@ CHECK_SHEET = "校验"
 META_SHEET = "_xxgk"
 
 TABLE_NAMES = {"t2": "表二", "t3": "表三", "t4": "表四", "extra": "其他"}
-TYPE_NAMES = {"count": "非负整数", "signed": "整数（可为负数）", "money": "金额（不小于0，最多6位小数）"}
 MAX_TEXT_ROWS = 2000  # paragraph cells per text block, a bound for what a workbook may claim
 
 
@@ -440,9 +439,6 @@ def text_layout(form: Form, sizes: dict[str, int] | None = None) -> dict[str, Te
 def other_format(fmt: str) -> str:
     return "2021" if fmt == "2019" else "2019"
 
-
-def t3_column_label(form: Form, ckey: str) -> str:
-    return dict(form.t3_columns)[ckey]
 
 
 def formula_of(form: Form, cell: Cell) -> str:

@@ -13,10 +13,10 @@ import zipfile
 from pathlib import Path
 
 from ..errors import XxgkError
+from ..fsutil import reproducible_zip
 from ..resources import data_dir
 
 FORMATS = ("2019", "2021")
-_FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 def template_path(fmt: str) -> Path:
@@ -61,16 +61,4 @@ def render_docx(context: dict, fmt: str, env) -> bytes:
         raise XxgkError(f"{where} 已损坏或不是 Word 文档（{exc}）：请用 Word/WPS 另存为 .docx 后重试") from None
     buf = io.BytesIO()
     tpl.save(buf)
-    return _reproducible_zip(buf.getvalue())
-
-
-def _reproducible_zip(blob: bytes) -> bytes:
-    """The same package with fixed entry timestamps, so equal input gives byte-identical output."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(blob)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-        for item in zin.infolist():
-            info = zipfile.ZipInfo(item.filename, date_time=_FIXED_ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            zout.writestr(info, zin.read(item.filename))
-    return out.getvalue()
+    return reproducible_zip(buf.getvalue())
