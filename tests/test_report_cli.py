@@ -121,3 +121,41 @@ def test_seed_document_reproduced(tmp_path, capsys):
                   "2021年1月8日", "抄送:区数字办(信息公开办)", "本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和"):
         assert normalise(piece) in ours, piece
     assert coverage >= 0.9
+
+
+def _expand_docx(tbl) -> list[list[str]]:
+    from test_report_docx import actual_grid
+
+    grid = {}
+    for (r, c), (text, rs, cs) in actual_grid(tbl).items():
+        for i in range(rs):
+            for j in range(cs):
+                grid[(r + i, c + j)] = text
+    rows = max(r for r, _ in grid) + 1
+    return [[grid[(r, c)] for c in range(max(cc for rr, cc in grid if rr == r) + 1)] for r in range(rows)]
+
+
+@pytest.mark.parametrize("source", ["seed", "2021"])
+def test_html_tables_have_the_docx_tables_shape(tmp_path, source, capsys):
+    """The portal page and the Word document print the same three tables: same grid, same texts."""
+    import lxml.html
+
+    from conftest import valid_data
+    from test_report_html import grid_of
+
+    if source == "seed":
+        src = EXAMPLE_XLSX
+    else:
+        src = tmp_path / "d.json"
+        src.write_text(valid_data("2021", 3).dump(), encoding="utf-8")
+    out = tmp_path / "r.docx"
+    assert main(["report", str(src), "-o", str(out), "--html"]) == 0
+    word = docx.Document(str(out)).tables[:3]
+    web = lxml.html.fromstring(out.with_suffix(".html").read_text(encoding="utf-8")).findall(".//table")
+    assert len(web) == 3
+
+    def clean(grid):
+        return [[re.sub(r"\s+", "", text or "") for text in row] for row in grid]
+
+    for w, h in zip(word, web):
+        assert clean(_expand_docx(w)) == clean(grid_of(h))
