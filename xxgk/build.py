@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -26,6 +27,17 @@ from .check import FEE_WORD, NOT_COUNTED
 from .fsutil import reproducible_zip, write_atomic
 
 FIXED_TIME = dt.datetime(2021, 1, 1)  # docProps and zip entry times: builds are byte-for-byte repeatable
+
+
+@dataclass(frozen=True)
+class ExtraSheet:
+    """A plain table sheet written after the standard ones (e.g. 汇总明细 of a summary workbook).
+
+    Locked like every other sheet; the reader ignores the sheets listed in form.EXTRA_SHEETS."""
+    title: str
+    header: tuple[str, ...]
+    rows: tuple[tuple, ...]
+    widths: tuple[int, ...] = ()
 
 BODY = Font(name="宋体", size=11)
 BOLD = Font(name="宋体", size=11, bold=True)
@@ -67,8 +79,9 @@ def _sheet_ref(sheet: str, address: str) -> str:
 
 
 class _WorkbookBuilder:
-    def __init__(self, form: Form, data: ReportData | None):
+    def __init__(self, form: Form, data: ReportData | None, extra: tuple[ExtraSheet, ...] = ()):
         self.form = form
+        self.extra = tuple(extra)
         self.data = data or ReportData(format=form.format, year=None)
         sizes = {k: len(self.data.paragraphs(k)) + 5 for k in self.data.text if self.data.paragraphs(k)}
         self.texts = text_layout(form, sizes)
@@ -134,6 +147,8 @@ class _WorkbookBuilder:
         self.text_blocks()
         self.checks()
         self.meta()
+        for sheet in self.extra:
+            self.extra_sheet(sheet)
         for name, ws in self.ws.items():
             ws.protection = SheetProtection(sheet=True, formatRows=False, formatColumns=False,
                                             selectLockedCells=False, selectUnlockedCells=False)
@@ -145,6 +160,22 @@ class _WorkbookBuilder:
         buf = io.BytesIO()
         self.wb.save(buf)
         return reproducible_zip(buf.getvalue())
+
+    def extra_sheet(self, spec: ExtraSheet):
+        if spec.title in self.ws:
+            raise ValueError(f"sheet {spec.title!r} exists")
+        ws = self.sheet(spec.title)
+        for i, width in enumerate(spec.widths, 1):
+            ws.column_dimensions[col_letter(i)].width = width
+        for i, text in enumerate(spec.header, 1):
+            self.put(ws, f"{col_letter(i)}1", text, font=BOLD, align=CENTER, fill=HEAD_FILL, border=BOX)
+        # Plain cells (no per-cell styles): a summary of thousands of units is written in a fraction of a second.
+        for r, row in enumerate(spec.rows, 2):
+            for i, value in enumerate(row, 1):
+                c = ws.cell(row=r, column=i, value=float(value) if isinstance(value, Decimal) else value)
+                if isinstance(value, str):
+                    c.data_type = "s"  # a file or unit name is never a formula
+        ws.freeze_panes = "A2"
 
     def label(self, label):
         ws = self.ws[label.sheet]
@@ -490,13 +521,15 @@ def _row_ranges(cells) -> list[str]:
     return out
 
 
-def build_bytes(form: Form, data: ReportData | None = None) -> bytes:
-    return _WorkbookBuilder(form, data).build()
+def build_bytes(form: Form, data: ReportData | None = None, extra: tuple[ExtraSheet, ...] = ()) -> bytes:
+    """The workbook's bytes; `extra` sheets are written after the standard ones, protected like them."""
+    return _WorkbookBuilder(form, data, extra).build()
 
 
-def write_workbook(form: Form, path: str | Path, data: ReportData | None = None, overwrite: bool = True) -> Path:
+def write_workbook(form: Form, path: str | Path, data: ReportData | None = None, overwrite: bool = True,
+                   extra: tuple[ExtraSheet, ...] = ()) -> Path:
     path = Path(path)
-    write_atomic(path, build_bytes(form, data), overwrite=overwrite)
+    write_atomic(path, build_bytes(form, data, extra), overwrite=overwrite)
     return path
 
 

@@ -63,6 +63,19 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--overwrite", action="store_true", help="输出文件已存在时覆盖")
     s.add_argument("--previous", metavar="PREV", help="上一年度的工作簿或 JSON 数据文件（跨年核对）")
 
+    s = sub.add_parser("merge", help="汇总下级单位的年报",
+                       description="读取、校验下级单位的年报（工作簿、JSON、文件夹、.zip、.eml），把计入的单位逐格相加，"
+                                   "生成同一格式的汇总工作簿。退出码：0 全部计入且无错误，1 有错误、未计入或未报送的单位，2 用法错误。")
+    s.add_argument("inputs", nargs="+", metavar="INPUT", help="工作簿、JSON 数据文件、文件夹、.zip 压缩包或 .eml 邮件")
+    s.add_argument("-o", "--output", required=True, metavar="SUMMARY.xlsx", help="输出的汇总工作簿 .xlsx")
+    s.add_argument("--org", required=True, help="汇总单位名称（写入汇总表基本信息）")
+    s.add_argument("--year", type=int, help="报告年度；默认取多数报表的年度")
+    s.add_argument("--roster", metavar="FILE", help="应报单位名单（.xlsx 或 .csv：第一列，或“机关名称”“单位名称”列）")
+    s.add_argument("--json", action="store_true", help="以 JSON 输出结果")
+    s.add_argument("--html", metavar="REPORT.html", help="另生成汇总情况的 HTML 页面")
+    s.add_argument("--jobs", type=int, metavar="N", help="并行读取的进程数（默认 CPU 核数；1 = 不并行）")
+    s.add_argument("--overwrite", action="store_true", help="输出文件已存在时覆盖")
+
     s = sub.add_parser("workbook", help="生成随软件发布的空白工作簿")
     wsub = s.add_subparsers(dest="action", metavar="操作", parser_class=_Parser)
     b = wsub.add_parser("build", help="由 workbook/forms 生成两种格式的空白工作簿")
@@ -207,6 +220,57 @@ def _previous_from_info(data):
                              values={"previous_file": str(path)})
 
 
+def cmd_merge(args) -> int:
+    from .fsutil import write_atomic
+    from .merge import merge, read_roster, render_html, render_text, to_json_text
+
+    out = _xlsx_output(args.output)
+    outputs = [out] + ([Path(args.html)] if args.html else [])
+    for path in outputs:
+        if path.exists() and not args.overwrite:
+            raise XxgkError("输出文件已存在，未覆盖（如确需覆盖请加 --overwrite）", file=str(path))
+        parent = path.parent if str(path.parent) else Path(".")
+        if not parent.is_dir():
+            raise XxgkError(f"输出目录不存在：{parent}", file=str(path))
+        if not os.access(parent, os.W_OK):
+            raise XxgkError(f"输出目录不可写：{parent}", file=str(path))
+        _refuse_same_file(path, *args.inputs)
+    if args.html and out.resolve() == Path(args.html).resolve():
+        raise XxgkError("--html 与 -o 不能是同一个文件")
+    if args.jobs is not None and args.jobs < 1:
+        raise XxgkError("--jobs 应为不小于 1 的整数")
+    if not args.org.strip():
+        raise XxgkError("--org 汇总单位名称不能为空")
+    roster = read_roster(args.roster) if args.roster else None
+    progress = _progress_counter() if sys.stderr.isatty() else None
+    result = merge(args.inputs, args.org, year=args.year, roster=roster, jobs=args.jobs, progress=progress,
+                   exclude=outputs)
+    if progress:
+        print(file=sys.stderr)
+    written = None
+    if result.summary is not None:
+        written = str(result.write(out, overwrite=args.overwrite))
+    if args.html:
+        write_atomic(Path(args.html), render_html(result, written).encode("utf-8"), overwrite=args.overwrite)
+    if args.json:
+        sys.stdout.write(to_json_text(result, written))
+    else:
+        sys.stdout.write(render_text(result))
+        print(f"已生成汇总表：{written}（计入 {len(result.included)} 个单位）" if written else "没有可计入的报表，未生成汇总表。")
+        if args.html:
+            print(f"已生成汇总情况页面：{args.html}")
+    return EXIT_OK if result.ok else EXIT_FINDINGS
+
+
+def _progress_counter():
+    def show(done: int, total: int, name: str) -> None:
+        width = 30
+        filled = width * done // max(total, 1)
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        sys.stderr.flush()
+    return show
+
+
 def cmd_workbook(args) -> int:
     from .build import blank_workbook_path, build_bytes
     from .fsutil import write_atomic
@@ -270,7 +334,7 @@ def _refuse_same_file(out: Path, *inputs: str) -> None:
 
 
 COMMANDS = {"new": cmd_new, "fill": cmd_fill, "export": cmd_export, "check": cmd_check, "report": cmd_report,
-            "workbook": cmd_workbook}
+            "merge": cmd_merge, "workbook": cmd_workbook}
 
 
 def main(argv: list[str] | None = None) -> int:

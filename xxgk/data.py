@@ -154,6 +154,14 @@ def load_json(path: str | Path) -> ReportData:
         blob = path.read_bytes()
     except OSError as exc:
         raise file_error(exc, path, " JSON 数据文件") from None
+    return load_json_bytes(blob, str(path))
+
+
+def load_json_bytes(blob: bytes, name: str) -> ReportData:
+    """A JSON data file held in memory, shown as `name`."""
+    path = name
+    if len(blob) > MAX_JSON_BYTES:
+        raise XxgkError(f"JSON 数据文件过大（{len(blob) // 1048576} MB，上限 64 MB）", file=str(path))
     try:
         raw = json.loads(blob.decode("utf-8-sig"), parse_float=Decimal)
     except UnicodeDecodeError:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import sys
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from .errors import XxgkError
 from .resources import data_dir
@@ -26,6 +26,8 @@ GUIDE_SHEET = "填报说明"
 INFO_SHEET = "基本信息"
 CHECK_SHEET = "校验"
 META_SHEET = "_xxgk"
+SUMMARY_DETAIL_SHEET = "汇总明细"  # added by `xxgk merge` after the standard sheets
+EXTRA_SHEETS = (SUMMARY_DETAIL_SHEET,)  # sheets the reader knows and ignores
 
 TABLE_NAMES = {"t2": "表二", "t3": "表三", "t4": "表四", "extra": "其他"}
 MAX_TEXT_ROWS = 2000  # paragraph cells per text block, a bound for what a workbook may claim
@@ -130,6 +132,11 @@ class Form:
     def t3_columns(self) -> list[list[str]]:
         return self.raw["t3"]["columns"]
 
+    @cached_property
+    def expected_formulas(self) -> dict[str, str]:
+        """Every total cell's formula, normalised for comparison with what a workbook holds."""
+        return {c.id: normalise_formula(formula_of(self, c)) for c in self.total_cells()}
+
     def covers_year(self, year: int) -> bool:
         return year >= self.first_year and (self.last_year is None or year <= self.last_year)
 
@@ -149,12 +156,14 @@ def col_letter(n: int) -> str:
     return out
 
 
+@lru_cache(maxsize=8192)
 def split_address(address: str) -> tuple[str, int]:
     """'AB12' → ('AB', 12)."""
     i = next(i for i, ch in enumerate(address) if ch.isdigit())
     return address[:i], int(address[i:])
 
 
+@lru_cache(maxsize=1024)
 def col_index(letters: str) -> int:
     n = 0
     for ch in letters:

@@ -12,10 +12,10 @@ import re
 from pathlib import Path
 
 from .check import recompute_totals
-from .data import ReportData, load_json, to_number
+from .data import ReportData, load_json, load_json_bytes, to_number
 from .errors import XxgkError
 from .findings import Finding
-from .form import (INFO_SHEET, META_SHEET, MAX_TEXT_ROWS, Form, TEMPLATE_VERSION, formula_of, load_form,
+from .form import (FORMATS, EXTRA_SHEETS, INFO_SHEET, META_SHEET, MAX_TEXT_ROWS, Form, TEMPLATE_VERSION, formula_of, load_form,
                    normalise_formula, split_address, col_index)
 from .rules import severity
 from .xlsx import Package, open_package
@@ -29,6 +29,15 @@ def load(path: str | Path) -> ReportData:
     if path.suffix.lower() == ".json":
         return load_json(path)
     return read_workbook(path)
+
+
+def load_bytes(blob: bytes, name: str) -> ReportData:
+    """A workbook or JSON data file held in memory (a zip member, an e-mail attachment), shown as `name`.
+
+    Nothing is written to disk; the workbook goes through the same safety checks as a file."""
+    if name.lower().endswith(".json"):
+        return load_json_bytes(blob, name)
+    return read_workbook(name, blob)
 
 
 class _Grid:
@@ -52,7 +61,8 @@ def _grids(pkg: Package, sheets: list[str]) -> dict[str, _Grid]:
     try:
         import python_calamine
 
-        wb = python_calamine.CalamineWorkbook.from_path(str(pkg.path))
+        wb = (python_calamine.CalamineWorkbook.from_path(str(pkg.path)) if pkg.blob is None
+              else python_calamine.CalamineWorkbook.from_filelike(pkg.source()))
         try:
             return {s: _Grid(wb.get_sheet_by_name(s).to_python(skip_empty_area=False)) for s in present}
         finally:
@@ -61,7 +71,7 @@ def _grids(pkg: Package, sheets: list[str]) -> dict[str, _Grid]:
         try:
             import openpyxl
 
-            wb = openpyxl.load_workbook(pkg.path, read_only=True, data_only=True)
+            wb = openpyxl.load_workbook(pkg.source(), read_only=True, data_only=True)
             try:
                 return {s: _Grid([list(r) for r in wb[s].iter_rows(values_only=True)]) for s in present}
             finally:
@@ -71,11 +81,11 @@ def _grids(pkg: Package, sheets: list[str]) -> dict[str, _Grid]:
                             file=str(pkg.path)) from None
 
 
-def read_meta(pkg: Package) -> dict[str, str]:
+def read_meta(pkg: Package, grids: dict[str, _Grid]) -> dict[str, str]:
     if META_SHEET not in pkg.sheet_parts:
         raise XxgkError("不是 xxgk 年报工作簿（缺少隐藏的元数据工作表 _xxgk）。请用“xxgk new”新建工作簿填报，"
                         "或用“xxgk fill”把数据导入工作簿", file=str(pkg.path))
-    grid = _grids(pkg, [META_SHEET])[META_SHEET]
+    grid = grids[META_SHEET]
     meta = {}
     for row in grid.rows[:200]:
         if len(row) >= 2 and isinstance(row[0], str) and row[0]:
@@ -86,12 +96,17 @@ def read_meta(pkg: Package) -> dict[str, str]:
     return meta
 
 
-def read_workbook(path: str | Path) -> ReportData:
-    pkg = open_package(path)
+def read_workbook(path: str | Path, blob: bytes | None = None) -> ReportData:
+    """Read a workbook file, or (with `blob`) a workbook in memory that `path` only names."""
+    pkg = open_package(path, blob)
     try:
-        meta = read_meta(pkg)
+        if META_SHEET not in pkg.sheet_parts:
+            read_meta(pkg, {})  # says why this is not one of our workbooks
+        # One read for all sheets: the part sheets are the same in both formats.
+        grids = _grids(pkg, [META_SHEET, INFO_SHEET, *load_form(FORMATS[0]).parts])
+        meta = read_meta(pkg, grids)
         form = load_form(meta["format"])
-        return _Reader(pkg, form, meta).read()
+        return _Reader(pkg, form, meta).read(grids)
     finally:
         pkg.close()
 
@@ -104,7 +119,7 @@ class _Reader:
     def problem(self, rule, message, cells=(), addresses=(), values=None):
         self.problems.append(Finding(rule, severity(rule), message, list(cells), list(addresses), values or {}))
 
-    def read(self) -> ReportData:
+    def read(self, grids: dict[str, _Grid]) -> ReportData:
         form, pkg = self.form, self.pkg
         data = ReportData(format=form.format, year=None, source=str(pkg.path), kind="workbook")
         if self.meta.get("form_hash") != form.hash or self.meta.get("template_version") != TEMPLATE_VERSION:
@@ -115,12 +130,11 @@ class _Reader:
                          values={"macros": True})
         wanted = [INFO_SHEET, *dict.fromkeys(form.parts)]
         missing = [s for s in wanted if s not in pkg.sheet_parts]
-        strange = [s for s in pkg.sheet_parts if s not in form.sheets and s != META_SHEET]
+        strange = [s for s in pkg.sheet_parts if s not in form.sheets and s not in (META_SHEET, *EXTRA_SHEETS)]
         renamed = f"工作簿中另有模板之外的工作表“{'”“'.join(_shown(s) for s in strange[:5])}”，可能就是它被改了名。" if strange else ""
         for sheet in missing:
             self.problem("WB-02", f"缺少工作表“{sheet}”（被删除或改名）。{renamed}请恢复原工作表名称；该表的数据未读取。",
                          values={"sheet": sheet, "sheets": list(pkg.sheet_parts)})
-        grids = _grids(pkg, wanted)
         self.check_labels(grids)
         self.read_cells(data, grids)
         self.read_info(data, grids.get(INFO_SHEET))
@@ -152,7 +166,7 @@ class _Reader:
                 continue
             raw = grid.get(cell.address)
             if cell.is_total:
-                expected = normalise_formula(formula_of(form, cell))
+                expected = form.expected_formulas[cell.id]
                 sheet_formulas = formulas.get(cell.sheet, {})
                 if cell.address in sheet_formulas:
                     text = sheet_formulas[cell.address]

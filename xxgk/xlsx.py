@@ -6,10 +6,12 @@ Received workbooks are untrusted. Nothing in them is ever run; this module only 
 - zip limits: entry count, declared and actual uncompressed sizes (every entry is inflated to the
   real end of its data and its CRC checked), compression ratio;
 - every part a reader may parse as XML is refused when it declares a DTD anywhere (entity expansion),
-  and the parts we parse ourselves go through defusedxml.
+  and the parts we parse ourselves go through hardened lxml scans that refuse DTDs again (xmlscan.py);
+  openpyxl, the fallback reader, parses through defusedxml.
 """
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 import zlib
@@ -31,9 +33,6 @@ ZIP_MAGIC = b"PK\x03\x04"
 _ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
 _DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY|<\x00!\x00D\x00O\x00C\x00T\x00Y\x00P\x00E", re.I)
 
-NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
 
 @dataclass
@@ -42,6 +41,11 @@ class Package:
     zip: zipfile.ZipFile
     sheet_parts: dict[str, str]  # sheet name → part name (xl/worksheets/sheet1.xml)
     has_macros: bool
+    blob: bytes | None = None  # a workbook read from memory (a zip member, an e-mail attachment); path is its name
+
+    def source(self):
+        """What a reader library opens: the file's path, or a fresh in-memory file."""
+        return io.BytesIO(self.blob) if self.blob is not None else self.path
 
     def close(self):
         self.zip.close()
@@ -59,26 +63,16 @@ class Package:
 
     def formulas(self, sheet: str) -> dict[str, str | None]:
         """The cells of `sheet` that hold a formula: {A1: formula text} (None for a shared-formula child)."""
-        import io
-
-        from defusedxml import DefusedXmlException
-        from defusedxml.ElementTree import iterparse
+        from .xmlscan import UnsafeXml, formula_cells
 
         part = self.sheet_parts.get(sheet)
         if part is None:
             return {}
-        out: dict[str, str | None] = {}
         try:
-            for _, elem in iterparse(io.BytesIO(self.read_part(part)), events=("end",), forbid_dtd=True):
-                if elem.tag == NS_MAIN + "c":
-                    f = elem.find(NS_MAIN + "f")
-                    if f is not None:
-                        out[elem.get("r", "")] = f.text if f.text else None
-                    elem.clear()
-        except (DefusedXmlException, SyntaxError) as exc:  # ParseError is a SyntaxError
-            raise XxgkError(f"工作表“{sheet}”的内部文件 {part} 不是有效的 XML（{exc}），无法读取。"
+            return formula_cells(self.read_part(part))
+        except UnsafeXml as exc:
+            raise XxgkError(f"工作表“{sheet}”的内部文件 {part} 不是有效或安全的 XML（{exc}），无法读取。"
                             f"请用 Excel 或 WPS 打开后另存为 .xlsx 再试", file=str(self.path)) from None
-        return out
 
 
 def sniff(path: Path) -> None:
@@ -89,14 +83,27 @@ def sniff(path: Path) -> None:
             head = fh.read(8)
     except OSError as exc:
         raise file_error(exc, path, "工作簿") from None
+
+    def prefix(n: int) -> bytes:
+        with path.open("rb") as fh:
+            return fh.read(n)
+
+    _sniff(path, size, head, prefix)
+
+
+def sniff_bytes(blob: bytes, name: Path) -> None:
+    """sniff() for a workbook held in memory under a display name."""
+    _sniff(name, len(blob), blob[:8], lambda n: blob[:n])
+
+
+def _sniff(path: Path, size: int, head: bytes, prefix) -> None:
     if size == 0:
         raise XxgkError("文件是空的（0 字节）", file=str(path))
     if size > MAX_FILE_BYTES:
         raise XxgkError(f"文件过大（{size // 1048576} MB，上限 {MAX_FILE_BYTES // 1048576} MB），不像年报工作簿",
                         file=str(path))
     if head == OLE_MAGIC:
-        with path.open("rb") as fh:
-            blob = fh.read(min(size, 4 * 1024 * 1024))
+        blob = prefix(min(size, 4 * 1024 * 1024))
         if _ENCRYPTION_INFO in blob:
             raise XxgkError("工作簿设置了打开密码（已加密），无法读取。请在 Excel 中“文件 → 信息 → 保护工作簿 → 用密码进行加密”"
                             "删除密码后另存为 .xlsx 再试", file=str(path))
@@ -107,20 +114,24 @@ def sniff(path: Path) -> None:
                         file=str(path))
 
 
-def open_package(path: str | Path) -> Package:
+def open_package(path: str | Path, blob: bytes | None = None) -> Package:
+    """Open a workbook file, or (with `blob`) a workbook held in memory; `path` then only names it."""
     path = Path(path)
-    sniff(path)
+    if blob is None:
+        sniff(path)
+    else:
+        sniff_bytes(blob, path)
     try:
-        zf = zipfile.ZipFile(path)
+        zf = zipfile.ZipFile(path if blob is None else io.BytesIO(blob))
     except zipfile.BadZipFile:
         raise XxgkError("工作簿文件已损坏或不完整（zip 结构无效，可能是下载或邮件附件未完整保存）。请重新获取该文件",
                         file=str(path)) from None
     try:
-        _check_zip(zf, path)
+        _check_zip(zf, path, blob)
         names = set(zf.namelist())
         if "xl/workbook.xml" not in names:
             raise XxgkError("不是 Excel 工作簿：缺少 xl/workbook.xml（可能是 Word、WPS 或其他程序的文件）", file=str(path))
-        pkg = Package(path, zf, {}, "xl/vbaProject.bin" in names)
+        pkg = Package(path, zf, {}, "xl/vbaProject.bin" in names, blob)
         pkg.sheet_parts = _sheet_parts(pkg)
         return pkg
     except BaseException:
@@ -128,7 +139,7 @@ def open_package(path: str | Path) -> Package:
         raise
 
 
-def _check_zip(zf: zipfile.ZipFile, path: Path) -> None:
+def _check_zip(zf: zipfile.ZipFile, path: Path, blob: bytes | None = None) -> None:
     infos = zf.infolist()
     if len(infos) > MAX_ENTRIES:
         raise XxgkError(f"工作簿内部文件数异常（{len(infos)} 个），拒绝读取", file=str(path))
@@ -144,7 +155,7 @@ def _check_zip(zf: zipfile.ZipFile, path: Path) -> None:
             raise XxgkError("工作簿内部文件被加密，无法读取", file=str(path))
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             raise XxgkError(f"工作簿内部文件 {info.filename} 使用了 Excel 不用的压缩方式，拒绝读取", file=str(path))
-    with path.open("rb") as raw:
+    with (path.open("rb") if blob is None else io.BytesIO(blob)) as raw:
         for info in infos:
             _inspect_entry(raw, info, path)
 
@@ -210,26 +221,16 @@ def _inflate(inflater, chunk: bytes, corrupt) -> bytes:
 
 
 def _sheet_parts(pkg: Package) -> dict[str, str]:
-    from defusedxml.ElementTree import fromstring
-    from defusedxml import DefusedXmlException
+    from .xmlscan import REL_ID, RELATIONSHIP, SHEET, UnsafeXml, attributes
 
     try:
-        wb = fromstring(pkg.read_part("xl/workbook.xml"), forbid_dtd=True)
-        rels = fromstring(pkg.read_part("xl/_rels/workbook.xml.rels"), forbid_dtd=True)
-    except (DefusedXmlException, SyntaxError) as exc:
-        raise XxgkError(f"工作簿内部 XML 无效或不安全（{exc.__class__.__name__}），拒绝读取", file=str(pkg.path)) from None
+        sheets = attributes(pkg.read_part("xl/workbook.xml"), SHEET)
+        rels = attributes(pkg.read_part("xl/_rels/workbook.xml.rels"), RELATIONSHIP)
+    except UnsafeXml as exc:
+        raise XxgkError(f"工作簿内部 XML 无效或不安全（{exc}），拒绝读取", file=str(pkg.path)) from None
     targets = {}
-    for rel in rels.iter(NS_PKG_REL + "Relationship"):
+    for rel in rels:
         target = rel.get("Target", "")
-        if target.startswith("/"):
-            part = target.lstrip("/")
-        else:
-            part = str(PurePosixPath("xl") / target)
+        part = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
         targets[rel.get("Id")] = part.replace("xl/./", "xl/")
-    out = {}
-    sheets = wb.find(NS_MAIN + "sheets")
-    for sheet in (sheets if sheets is not None else []):
-        rid = sheet.get(NS_REL + "id")
-        if rid in targets:
-            out[sheet.get("name", "")] = targets[rid]
-    return out
+    return {sheet.get("name", ""): targets[sheet[REL_ID]] for sheet in sheets if sheet.get(REL_ID) in targets}
