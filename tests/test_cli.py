@@ -174,3 +174,23 @@ def test_outputs_get_the_usual_permissions(tmp_path, capsys):
     mask = os.umask(0)
     os.umask(mask)
     assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~mask
+
+
+def test_progress_bar_only_on_a_terminal(monkeypatch):
+    import io
+    import sys
+
+    from xxgk.cli import _progress_bar
+
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+    with _progress_bar("读取") as show:
+        assert show is None  # quiet when not a TTY
+
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    monkeypatch.setattr(sys, "stderr", Tty())
+    with _progress_bar("读取") as show:
+        show(1, 2, "a.xlsx")
+        show(2, 2, "b.xlsx")

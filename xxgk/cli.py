@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+from contextlib import contextmanager
 import json
 import os
 import sys
@@ -242,11 +243,9 @@ def cmd_merge(args) -> int:
     if not args.org.strip():
         raise XxgkError("--org 汇总单位名称不能为空")
     roster = read_roster(args.roster) if args.roster else None
-    progress = _progress_counter() if sys.stderr.isatty() else None
-    result = merge(args.inputs, args.org, year=args.year, roster=roster, jobs=args.jobs, progress=progress,
-                   exclude=outputs)
-    if progress:
-        print(file=sys.stderr)
+    with _progress_bar("读取并校验") as progress:
+        result = merge(args.inputs, args.org, year=args.year, roster=roster, jobs=args.jobs, progress=progress,
+                       exclude=outputs)
     written = None
     if result.summary is not None:
         written = str(result.write(out, overwrite=args.overwrite))
@@ -262,13 +261,19 @@ def cmd_merge(args) -> int:
     return EXIT_OK if result.ok else EXIT_FINDINGS
 
 
-def _progress_counter():
-    def show(done: int, total: int, name: str) -> None:
-        width = 30
-        filled = width * done // max(total, 1)
-        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
-        sys.stderr.flush()
-    return show
+@contextmanager
+def _progress_bar(what: str):
+    """A rich progress bar on a terminal, yielding the callback (done, total, name); None when not a TTY."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn(what), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("{task.description}"))
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("", total=None)
+        yield lambda done, total, name: bar.update(task, completed=done, total=total, description=name[-40:])
 
 
 def cmd_workbook(args) -> int:
