@@ -342,3 +342,18 @@ def test_output_inside_input_folder_is_not_merged_into_itself(five, capsys):
     capsys.readouterr()
     assert main(["merge", str(folder), "-o", str(out), "--org", "县", "--jobs", "1", "--overwrite", "--json"]) == 0
     assert len(json.loads(capsys.readouterr().out)["units"]) == 5
+
+
+def test_org_is_optional(tmp_path, capsys):
+    """Without --org the summary names a placeholder office (and says so), and still passes check."""
+    from conftest import valid_data
+    from xxgk.cli import main
+    from xxgk.read import load
+
+    src = tmp_path / "a.json"
+    src.write_text(valid_data("2021", 1).dump(), encoding="utf-8")
+    out = tmp_path / "s.xlsx"
+    assert main(["merge", str(src), "-o", str(out), "--jobs", "1"]) == 0
+    assert "--org" in capsys.readouterr().err
+    assert load(out).org == "汇总单位"
+    assert main(["check", str(out)]) == 0

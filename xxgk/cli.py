@@ -13,6 +13,7 @@ from .errors import XxgkError
 from .findings import SEVERITY_NAMES, Report
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+DEFAULT_SUMMARY_ORG = "汇总单位"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -69,7 +70,7 @@ def _parser() -> argparse.ArgumentParser:
                                    "生成同一格式的汇总工作簿。退出码：0 全部计入且无错误，1 有错误、未计入或未报送的单位，2 用法错误。")
     s.add_argument("inputs", nargs="+", metavar="INPUT", help="工作簿、JSON 数据文件、文件夹、.zip 压缩包或 .eml 邮件")
     s.add_argument("-o", "--output", required=True, metavar="SUMMARY.xlsx", help="输出的汇总工作簿 .xlsx")
-    s.add_argument("--org", required=True, help="汇总单位名称（写入汇总表基本信息）")
+    s.add_argument("--org", help=f"汇总单位名称（写入汇总表基本信息；不填时为“{DEFAULT_SUMMARY_ORG}”，可在汇总表中修改）")
     s.add_argument("--year", type=int, help="报告年度；默认取多数报表的年度")
     s.add_argument("--roster", metavar="FILE", help="应报单位名单（.xlsx 或 .csv：第一列，或“机关名称”“单位名称”列）")
     s.add_argument("--json", action="store_true", help="以 JSON 输出结果")
@@ -240,6 +241,9 @@ def cmd_merge(args) -> int:
         raise XxgkError("--html 与 -o 不能是同一个文件")
     if args.jobs is not None and args.jobs < 1:
         raise XxgkError("--jobs 应为不小于 1 的整数")
+    if args.org is None:
+        args.org = DEFAULT_SUMMARY_ORG
+        print(f"未指定 --org：汇总表的机关名称写为“{DEFAULT_SUMMARY_ORG}”，请在汇总表“基本信息”中改为本机关名称。", file=sys.stderr)
     if not args.org.strip():
         raise XxgkError("--org 汇总单位名称不能为空")
     roster = read_roster(args.roster) if args.roster else None
