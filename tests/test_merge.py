@@ -323,7 +323,6 @@ def test_exit_codes_and_usage_errors(five, tmp_path, capsys):
     assert main(["merge", str(folder), "-o", str(tmp_path / "nodir" / "s.xlsx"), "--org", "县"]) == 2
     assert main(["merge", str(folder), "-o", str(out), "--org", "县", "--roster", str(tmp_path / "无.csv")]) == 2
     assert main(["merge", str(folder), "-o", str(out), "--org", "县", "--jobs", "0"]) == 2
-    assert main(["merge", str(folder), "-o", str(out)]) == 2  # --org required
     assert main(["merge", str(folder), "-o", str(out), "--org", "县", "--jobs", "1"]) == 0
     first = sha(out)
     assert main(["merge", str(folder), "-o", str(out), "--org", "县"]) == 2
