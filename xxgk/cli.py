@@ -147,23 +147,8 @@ def cmd_export(args) -> int:
     return EXIT_OK
 
 
-def check_file(file: str, given_previous=None):
-    """Read and check one file, with last year's report from --previous or from 基本信息 → (data, report)."""
-    from .check import check
-    from .read import load
-
-    data = load(file)
-    previous, note = given_previous, None
-    if previous is None:
-        previous, note = _previous_from_info(data)
-    report = check(data, previous=previous)
-    if note:
-        report.findings.append(note)
-    report.file = file
-    return data, report
-
-
 def cmd_check(args) -> int:
+    from .prefill import check_file
     from .read import load
 
     given = load(args.previous) if args.previous else None
@@ -189,6 +174,7 @@ def cmd_check(args) -> int:
 
 
 def cmd_report(args) -> int:
+    from .prefill import check_file
     from .read import load
     from .report.generate import generate, plan
 
@@ -203,23 +189,6 @@ def cmd_report(args) -> int:
     if report.warnings:
         print(f"注意：校验有 {report.warnings} 个警告，请核实（xxgk check {args.file}）。")
     return EXIT_FINDINGS if outputs.draft else EXIT_OK
-
-
-def _previous_from_info(data):
-    """Last year's report as named in 基本信息 (上一年度报告文件), or a note why it could not be used."""
-    from .findings import Finding
-    from .prefill import previous_file
-    from .read import load
-
-    path = previous_file(data)
-    if path is None:
-        return None, None
-    try:
-        return load(path), None
-    except XxgkError as exc:
-        return None, Finding("X-01", "warning", f"基本信息中的上一年度报告文件无法使用，未作跨年核对：{exc.message}"
-                                                f"（{path}）。请改正文件名，或用 --previous 指定。",
-                             values={"previous_file": str(path)})
 
 
 def cmd_merge(args) -> int:

@@ -335,7 +335,7 @@ def _eml_attachments(blob: bytes, name: str, add, depth: int, skipped: list[Skip
 def read_unit(src: Source) -> Unit:
     """Read and check one report as `xxgk check` does. Never raises."""
     from .check import check
-    from .cli import check_file
+    from .prefill import check_file
     from .read import load_bytes
 
     unit = Unit(src.name)
@@ -382,7 +382,7 @@ def _read_all(sources: list[Source], jobs: int | None, progress: Progress | None
         return out  # type: ignore[return-value]
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    from . import check, cli, claims, read  # noqa: F401 - imported once here, inherited by forked workers
+    from . import check, claims, prefill, read  # noqa: F401 - imported once here, inherited by forked workers
     import python_calamine  # noqa: F401
 
     # Batches, not single units: one task per unit spends more time in inter-process traffic than reading.

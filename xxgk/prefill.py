@@ -1,4 +1,5 @@
-"""Prefill a new year's report from last year's: what must carry over, and nothing that must be written afresh."""
+"""Last year's report: prefill a new year's from it (what must carry over, nothing to be written afresh),
+and find it for the cross-year checks of `xxgk check`, `report` and `merge`."""
 from __future__ import annotations
 
 import os
@@ -50,3 +51,35 @@ def previous_file(data: ReportData) -> Path | None:
     if not path.is_absolute() and data.source:
         path = Path(data.source).resolve().parent / path
     return path
+
+
+def check_file(file: str, given_previous=None):
+    """Read and check one file, with last year's report from --previous or from 基本信息 → (data, report)."""
+    from .check import check
+    from .read import load
+
+    data = load(file)
+    previous, note = given_previous, None
+    if previous is None:
+        previous, note = previous_from_info(data)
+    report = check(data, previous=previous)
+    if note:
+        report.findings.append(note)
+    report.file = file
+    return data, report
+
+
+def previous_from_info(data: ReportData):
+    """Last year's report as named in 基本信息 (上一年度报告文件), or a note why it could not be used."""
+    from .findings import Finding
+    from .read import load
+
+    path = previous_file(data)
+    if path is None:
+        return None, None
+    try:
+        return load(path), None
+    except XxgkError as exc:
+        return None, Finding("X-01", "warning", f"基本信息中的上一年度报告文件无法使用，未作跨年核对：{exc.message}"
+                                                f"（{path}）。请改正文件名，或用 --previous 指定。",
+                             values={"previous_file": str(path)})

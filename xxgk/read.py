@@ -81,11 +81,7 @@ def _grids(pkg: Package, sheets: list[str]) -> dict[str, _Grid]:
                             file=str(pkg.path)) from None
 
 
-def read_meta(pkg: Package, grids: dict[str, _Grid]) -> dict[str, str]:
-    if META_SHEET not in pkg.sheet_parts:
-        raise XxgkError("不是 xxgk 年报工作簿（缺少隐藏的元数据工作表 _xxgk）。请用“xxgk new”新建工作簿填报，"
-                        "或用“xxgk fill”把数据导入工作簿", file=str(pkg.path))
-    grid = grids[META_SHEET]
+def read_meta(pkg: Package, grid: _Grid) -> dict[str, str]:
     meta = {}
     for row in grid.rows[:200]:
         if len(row) >= 2 and isinstance(row[0], str) and row[0]:
@@ -100,11 +96,12 @@ def read_workbook(path: str | Path, blob: bytes | None = None) -> ReportData:
     """Read a workbook file, or (with `blob`) a workbook in memory that `path` only names."""
     pkg = open_package(path, blob)
     try:
-        if META_SHEET not in pkg.sheet_parts:
-            read_meta(pkg, {})  # says why this is not one of our workbooks
+        if META_SHEET not in pkg.sheet_parts:  # told before any sheet is read
+            raise XxgkError("不是 xxgk 年报工作簿（缺少隐藏的元数据工作表 _xxgk）。请用“xxgk new”新建工作簿填报，"
+                            "或用“xxgk fill”把数据导入工作簿", file=str(pkg.path))
         # One read for all sheets: the part sheets are the same in both formats.
         grids = _grids(pkg, [META_SHEET, INFO_SHEET, *load_form(FORMATS[0]).parts])
-        meta = read_meta(pkg, grids)
+        meta = read_meta(pkg, grids[META_SHEET])
         form = load_form(meta["format"])
         return _Reader(pkg, form, meta).read(grids)
     finally:
