@@ -15,10 +15,11 @@ $(BIN)/xxgk: pyproject.toml
 
 install: $(BIN)/xxgk
 
-# Debian packages: LibreOffice (recalculates the workbooks, renders the report to PDF), poppler (PDF
+# Debian packages: LibreOffice (recalculates the workbooks, renders the report to PDF; python3-uno reads the
+# built add-in's VBA project), poppler (PDF
 # measurements), Chromium (HTML screenshots), the CJK fonts and the 楷体 stand-in. Installed when missing
 # and we are root; otherwise the missing ones are named.
-DEB_PACKAGES := libreoffice-calc libreoffice-writer poppler-utils chromium fonts-noto-cjk \
+DEB_PACKAGES := libreoffice-calc libreoffice-writer python3-uno poppler-utils chromium fonts-noto-cjk \
 	fonts-arphic-gkai00mp fonts-liberation2
 
 sysdeps:
