@@ -27,7 +27,8 @@ INFO_SHEET = "基本信息"
 CHECK_SHEET = "校验"
 META_SHEET = "_xxgk"
 SUMMARY_DETAIL_SHEET = "汇总明细"  # added by `xxgk merge` after the standard sheets
-EXTRA_SHEETS = (SUMMARY_DETAIL_SHEET,)  # sheets the reader knows and ignores
+RESULT_SHEET = "校验结果"  # written by the ribbon's 校验 button (xxgk.excel)
+EXTRA_SHEETS = (SUMMARY_DETAIL_SHEET, RESULT_SHEET)  # sheets the reader knows and ignores
 
 TABLE_NAMES = {"t2": "表二", "t3": "表三", "t4": "表四", "extra": "其他"}
 MAX_TEXT_ROWS = 2000  # paragraph cells per text block, a bound for what a workbook may claim

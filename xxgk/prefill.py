@@ -48,25 +48,34 @@ def previous_file(data: ReportData) -> Path | None:
     if not name:
         return None
     path = Path(name)
-    if not path.is_absolute() and data.source:
+    if not path.is_absolute():
+        if not data.source:
+            return None  # a workbook never saved (Excel's 工作簿1): no folder to look in
         path = Path(data.source).resolve().parent / path
     return path
 
 
 def check_file(file: str, given_previous=None):
     """Read and check one file, with last year's report from --previous or from 基本信息 → (data, report)."""
-    from .check import check
     from .read import load
 
     data = load(file)
+    report = check_with_previous(data, given_previous)
+    report.file = file
+    return data, report
+
+
+def check_with_previous(data: ReportData, given_previous=None):
+    """Check data already read (a file, or a workbook open in Excel), across years when last year's is known."""
+    from .check import check
+
     previous, note = given_previous, None
     if previous is None:
         previous, note = previous_from_info(data)
     report = check(data, previous=previous)
     if note:
         report.findings.append(note)
-    report.file = file
-    return data, report
+    return report
 
 
 def previous_from_info(data: ReportData):
@@ -81,5 +90,5 @@ def previous_from_info(data: ReportData):
         return load(path), None
     except XxgkError as exc:
         return None, Finding("X-01", "warning", f"基本信息中的上一年度报告文件无法使用，未作跨年核对：{exc.message}"
-                                                f"（{path}）。请改正文件名，或用 --previous 指定。",
+                                                f"（{path}）。请改正文件名（在 Excel 中可点击“上年报告”按钮选择），或用 --previous 指定。",
                              values={"previous_file": str(path)})

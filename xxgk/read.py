@@ -40,8 +40,8 @@ def load_bytes(blob: bytes, name: str) -> ReportData:
     return read_workbook(name, blob)
 
 
-class _Grid:
-    """The values of one sheet, addressed by A1."""
+class Grid:
+    """The values of one sheet (rows of cell values, "" or None for blank), addressed by A1."""
 
     def __init__(self, rows: list[list]):
         self.rows = rows
@@ -55,7 +55,7 @@ class _Grid:
         return None
 
 
-def _grids(pkg: Package, sheets: list[str]) -> dict[str, _Grid]:
+def _grids(pkg: Package, sheets: list[str]) -> dict[str, Grid]:
     """Read the named sheets that exist: calamine first, openpyxl when calamine fails."""
     present = [s for s in sheets if s in pkg.sheet_parts]
     try:
@@ -64,7 +64,7 @@ def _grids(pkg: Package, sheets: list[str]) -> dict[str, _Grid]:
         wb = (python_calamine.CalamineWorkbook.from_path(str(pkg.path)) if pkg.blob is None
               else python_calamine.CalamineWorkbook.from_filelike(pkg.source()))
         try:
-            return {s: _Grid(wb.get_sheet_by_name(s).to_python(skip_empty_area=False)) for s in present}
+            return {s: Grid(wb.get_sheet_by_name(s).to_python(skip_empty_area=False)) for s in present}
         finally:
             wb.close()
     except Exception as first:  # calamine's errors have no common base class worth naming
@@ -73,7 +73,7 @@ def _grids(pkg: Package, sheets: list[str]) -> dict[str, _Grid]:
 
             wb = openpyxl.load_workbook(pkg.source(), read_only=True, data_only=True)
             try:
-                return {s: _Grid([list(r) for r in wb[s].iter_rows(values_only=True)]) for s in present}
+                return {s: Grid([list(r) for r in wb[s].iter_rows(values_only=True)]) for s in present}
             finally:
                 wb.close()
         except Exception:
@@ -81,14 +81,14 @@ def _grids(pkg: Package, sheets: list[str]) -> dict[str, _Grid]:
                             file=str(pkg.path)) from None
 
 
-def read_meta(pkg: Package, grid: _Grid) -> dict[str, str]:
+def read_meta(source, grid: Grid) -> dict[str, str]:
     meta = {}
     for row in grid.rows[:200]:
         if len(row) >= 2 and isinstance(row[0], str) and row[0]:
             meta[row[0]] = "" if row[1] is None else str(row[1])
     if meta.get("format") not in ("2019", "2021"):
         raise XxgkError("元数据工作表 _xxgk 已损坏（缺少年报格式），无法识别。请用“xxgk new”新建工作簿后重新填报",
-                        file=str(pkg.path))
+                        file=str(source.path))
     return meta
 
 
@@ -96,42 +96,54 @@ def read_workbook(path: str | Path, blob: bytes | None = None) -> ReportData:
     """Read a workbook file, or (with `blob`) a workbook in memory that `path` only names."""
     pkg = open_package(path, blob)
     try:
-        if META_SHEET not in pkg.sheet_parts:  # told before any sheet is read
-            raise XxgkError("不是 xxgk 年报工作簿（缺少隐藏的元数据工作表 _xxgk）。请用“xxgk new”新建工作簿填报，"
-                            "或用“xxgk fill”把数据导入工作簿", file=str(pkg.path))
+        require_meta(pkg)
         # One read for all sheets: the part sheets are the same in both formats.
-        grids = _grids(pkg, [META_SHEET, INFO_SHEET, *load_form(FORMATS[0]).parts])
-        meta = read_meta(pkg, grids[META_SHEET])
-        form = load_form(meta["format"])
-        return _Reader(pkg, form, meta).read(grids)
+        return read_sheets(pkg, _grids(pkg, SHEETS_READ))
     finally:
         pkg.close()
 
 
+SHEETS_READ = (META_SHEET, INFO_SHEET, *load_form(FORMATS[0]).parts)  # what read_sheets needs
+
+
+def require_meta(source) -> None:
+    """Told before any sheet is read: a workbook without our metadata sheet is not one of ours."""
+    if META_SHEET not in source.sheet_names:
+        raise XxgkError("不是 xxgk 年报工作簿（缺少隐藏的元数据工作表 _xxgk）。请用“xxgk new”新建工作簿填报，"
+                        "或用“xxgk fill”把数据导入工作簿", file=str(source.path))
+
+
+def read_sheets(source, grids: dict[str, Grid]) -> ReportData:
+    """The reader shared by files and live Excel (xxgk.excel): `grids` holds the values of SHEETS_READ;
+    `source` gives `path`, `has_macros`, `sheet_names` and `formulas(sheet)` ({A1: formula text without "="})."""
+    meta = read_meta(source, grids[META_SHEET])
+    return _Reader(source, load_form(meta["format"]), meta).read(grids)
+
+
 class _Reader:
-    def __init__(self, pkg: Package, form: Form, meta: dict[str, str]):
-        self.pkg, self.form, self.meta = pkg, form, meta
+    def __init__(self, source, form: Form, meta: dict[str, str]):
+        self.source, self.form, self.meta = source, form, meta
         self.problems: list[Finding] = []
 
     def problem(self, rule, message, cells=(), addresses=(), values=None):
         self.problems.append(Finding(rule, severity(rule), message, list(cells), list(addresses), values or {}))
 
-    def read(self, grids: dict[str, _Grid]) -> ReportData:
-        form, pkg = self.form, self.pkg
-        data = ReportData(format=form.format, year=None, source=str(pkg.path), kind="workbook")
+    def read(self, grids: dict[str, Grid]) -> ReportData:
+        form, source = self.form, self.source
+        data = ReportData(format=form.format, year=None, source=str(source.path), kind="workbook")
         if self.meta.get("form_hash") != form.hash or self.meta.get("template_version") != TEMPLATE_VERSION:
             self.problem("WB-03", f"工作簿由另一版本的 {form.format} 格式模板生成（模板版本 {self.meta.get('template_version', '?')}），"
                                   f"按当前模板读取。如有数字读取错位，请用“xxgk new”新建工作簿并用“xxgk fill”导入数据。")
-        if pkg.has_macros:
+        if source.has_macros:
             self.problem("WB-05", "工作簿含有宏（VBA 代码）。xxgk 只读取数据，不会运行任何宏；报送时请另存为不含宏的 .xlsx。",
                          values={"macros": True})
         wanted = [INFO_SHEET, *dict.fromkeys(form.parts)]
-        missing = [s for s in wanted if s not in pkg.sheet_parts]
-        strange = [s for s in pkg.sheet_parts if s not in form.sheets and s not in (META_SHEET, *EXTRA_SHEETS)]
+        missing = [s for s in wanted if s not in source.sheet_names]
+        strange = [s for s in source.sheet_names if s not in form.sheets and s not in (META_SHEET, *EXTRA_SHEETS)]
         renamed = f"工作簿中另有模板之外的工作表“{'”“'.join(_shown(s) for s in strange[:5])}”，可能就是它被改了名。" if strange else ""
         for sheet in missing:
             self.problem("WB-02", f"缺少工作表“{sheet}”（被删除或改名）。{renamed}请恢复原工作表名称；该表的数据未读取。",
-                         values={"sheet": sheet, "sheets": list(pkg.sheet_parts)})
+                         values={"sheet": sheet, "sheets": list(source.sheet_names)})
         self.check_labels(grids)
         self.read_cells(data, grids)
         self.read_info(data, grids.get(INFO_SHEET))
@@ -153,7 +165,7 @@ class _Reader:
 
     def read_cells(self, data: ReportData, grids):
         form = self.form
-        formulas = {s: self.pkg.formulas(s) for s in {c.sheet for c in form.total_cells()} if s in grids}
+        formulas = {s: self.source.formulas(s) for s in {c.sheet for c in form.total_cells()} if s in grids}
         keep = set()
         for cell in form.cells.values():
             grid = grids.get(cell.sheet)

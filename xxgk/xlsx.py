@@ -43,6 +43,10 @@ class Package:
     has_macros: bool
     blob: bytes | None = None  # a workbook read from memory (a zip member, an e-mail attachment); path is its name
 
+    @property
+    def sheet_names(self) -> list[str]:
+        return list(self.sheet_parts)
+
     def source(self):
         """What a reader library opens: the file's path, or a fresh in-memory file."""
         return io.BytesIO(self.blob) if self.blob is not None else self.path
