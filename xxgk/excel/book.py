@@ -1,0 +1,274 @@
+"""The open workbook, through the small part of xlwings the ribbon uses.
+
+Reading: one bulk read of values (and one of formulas) per sheet, into the same reader as files
+(xxgk.read.read_sheets), so Excel and the command line see the same data. Writing: the 校验结果
+sheet, the marks on failing cells and the 上一年度报告文件 field, with the protection of each touched
+sheet and of the workbook structure restored afterwards.
+
+The xlwings surface used here, and faked in tests/fake_excel.py:
+  Book:  name, fullname, app, sheets (iterate, [name], add(name=, after=)), api.ProtectStructure,
+         api.Protect(Structure=), api.Unprotect()
+  Sheet: name, range(address | (row, col), (row, col)), used_range.last_cell.row/.column, activate(),
+         clear(), api.ProtectContents, api.Protect(...), api.Unprotect()
+  Range: options(ndim=2).value, formula, value = rows, color = (r, g, b), font.bold, column_width, select()
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from contextlib import contextmanager
+from pathlib import Path
+
+from ..build import INPUT_FILL, TOTAL_FILL
+from ..data import ReportData
+from ..findings import SEVERITY_NAMES, Report
+from ..form import CHECK_SHEET, INFO_SHEET, RESULT_SHEET, Form, col_letter, load_form
+from ..read import SHEETS_READ, Grid, read_sheets, require_meta
+
+MARK_COLOURS = {"error": (255, 199, 206), "warning": (255, 235, 156)}  # Excel's "bad" and "neutral" fills
+MAX_MARKS = 300  # cells marked at most: a blank workbook must not turn into thousands of COM calls
+RESULT_HEADER = ("序号", "级别", "规则", "位置", "说明", "涉及单元格")
+RESULT_WIDTHS = (6, 6, 9, 16, 90, 28)
+FIRST_RESULT_ROW = 4  # header in row 3
+_REF = re.compile(r"^(.+)!([A-Z]{1,3}[0-9]{1,7})$")
+_ADDRESS = re.compile(r"^[A-Z]{1,3}[0-9]{1,7}$")
+
+
+def _rgb(fill) -> tuple[int, int, int]:
+    value = fill.fgColor.rgb[-6:]
+    return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
+
+
+class LiveSource:
+    """What xxgk.read.read_sheets needs to know of an open workbook besides its values."""
+
+    def __init__(self, book):
+        self.path = book.fullname
+        self.sheet_names = [s.name for s in book.sheets]
+        self.has_macros = Path(book.fullname).suffix.lower() in (".xlsm", ".xlsb", ".xls")
+        self.sheet_formulas: dict[str, dict[str, str]] = {}
+
+    def formulas(self, sheet: str) -> dict[str, str]:
+        return self.sheet_formulas.get(sheet, {})
+
+
+def is_saved(book) -> bool:
+    """False for a workbook never saved (Excel calls it 工作簿1): it has no folder yet."""
+    return Path(book.fullname).is_absolute()
+
+
+def read_book(book) -> ReportData:
+    """The calling workbook → ReportData, as `xxgk check` reads the file (unsaved edits included)."""
+    source = LiveSource(book)
+    require_meta(source)
+    grids = {}
+    for name in SHEETS_READ:
+        if name not in source.sheet_names:
+            continue
+        sheet = book.sheets[name]
+        last = sheet.used_range.last_cell
+        whole = sheet.range((1, 1), (max(last.row, 1), max(last.column, 1)))
+        grids[name] = Grid(whole.options(ndim=2).value)
+        source.sheet_formulas[name] = _formulas(whole.formula)
+    data = read_sheets(source, grids)
+    if not is_saved(book):
+        data.source = ""
+    return data
+
+
+def _formulas(rows) -> dict[str, str]:
+    """Range.formula (text per cell, "=..." for formulas) → {A1: formula without "="}."""
+    if isinstance(rows, str):
+        rows = ((rows,),)
+    out = {}
+    for r, row in enumerate(rows, start=1):
+        for c, text in enumerate(row, start=1):
+            if isinstance(text, str) and text.startswith("="):
+                out[f"{col_letter(c)}{r}"] = text[1:]
+    return out
+
+
+# -- protection ------------------------------------------------------------------------------------
+
+def protect_sheet(sheet) -> None:
+    """The protection the templates carry (xxgk/build.py): contents locked, rows and columns may be resized."""
+    sheet.api.Protect(DrawingObjects=True, Contents=True, Scenarios=True,
+                      AllowFormattingColumns=True, AllowFormattingRows=True)
+
+
+@contextmanager
+def unprotected(book, sheet_names, structure: bool = False):
+    """Unprotect the named sheets (and the structure, to add a sheet); protect them again afterwards, also
+    when something fails. Yields the list of sheets to protect at the end: a sheet added meanwhile joins it."""
+    was_locked = bool(book.api.ProtectStructure) if structure else False
+    if was_locked:
+        book.api.Unprotect()
+    sheets = [book.sheets[n] for n in dict.fromkeys(sheet_names) if n in [s.name for s in book.sheets]]
+    locked = [s for s in sheets if s.api.ProtectContents]
+    for sheet in locked:
+        sheet.api.Unprotect()
+    try:
+        yield locked
+    finally:
+        for sheet in locked:
+            protect_sheet(sheet)
+        if was_locked:
+            book.api.Protect(Structure=True, Windows=False)
+
+
+# -- 校验结果 and marks -------------------------------------------------------------------------------
+
+def template_fills(form: Form) -> dict[str, tuple[int, int, int]]:
+    """"sheet!A1" → the fill the template gives it: the cells a mark can be put on and taken off again."""
+    fills = {c.ref: _rgb(TOTAL_FILL if c.is_total else INPUT_FILL) for c in form.cells.values()}
+    fills.update({f"{INFO_SHEET}!{f.address}": _rgb(INPUT_FILL) for f in form.info})
+    return fills
+
+
+def _ranges(refs) -> list[tuple[str, str]]:
+    """"sheet!A1" refs → (sheet, "A1,B2,…") pieces short enough for one Range call (Excel's 255-character limit)."""
+    by_sheet: dict[str, list[str]] = {}
+    for ref in refs:
+        sheet, address = ref.rsplit("!", 1)
+        by_sheet.setdefault(sheet, []).append(address)
+    out = []
+    for sheet, addresses in by_sheet.items():
+        piece: list[str] = []
+        for address in addresses:
+            if piece and len(",".join(piece + [address])) > 250:
+                out.append((sheet, ",".join(piece)))
+                piece = []
+            piece.append(address)
+        out.append((sheet, ",".join(piece)))
+    return out
+
+
+def _colour(book, refs, rgb) -> None:
+    for sheet, addresses in _ranges(refs):
+        book.sheets[sheet].range(addresses).color = rgb
+
+
+def previous_marks(book) -> list[str]:
+    """The cells the last 校验 marked: its 涉及单元格 column."""
+    if RESULT_SHEET not in [s.name for s in book.sheets]:
+        return []
+    sheet = book.sheets[RESULT_SHEET]
+    last = sheet.used_range.last_cell.row
+    if last < FIRST_RESULT_ROW:
+        return []
+    column = col_letter(len(RESULT_HEADER))
+    values = sheet.range(f"{column}{FIRST_RESULT_ROW}:{column}{last}").options(ndim=2).value
+    refs = []
+    for row in values:
+        sheet = None
+        for token in str(row[0] or "").split():  # "表三!D5 D6 表四!B7": a sheet holds until the next
+            match = _REF.match(token)
+            if match:
+                sheet = match.group(1)
+                refs.append(token)
+            elif sheet and _ADDRESS.match(token):
+                refs.append(f"{sheet}!{token}")
+    return refs
+
+
+def _refs_text(refs: list[str]) -> str:
+    """["表三!D5", "表三!D6"] → "表三!D5 D6" (the sheet is named once; sheet names hold "、" but no space)."""
+    out, current = [], None
+    for ref in refs:
+        sheet, address = ref.rsplit("!", 1)
+        out.append(address if sheet == current else ref)
+        current = sheet
+    return " ".join(out)
+
+
+def _safe_text(text) -> str:
+    """Text written into a cell stays text, whatever it starts with (no formula injection)."""
+    text = "" if text is None else str(text)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def _link(ref: str) -> str:
+    sheet, address = ref.rsplit("!", 1)
+    return f'=HYPERLINK("#\'{sheet}\'!{address}","{sheet} {address}")'
+
+
+def result_rows(report: Report, org: str, marked: dict[int, list[str]]) -> list[list]:
+    """The 校验结果 sheet's cells: a heading, the verdict, the header, then one row per finding."""
+    stamp = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+    if report.valid:
+        verdict = f"✓ 通过（{report.warnings} 个警告，请核实）" if report.warnings else "✓ 通过"
+    else:
+        verdict = f"✗ 未通过：{report.errors} 个错误，{report.warnings} 个警告。错误必须改正；点击“位置”可转到该单元格。"
+    rows = [[_safe_text(f"校验结果：{org or '（未填机关名称）'}，{report.year or '?'} 年度，{report.format} 格式（{stamp}）"),
+             None, None, None, None, None],
+            [_safe_text(verdict), None, None, None, None, None],
+            list(RESULT_HEADER)]
+    for i, f in enumerate(report.findings, start=1):
+        rows.append([i, SEVERITY_NAMES[f.severity], f.rule, _link(f.addresses[0]) if f.addresses else "",
+                     _safe_text(f.message), _refs_text(marked.get(i, []))])
+    return rows
+
+
+def ordered(report: Report) -> Report:
+    """The findings with errors first, then warnings, then notes (stable within each)."""
+    rank = {"error": 0, "warning": 1, "info": 2}
+    report.findings.sort(key=lambda f: rank.get(f.severity, 3))
+    return report
+
+
+def show_findings(book, report: Report, data: ReportData) -> None:
+    """Write 校验结果, take the old marks off, mark the failing cells, select the first error."""
+    form = load_form(data.format)
+    ordered(report)
+    fills = template_fills(form)
+    old = [ref for ref in previous_marks(book) if ref in fills]
+    marked: dict[int, list[str]] = {}
+    budget = MAX_MARKS
+    for i, f in enumerate(report.findings, start=1):
+        if f.severity in MARK_COLOURS:
+            refs = [r for r in f.addresses if r in fills][:budget]
+            budget -= len(refs)
+            if refs:
+                marked[i] = refs
+    touched = {ref.rsplit("!", 1)[0] for refs in [old, *marked.values()] for ref in refs}
+    creating = RESULT_SHEET not in [s.name for s in book.sheets]
+    with unprotected(book, [*touched, RESULT_SHEET], structure=creating) as to_protect:
+        if creating:
+            after = book.sheets[CHECK_SHEET] if CHECK_SHEET in [s.name for s in book.sheets] else list(book.sheets)[-1]
+            to_protect.append(book.sheets.add(name=RESULT_SHEET, after=after))
+        for ref in old:
+            _colour(book, [ref], fills[ref])
+        for severity in ("warning", "error"):  # an error's red wins over a warning's yellow on the same cell
+            for i, refs in marked.items():
+                if report.findings[i - 1].severity == severity:
+                    _colour(book, refs, MARK_COLOURS[severity])
+        sheet = book.sheets[RESULT_SHEET]
+        sheet.clear()
+        rows = result_rows(report, data.org, marked)
+        sheet.range("A1").value = rows
+        sheet.range("A1").font.bold = True
+        sheet.range(f"A3:{col_letter(len(RESULT_HEADER))}3").font.bold = True
+        for i, width in enumerate(RESULT_WIDTHS, start=1):
+            sheet.range(f"{col_letter(i)}:{col_letter(i)}").column_width = width
+    select_first(book, report)
+
+
+def select_first(book, report: Report) -> None:
+    """Go to the first error's cell (the first warning's when there is no error), else to 校验结果."""
+    for f in report.findings:
+        if f.severity in MARK_COLOURS and f.addresses:
+            match = _REF.match(f.addresses[0])
+            if match and match.group(1) in [s.name for s in book.sheets]:
+                sheet = book.sheets[match.group(1)]
+                sheet.activate()
+                sheet.range(match.group(2)).select()
+                return
+    book.sheets[RESULT_SHEET].activate()
+
+
+def set_info(book, form: Form, key: str, value: str) -> str:
+    """Write one 基本信息 field (an unlocked input cell: no protection to lift) → its address."""
+    field = next(f for f in form.info if f.key == key)
+    book.sheets[INFO_SHEET].range(field.address).value = _safe_text(value)
+    return f"{INFO_SHEET}!{field.address}"
+
