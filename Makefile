@@ -15,10 +15,9 @@ $(BIN)/xxgk: pyproject.toml
 
 install: $(BIN)/xxgk
 
-# Debian packages: LibreOffice (recalculates the workbooks, renders the report to PDF; python3-uno reads the
-# built add-in's VBA project), poppler (PDF
-# measurements), Chromium (HTML screenshots), the CJK fonts and the 楷体 stand-in. Installed when missing
-# and we are root; otherwise the missing ones are named.
+# Debian packages: LibreOffice (recalculates the workbooks, renders the report to PDF; python3-uno lets it
+# read the built add-in's VBA project), poppler (PDF measurements), Chromium (HTML screenshots), the CJK
+# fonts and the 楷体 stand-in. Installed when missing and we are root; otherwise the missing ones are named.
 DEB_PACKAGES := libreoffice-calc libreoffice-writer python3-uno poppler-utils chromium fonts-noto-cjk \
 	fonts-arphic-gkai00mp fonts-liberation2
 
@@ -41,9 +40,11 @@ test: install sysdeps
 	$(BIN)/python -m pytest -q
 
 # Regenerate the committed artefacts: blank workbooks and the filled example (from workbook/forms), the
-# Word templates (templates/make_templates.py: overwrites edits made in Word) and the variable list.
+# Word templates (templates/make_templates.py: overwrites edits made in Word), the variable list and the
+# ribbon add-in (from addin/customUI.xml and addin/XxgkRibbon.bas).
 workbooks: install
 	$(BIN)/xxgk workbook build
+	$(BIN)/xxgk addin build
 	$(BIN)/python templates/make_templates.py
 	$(BIN)/python -m xxgk.report.context
 	$(BIN)/xxgk fill $(BLANK19) workbook/examples/gulou-audit-2020.json -o workbook/examples/gulou-audit-2020.xlsx --overwrite

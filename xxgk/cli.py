@@ -78,6 +78,18 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--jobs", type=int, metavar="N", help="并行读取的进程数（默认 CPU 核数；1 = 不并行）")
     s.add_argument("--overwrite", action="store_true", help="输出文件已存在时覆盖")
 
+    s = sub.add_parser("addin", help="Excel 功能区加载项：安装、卸载、生成",
+                       description="“信息公开年报”功能区（校验、生成报告、汇总下级报表等按钮）。加载项只装在本机，"
+                                   "报送的工作簿始终是不含宏的 .xlsx。")
+    asub = s.add_subparsers(dest="action", metavar="操作", parser_class=_Parser)
+    a = asub.add_parser("install", help="把加载项复制到 Excel 的启动文件夹，并记下本机的 Python")
+    a.add_argument("--startup-dir", metavar="DIR", help="Excel 启动文件夹（默认：Windows 为 %%APPDATA%%\\Microsoft\\Excel\\XLSTART）")
+    a = asub.add_parser("uninstall", help="删除加载项和它的配置")
+    a.add_argument("--startup-dir", metavar="DIR", help="安装时指定的启动文件夹")
+    a = asub.add_parser("build", help="由 addin/ 的源文件生成 xxgk.xlam（开发用）")
+    a.add_argument("-o", "--output", metavar="PATH.xlam", help="输出文件（默认：软件自带的 addin/xxgk.xlam）")
+    a.add_argument("--check", action="store_true", help="只检查已提交的 xxgk.xlam 是否最新，不写文件")
+
     s = sub.add_parser("workbook", help="生成随软件发布的空白工作簿")
     wsub = s.add_subparsers(dest="action", metavar="操作", parser_class=_Parser)
     b = wsub.add_parser("build", help="由 workbook/forms 生成两种格式的空白工作簿")
@@ -249,6 +261,38 @@ def _progress_bar(what: str):
         yield lambda done, total, name: bar.update(task, completed=done, total=total, description=name[-40:])
 
 
+def cmd_addin(args) -> int:
+    from . import addin
+
+    if args.action == "install":
+        done = addin.install(args.startup_dir)
+        print("已安装“信息公开年报”加载项：\n  " + "\n  ".join(done))
+        print("请重新启动 Excel：功能区出现“信息公开年报”选项卡。")
+        return EXIT_OK
+    if args.action == "uninstall":
+        removed = addin.uninstall(args.startup_dir)
+        print("已删除：\n  " + "\n  ".join(removed) if removed else "没有找到已安装的加载项。")
+        return EXIT_OK
+    if args.action == "build":
+        from .fsutil import write_atomic
+        from .xlam import build_xlam, committed_xlam_path
+
+        target = Path(args.output) if args.output else committed_xlam_path()
+        if target.suffix.lower() != ".xlam":
+            raise XxgkError("输出文件应以 .xlam 结尾", file=str(target))
+        blob = build_xlam()
+        if args.check:
+            if not target.is_file() or target.read_bytes() != blob:
+                print(f"{target} 不是最新的，请运行 xxgk addin build", file=sys.stderr)
+                return EXIT_FINDINGS
+            print("加载项为最新。")
+            return EXIT_OK
+        write_atomic(target, blob)
+        print(f"已生成：{target}（{len(blob)} 字节）")
+        return EXIT_OK
+    raise XxgkError("用法：xxgk addin install | uninstall | build")
+
+
 def cmd_workbook(args) -> int:
     from .build import blank_workbook_path, build_bytes
     from .fsutil import write_atomic
@@ -312,7 +356,7 @@ def _refuse_same_file(out: Path, *inputs: str) -> None:
 
 
 COMMANDS = {"new": cmd_new, "fill": cmd_fill, "export": cmd_export, "check": cmd_check, "report": cmd_report,
-            "merge": cmd_merge, "workbook": cmd_workbook}
+            "merge": cmd_merge, "addin": cmd_addin, "workbook": cmd_workbook}
 
 
 def main(argv: list[str] | None = None) -> int:
