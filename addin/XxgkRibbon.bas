@@ -26,7 +26,7 @@ Public Sub OnAction(control As Object)
 #End If
 End Sub
 
-' Tags are lower-case words (check, report, ...): nothing else is ever put on a command line.
+' Tags are lower-case words (check, report, ...): nothing else is ever put on a command entry.
 Private Function IsActionName(ByVal s As String) As Boolean
     Dim i As Long
     If Len(s) = 0 Or Len(s) > 32 Then Exit Function
@@ -56,43 +56,43 @@ End Sub
 #Else
 
 Private Sub RunOnWindows(ByVal action As String)
-    Dim shell As Object, python As String, cmd As String, code As Long, detail As String
+    Dim wsh As Object, python As String, cmd As String, code As Long, detail As String
     On Error GoTo Failed
-    Set shell = CreateObject("WScript.Shell")
-    python = ConfiguredPython(shell)
+    Set wsh = CreateObject("WScript.Shell")
+    python = ConfiguredPython(wsh)
     If Len(python) = 0 Then
-        shell.Popup U(MSG_NOT_INSTALLED), 0, TITLE, 16
+        wsh.Popup U(MSG_NOT_INSTALLED), 0, TITLE, 16
         Exit Sub
     End If
     cmd = Quoted(python) & " -I -m xxgk.excel " & action & " " & Quoted("--wb=" & CallerName()) _
         & " --from_xl=1 --hwnd=" & CStr(Application.Hwnd)
-    shell.CurrentDirectory = ConfigFolder(shell)
+    wsh.CurrentDirectory = ConfigFolder(wsh)
     ' Hidden window; wait, so that the workbook is not edited while Python reads and writes it.
-    code = shell.Run(cmd, 0, True)
+    code = wsh.Run(cmd, 0, True)
     If code <> 0 Then
-        detail = ReadUnicodeFile(ConfigFolder(shell) & "\last-error.txt")
+        detail = ReadUnicodeFile(ConfigFolder(wsh) & "\last-error.txt")
         If Len(detail) = 0 Then detail = Replace(U(MSG_FAILED), "{code}", CStr(code))
-        shell.Popup detail, 0, TITLE, 16
+        wsh.Popup detail, 0, TITLE, 16
     End If
     Exit Sub
 Failed:
-    If shell Is Nothing Then
+    If wsh Is Nothing Then
         MsgBox Err.Description, vbCritical, TITLE
     Else
-        shell.Popup U(MSG_NO_START) & Err.Description & vbLf & python, 0, TITLE, 16
+        wsh.Popup U(MSG_NO_START) & Err.Description & vbLf & python, 0, TITLE, 16
     End If
 End Sub
 
-Private Function ConfigFolder(shell As Object) As String
-    ConfigFolder = shell.ExpandEnvironmentStrings("%APPDATA%") & "\xxgk"
+Private Function ConfigFolder(wsh As Object) As String
+    ConfigFolder = wsh.ExpandEnvironmentStrings("%APPDATA%") & "\xxgk"
 End Function
 
 ' The interpreter named in %APPDATA%\xxgk\addin.conf (a line "python=C:\...\pythonw.exe"), if it exists.
-Private Function ConfiguredPython(shell As Object) As String
-    Dim line As Variant, found As String
-    For Each line In Split(Replace(ReadUnicodeFile(ConfigFolder(shell) & "\addin.conf"), vbCr, ""), vbLf)
-        If Left$(line, 7) = "python=" Then found = Mid$(line, 8)
-    Next line
+Private Function ConfiguredPython(wsh As Object) As String
+    Dim entry As Variant, found As String
+    For Each entry In Split(Replace(ReadUnicodeFile(ConfigFolder(wsh) & "\addin.conf"), vbCr, ""), vbLf)
+        If Left$(entry, 7) = "python=" Then found = Mid$(entry, 8)
+    Next entry
     If Len(found) > 0 Then
         If CreateObject("Scripting.FileSystemObject").FileExists(found) Then ConfiguredPython = found
     End If
@@ -100,14 +100,14 @@ End Function
 
 ' A UTF-16 text file (so that Chinese user and folder names survive); empty when it does not exist.
 Private Function ReadUnicodeFile(ByVal path As String) As String
-    Dim fso As Object, stream As Object, text As String
+    Dim fso As Object, stream As Object, content As String
     Set fso = CreateObject("Scripting.FileSystemObject")
     If Not fso.FileExists(path) Then Exit Function
     Set stream = fso.OpenTextFile(path, 1, False, -1)
-    If Not stream.AtEndOfStream Then text = stream.ReadAll
+    If Not stream.AtEndOfStream Then content = stream.ReadAll
     stream.Close
-    If Left$(text, 1) = ChrW(&HFEFF) Then text = Mid$(text, 2)
-    ReadUnicodeFile = text
+    If Left$(content, 1) = ChrW(&HFEFF) Then content = Mid$(content, 2)
+    ReadUnicodeFile = content
 End Function
 
 Private Function Quoted(ByVal s As String) As String
