@@ -6,6 +6,7 @@ message box said why); exit 2 when Excel could not be reached, after writing the
 """
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 
@@ -54,6 +55,9 @@ def main(argv: list[str] | None = None, connect=connect) -> int:
     from .ui import alert
 
     action, options = parse(sys.argv[1:] if argv is None else argv)
+    for name in ("stdout", "stderr"):  # pythonw has no console: a stray print must not fail the action
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))
     clear_last_error()
     if action not in ACTIONS:
         write_last_error(f"未知的按钮操作“{action[:40]}”：加载项与 xxgk 版本不一致，请运行 xxgk addin install 重新安装。")
