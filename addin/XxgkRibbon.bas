@@ -3,7 +3,7 @@ Attribute VB_Name = "XxgkRibbon"
 ' button's Tag names the Python action, run as: pythonw -I -m xxgk.excel <tag> --wb=... --from_xl=1
 ' --hwnd=... (the arguments xlwings' Book.caller() reads). Python does the work and shows its own
 ' messages in Excel. The interpreter path comes from the per-user file written by
-' "xxgk addin install" (Windows) or from the AppleScript it installs (macOS), never from the open
+' "xxgk addin install" (Windows) or from the AppleScript it installs (macOS), never from the user's
 ' workbook; nothing from any workbook is ever run. The source stays ASCII: Chinese messages are
 ' spelt as \uXXXX escapes and decoded by U().
 Option Explicit
@@ -26,7 +26,7 @@ Public Sub OnAction(control As Object)
 #End If
 End Sub
 
-' Tags are lower-case words (check, report, ...): nothing else is ever put on a command entry.
+' Tags are lower-case words (check, report, ...): nothing else is ever passed to Python.
 Private Function IsActionName(ByVal s As String) As Boolean
     Dim i As Long
     If Len(s) = 0 Or Len(s) > 32 Then Exit Function
@@ -36,7 +36,7 @@ Private Function IsActionName(ByVal s As String) As Boolean
     IsActionName = True
 End Function
 
-' The workbook the user works on; empty when none is open (an add-in is never the active workbook).
+' The workbook the user works on; empty when there is none (an add-in is never the active workbook).
 Private Function CallerName() As String
     If Not ActiveWorkbook Is Nothing Then CallerName = ActiveWorkbook.Name
 End Function
@@ -111,7 +111,7 @@ Private Function ReadUnicodeFile(ByVal path As String) As String
 End Function
 
 Private Function Quoted(ByVal s As String) As String
-    Quoted = Chr$(34) & s & Chr$(34)
+    Quoted = """" & s & """"
 End Function
 
 #End If
