@@ -236,8 +236,8 @@ def show_findings(book, report: Report, data: ReportData) -> None:
         if creating:
             after = book.sheets[CHECK_SHEET] if CHECK_SHEET in [s.name for s in book.sheets] else list(book.sheets)[-1]
             to_protect.append(book.sheets.add(name=RESULT_SHEET, after=after))
-        for ref in old:
-            _colour(book, [ref], fills[ref])
+        for fill in set(fills[ref] for ref in old):  # the template's fills back, a few ranges per colour
+            _colour(book, [ref for ref in old if fills[ref] == fill], fill)
         for severity in ("warning", "error"):  # an error's red wins over a warning's yellow on the same cell
             for i, refs in marked.items():
                 if report.findings[i - 1].severity == severity:
