@@ -140,9 +140,11 @@ def uninstall(startup_dir: str | None = None) -> list[str]:
         candidates.append(Path(config["addin"]))
     if not candidates:
         candidates.append(default_startup_dir() / ADDIN_FILE)
+    if sys.platform == "darwin":
+        candidates.append(Path.home() / MAC_SCRIPTS / APPLESCRIPT)
     removed = []
-    for path in [*candidates, Path.home() / MAC_SCRIPTS / APPLESCRIPT if sys.platform == "darwin" else None]:
-        if path is not None and path.name in (ADDIN_FILE, APPLESCRIPT) and path.is_file():
+    for path in candidates:
+        if path.name in (ADDIN_FILE, APPLESCRIPT) and path.is_file():  # only our own files
             try:
                 path.unlink()
             except PermissionError:
