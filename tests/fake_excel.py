@@ -140,6 +140,16 @@ class FakeRange:
     def column_width(self, width):
         self.sheet.widths[self.areas[0][1]] = width
 
+    @property
+    def wrap_text(self):
+        return all(c in self.sheet.wrapped for c in self.cells())
+
+    @wrap_text.setter
+    def wrap_text(self, value):
+        self.sheet.check_format()
+        for c in self.cells():
+            (self.sheet.wrapped.add if value else self.sheet.wrapped.discard)(c)
+
     def select(self):
         self.sheet.book.selection = (self.sheet.name, get_column_letter(self.column) + str(self.row))
 
@@ -152,6 +162,7 @@ class FakeSheet:
         self.colors: dict[tuple[int, int], tuple] = {}
         self.unlocked: set[tuple[int, int]] = set()
         self.bold: set[tuple[int, int]] = set()
+        self.wrapped: set[tuple[int, int]] = set()
         self.widths: dict[int, float] = {}
         self.protected = False
         self.protect_options: dict = {}
@@ -215,6 +226,7 @@ class FakeSheet:
         self.formulas.clear()
         self.colors.clear()
         self.bold.clear()
+        self.wrapped.clear()
 
     def cell(self, address: str):
         """Test helper: a cell's value (or formula text) by A1 address."""

@@ -114,7 +114,8 @@ def test_check_gives_the_cli_findings_and_shows_them(tmp_path, capsys):
     rows = [[sheet.cell(f"{c}{r}") for c in "ABCDEF"] for r in range(4, 4 + len(report.findings))]
     assert [r[1] for r in rows] == ["错误", "错误", "警告"] and sheet.cell("A7") is None
     t3 = load_form("2019").cells["t3.new_received.natural_person"]
-    assert rows[0][3] == f'=HYPERLINK("#\'{t3.sheet}\'!{t3.address}","{t3.sheet} {t3.address}")'
+    assert rows[0][3] == f'=HYPERLINK("#\'{t3.sheet}\'!{t3.address}","表三 {t3.address}")'
+    assert sheet.range("E4:F6").wrap_text and sheet.range("A3:F3").font.bold and sheet.range("A1").font.bold
     assert rows[0][4] == report.findings[0].message and rows[0][5].startswith(f"{t3.sheet}!{t3.address} ")
 
     # The failing cells are red (the warning's cell too: red wins), the first error is selected.
@@ -438,7 +439,7 @@ def test_the_fake_matches_real_xlwings():
     for cls, names in ((xlwings.Book, ("name", "fullname", "app", "sheets", "api")),
                        (xlwings.Sheet, ("name", "range", "used_range", "activate", "clear", "api")),
                        (xlwings.Range, ("options", "value", "formula", "color", "font", "column_width", "select",
-                                        "last_cell", "row", "column")),
+                                        "wrap_text", "last_cell", "row", "column")),
                        (xlwings.App, ("alert", "status_bar", "books", "api"))):
         for name in names:
             assert hasattr(cls, name), f"{cls.__name__}.{name}"

@@ -10,7 +10,8 @@ The xlwings surface used here, and faked in tests/fake_excel.py:
          api.Protect(Structure=), api.Unprotect()
   Sheet: name, range(address | (row, col), (row, col)), used_range.last_cell.row/.column, activate(),
          clear(), api.ProtectContents, api.Protect(...), api.Unprotect()
-  Range: options(ndim=2).value, formula, value = rows, color = (r, g, b), font.bold, column_width, select()
+  Range: options(ndim=2).value, formula, value = rows, color = (r, g, b), font.bold, column_width, wrap_text,
+         select()
 """
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ from ..read import SHEETS_READ, Grid, read_sheets, require_meta
 MARK_COLOURS = {"error": (255, 199, 206), "warning": (255, 235, 156)}  # Excel's "bad" and "neutral" fills
 MAX_MARKS = 300  # cells marked at most: a blank workbook must not turn into thousands of COM calls
 RESULT_HEADER = ("序号", "级别", "规则", "位置", "说明", "涉及单元格")
-RESULT_WIDTHS = (6, 6, 9, 16, 90, 28)
+RESULT_WIDTHS = (6, 6, 9, 12, 80, 40)
 FIRST_RESULT_ROW = 4  # header in row 3
 _REF = re.compile(r"^(.+)!([A-Z]{1,3}[0-9]{1,7})$")
 _ADDRESS = re.compile(r"^[A-Z]{1,3}[0-9]{1,7}$")
@@ -187,12 +188,17 @@ def _safe_text(text) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
-def _link(ref: str) -> str:
+def _link(ref: str, short: dict[str, str]) -> str:
+    """A link to the cell, shown as "表三 D5" (the table sheets' names are long)."""
     sheet, address = ref.rsplit("!", 1)
-    return f'=HYPERLINK("#\'{sheet}\'!{address}","{sheet} {address}")'
+    return f'=HYPERLINK("#\'{sheet}\'!{address}","{short.get(sheet, sheet)} {address}")'
 
 
-def result_rows(report: Report, org: str, marked: dict[int, list[str]]) -> list[list]:
+def short_names(form: Form) -> dict[str, str]:
+    return {form.parts[1]: "表二", form.parts[2]: "表三", form.parts[3]: "表四"}
+
+
+def result_rows(report: Report, org: str, marked: dict[int, list[str]], short: dict[str, str]) -> list[list]:
     """The 校验结果 sheet's cells: a heading, the verdict, the header, then one row per finding."""
     stamp = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
     if report.valid:
@@ -204,7 +210,7 @@ def result_rows(report: Report, org: str, marked: dict[int, list[str]]) -> list[
             [_safe_text(verdict), None, None, None, None, None],
             list(RESULT_HEADER)]
     for i, f in enumerate(report.findings, start=1):
-        rows.append([i, SEVERITY_NAMES[f.severity], f.rule, _link(f.addresses[0]) if f.addresses else "",
+        rows.append([i, SEVERITY_NAMES[f.severity], f.rule, _link(f.addresses[0], short) if f.addresses else "",
                      _safe_text(f.message), _refs_text(marked.get(i, []))])
     return rows
 
@@ -244,12 +250,15 @@ def show_findings(book, report: Report, data: ReportData) -> None:
                     _colour(book, refs, MARK_COLOURS[severity])
         sheet = book.sheets[RESULT_SHEET]
         sheet.clear()
-        rows = result_rows(report, data.org, marked)
+        rows = result_rows(report, data.org, marked, short_names(form))
+        last = col_letter(len(RESULT_HEADER))
         sheet.range("A1").value = rows
         sheet.range("A1").font.bold = True
-        sheet.range(f"A3:{col_letter(len(RESULT_HEADER))}3").font.bold = True
+        sheet.range(f"A3:{last}3").font.bold = True
         for i, width in enumerate(RESULT_WIDTHS, start=1):
             sheet.range(f"{col_letter(i)}:{col_letter(i)}").column_width = width
+        if report.findings:  # 说明 and 涉及单元格 wrap; Excel then fits the row heights
+            sheet.range(f"E{FIRST_RESULT_ROW}:{last}{len(rows)}").wrap_text = True
     select_first(book, report)
 
 
