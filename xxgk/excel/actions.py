@@ -16,7 +16,7 @@ from ..findings import Report
 from ..form import GUIDE_SHEET, INFO_SHEET, load_form
 from ..prefill import check_with_previous, previous_file
 from . import ui
-from .book import is_saved, read_book, set_info, show_findings
+from .book import is_saved, read_book, set_info, sheet_names, show_findings
 
 SHOWN_ERRORS = 8  # findings listed in a message box; the rest are on the 校验结果 sheet
 ROSTER_NAMES = ("应报单位名单.xlsx", "应报单位名单.csv")
@@ -202,7 +202,7 @@ def _own_org(book) -> str:
 
 def guide(call: Call):
     """使用说明: what each button does; the workbook's own 填报说明 sheet is brought to the front."""
-    if call.book is not None and GUIDE_SHEET in [s.name for s in call.book.sheets]:
+    if call.book is not None and GUIDE_SHEET in sheet_names(call.book):
         call.book.sheets[GUIDE_SHEET].activate()
     ui.alert(call.app, HELP_TEXT.format(version=__version__, info=INFO_SHEET))
 

@@ -45,12 +45,16 @@ class LiveSource:
 
     def __init__(self, book):
         self.path = book.fullname
-        self.sheet_names = [s.name for s in book.sheets]
+        self.sheet_names = sheet_names(book)
         self.has_macros = Path(book.fullname).suffix.lower() in (".xlsm", ".xlsb", ".xls")
         self.sheet_formulas: dict[str, dict[str, str]] = {}
 
     def formulas(self, sheet: str) -> dict[str, str]:
         return self.sheet_formulas.get(sheet, {})
+
+
+def sheet_names(book) -> list[str]:
+    return [s.name for s in book.sheets]
 
 
 def is_saved(book) -> bool:
@@ -98,13 +102,14 @@ def protect_sheet(sheet) -> None:
 
 
 @contextmanager
-def unprotected(book, sheet_names, structure: bool = False):
+def unprotected(book, names, structure: bool = False):
     """Unprotect the named sheets (and the structure, to add a sheet); protect them again afterwards, also
     when something fails. Yields the list of sheets to protect at the end: a sheet added meanwhile joins it."""
     was_locked = bool(book.api.ProtectStructure) if structure else False
     if was_locked:
         book.api.Unprotect()
-    sheets = [book.sheets[n] for n in dict.fromkeys(sheet_names) if n in [s.name for s in book.sheets]]
+    present = sheet_names(book)
+    sheets = [book.sheets[n] for n in dict.fromkeys(names) if n in present]
     locked = [s for s in sheets if s.api.ProtectContents]
     for sheet in locked:
         sheet.api.Unprotect()
@@ -151,7 +156,7 @@ def _colour(book, refs, rgb) -> None:
 
 def previous_marks(book) -> list[str]:
     """The cells the last 校验 marked: its 涉及单元格 column."""
-    if RESULT_SHEET not in [s.name for s in book.sheets]:
+    if RESULT_SHEET not in sheet_names(book):
         return []
     sheet = book.sheets[RESULT_SHEET]
     last = sheet.used_range.last_cell.row
@@ -161,14 +166,14 @@ def previous_marks(book) -> list[str]:
     values = sheet.range(f"{column}{FIRST_RESULT_ROW}:{column}{last}").options(ndim=2).value
     refs = []
     for row in values:
-        sheet = None
+        on_sheet = None
         for token in str(row[0] or "").split():  # "表三!D5 D6 表四!B7": a sheet holds until the next
             match = _REF.match(token)
             if match:
-                sheet = match.group(1)
+                on_sheet = match.group(1)
                 refs.append(token)
-            elif sheet and _ADDRESS.match(token):
-                refs.append(f"{sheet}!{token}")
+            elif on_sheet and _ADDRESS.match(token):
+                refs.append(f"{on_sheet}!{token}")
     return refs
 
 
@@ -215,11 +220,10 @@ def result_rows(report: Report, org: str, marked: dict[int, list[str]], short: d
     return rows
 
 
-def ordered(report: Report) -> Report:
+def ordered(report: Report) -> None:
     """The findings with errors first, then warnings, then notes (stable within each)."""
     rank = {"error": 0, "warning": 1, "info": 2}
     report.findings.sort(key=lambda f: rank.get(f.severity, 3))
-    return report
 
 
 def show_findings(book, report: Report, data: ReportData) -> None:
@@ -237,10 +241,10 @@ def show_findings(book, report: Report, data: ReportData) -> None:
             if refs:
                 marked[i] = refs
     touched = {ref.rsplit("!", 1)[0] for refs in [old, *marked.values()] for ref in refs}
-    creating = RESULT_SHEET not in [s.name for s in book.sheets]
+    creating = RESULT_SHEET not in sheet_names(book)
     with unprotected(book, [*touched, RESULT_SHEET], structure=creating) as to_protect:
         if creating:
-            after = book.sheets[CHECK_SHEET] if CHECK_SHEET in [s.name for s in book.sheets] else list(book.sheets)[-1]
+            after = book.sheets[CHECK_SHEET] if CHECK_SHEET in sheet_names(book) else list(book.sheets)[-1]
             to_protect.append(book.sheets.add(name=RESULT_SHEET, after=after))
         for fill in set(fills[ref] for ref in old):  # the template's fills back, a few ranges per colour
             _colour(book, [ref for ref in old if fills[ref] == fill], fill)
@@ -267,7 +271,7 @@ def select_first(book, report: Report) -> None:
     for f in report.findings:
         if f.severity in MARK_COLOURS and f.addresses:
             match = _REF.match(f.addresses[0])
-            if match and match.group(1) in [s.name for s in book.sheets]:
+            if match and match.group(1) in sheet_names(book):
                 sheet = book.sheets[match.group(1)]
                 sheet.activate()
                 sheet.range(match.group(2)).select()
