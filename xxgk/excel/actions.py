@@ -86,9 +86,7 @@ def report(call: Call, pdf: bool = False):
         draft = True
     docx = default_docx(data)
     targets = [docx] + ([docx.with_suffix(".pdf")] if pdf else [])
-    existing = [p for p in targets if p.exists()]
-    if existing and ui.alert(call.app, "以下文件已存在：\n" + "\n".join(str(p) for p in existing) + "\n\n是否覆盖？",
-                             buttons="yes_no") != "yes":
+    if not ui.may_overwrite(call.app, targets):
         return None
     via_office = pdf and soffice_path() is None and os.name == "nt"
     outputs = plan(data, docx, pdf and not via_office, False, overwrite=True)
@@ -151,9 +149,7 @@ def merge(call: Call):
     base = folder.name or "汇总"
     out = folder.parent / f"{base}_汇总表.xlsx"
     page = folder.parent / f"{base}_汇总情况.html"
-    existing = [p for p in (out, page) if p.exists()]
-    if existing and ui.alert(call.app, "以下文件已存在：\n" + "\n".join(str(p) for p in existing) + "\n\n是否覆盖？",
-                             buttons="yes_no") != "yes":
+    if not ui.may_overwrite(call.app, [out, page]):
         return None
     roster = next((folder / n for n in ROSTER_NAMES if (folder / n).is_file()), None)
     org = _own_org(call.book) or DEFAULT_SUMMARY_ORG

@@ -19,6 +19,12 @@ def alert(app, message: str, buttons: str = "ok", critical: bool = False) -> str
     return app.alert(message, TITLE, buttons=buttons, mode="critical" if critical else "info")
 
 
+def may_overwrite(app, paths) -> bool:
+    """True when none of `paths` exists, or the user agrees to replace those that do."""
+    existing = [str(p) for p in paths if p.exists()]
+    return not existing or alert(app, "以下文件已存在：\n" + "\n".join(existing) + "\n\n是否覆盖？", buttons="yes_no") == "yes"
+
+
 def status(app, text: str | None) -> None:
     """Excel's status bar (None gives it back to Excel)."""
     app.status_bar = text if text else False
