@@ -45,14 +45,20 @@ _CORE_TIME = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:
 
 def reproducible_zip(blob: bytes) -> bytes:
     """An Office package with fixed entry times and document dates: the same content gives the same bytes."""
+    with zipfile.ZipFile(io.BytesIO(blob)) as src:
+        parts = [(info.filename, src.read(info.filename)) for info in src.infolist()]
+    return zip_parts([(name, _CORE_TIME.sub(rb"\g<1>2021-01-01T00:00:00Z\g<2>", data) if name == "docProps/core.xml"
+                       else data) for name, data in parts])
+
+
+def zip_parts(parts) -> bytes:
+    """A zip of (name, bytes) in the given order, with fixed times and attributes on every OS."""
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(blob)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                data = _CORE_TIME.sub(rb"\g<1>2021-01-01T00:00:00Z\g<2>", data)
-            entry = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name, data in parts:
+            entry = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
             entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.create_system = 3  # Unix, whichever OS builds it
             entry.external_attr = 0o644 << 16
             dst.writestr(entry, data, compresslevel=6)
     return out.getvalue()

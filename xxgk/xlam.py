@@ -13,10 +13,8 @@ other locales; Chinese lives in customUI.xml (UTF-8) and in Python.
 """
 from __future__ import annotations
 
-import io
 import struct
 import uuid
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +23,7 @@ from defusedxml import ElementTree as SafeET
 
 from .cfb import write_compound
 from .errors import XxgkError
+from .fsutil import zip_parts
 from .ovba import compress, encrypt
 from .resources import data_dir
 
@@ -41,7 +40,6 @@ _ENCRYPTION_SEED = 0x11
 _STDOLE = "*\\G{00020430-0000-0000-C000-000000000046}#2.0#0#C:\\Windows\\System32\\stdole2.tlb#OLE Automation"
 _WORKBOOK_BASE = "0{00020819-0000-0000-C000-000000000046}"  # VB_Base of Excel's Workbook object
 _WORKSHEET_BASE = "0{00020820-0000-0000-C000-000000000046}"  # ... and of its Worksheet object
-_ZIP_TIME = (2021, 1, 1, 0, 0, 0)  # as fsutil.reproducible_zip
 
 
 @dataclass(frozen=True)
@@ -256,12 +254,4 @@ def build_xlam() -> bytes:
         ("xl/vbaProject.bin", vba_project_bin(PROJECT_NAME, _addin_modules())),
         ("customUI/customUI.xml", _customui_xml()),
     ]
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in parts:
-            entry = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.create_system = 3  # the same bytes whichever OS builds it
-            entry.external_attr = 0o644 << 16
-            zf.writestr(entry, data, compresslevel=6)
-    return out.getvalue()
+    return zip_parts(parts)
