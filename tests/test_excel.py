@@ -16,6 +16,7 @@ import types
 from pathlib import Path
 
 import docx
+import openpyxl
 import pytest
 
 from conftest import EXAMPLE_XLSX, ROOT, valid_data
@@ -155,6 +156,24 @@ def test_check_reads_each_sheet_once(tmp_path):
     assert book.reads == 2 + len(form.parts)  # _xxgk, 基本信息 and the six part sheets: one bulk read each
 
 
+def test_check_finds_a_total_formula_typed_over(tmp_path, capsys):
+    """The formulas are read from Excel too: a total overwritten with a number is WB-01, as in `xxgk check`."""
+    path = seed_copy(tmp_path)
+    app = FakeApp()
+    book = load_book(path, app)
+    total = load_form("2019").cells["t3.new_received.total"]
+    sheet = book.sheets[total.sheet]
+    sheet.protected = False  # the user lifted the protection and typed over the formula
+    sheet.write(_cell(total.address), 7)
+    report = ACTIONS["check"](Call(app, book))
+    assert [f.rule for f in report.findings if f.rule == "WB-01"] == ["WB-01"]
+    typed = tmp_path / "typed.xlsx"
+    wb = openpyxl.load_workbook(path)
+    wb[total.sheet][total.address] = 7
+    wb.save(typed)
+    assert as_set(f.to_json() for f in report.findings) == as_set(cli_findings(typed, capsys))
+
+
 def test_check_on_a_2021_workbook_with_text_and_info_problems(tmp_path, capsys):
     data = valid_data("2021", seed=3)
     data.org = "某某县人民政府办公室"
@@ -188,8 +207,6 @@ def test_check_uses_last_years_workbook_named_in_info(tmp_path, capsys):
 
 
 def test_check_on_a_workbook_that_is_not_ours(tmp_path):
-    import openpyxl
-
     path = tmp_path / "其他.xlsx"
     wb = openpyxl.Workbook()
     wb.active.title = "Sheet1"

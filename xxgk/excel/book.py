@@ -47,10 +47,11 @@ class LiveSource:
         self.path = book.fullname
         self.sheet_names = sheet_names(book)
         self.has_macros = Path(book.fullname).suffix.lower() in (".xlsm", ".xlsb", ".xls")
-        self.sheet_formulas: dict[str, dict[str, str]] = {}
+        self.ranges: dict[str, object] = {}  # sheet → its used range, from A1
 
     def formulas(self, sheet: str) -> dict[str, str]:
-        return self.sheet_formulas.get(sheet, {})
+        """Asked by the reader for the sheets holding totals only: one Range.formula read each."""
+        return _formulas(self.ranges[sheet].formula) if sheet in self.ranges else {}
 
 
 def sheet_names(book) -> list[str]:
@@ -74,7 +75,7 @@ def read_book(book) -> ReportData:
         last = sheet.used_range.last_cell
         whole = sheet.range((1, 1), (max(last.row, 1), max(last.column, 1)))
         grids[name] = Grid(whole.options(ndim=2).value)
-        source.sheet_formulas[name] = _formulas(whole.formula)
+        source.ranges[name] = whole
     data = read_sheets(source, grids)
     if not is_saved(book):
         data.source = ""
