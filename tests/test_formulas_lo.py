@@ -24,7 +24,8 @@ from openpyxl.formula.translate import Translator
 
 from lo import all_values, is_error, recalc
 from xxgk.build import build_bytes
-from xxgk.check import check, recompute_totals
+from xxgk.check import check
+from xxgk.sums import recompute_totals
 from xxgk.data import from_json
 from xxgk.form import CHECK_SHEET, FORMATS, col_letter, load_form
 

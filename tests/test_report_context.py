@@ -8,7 +8,8 @@ import pytest
 from jinja2.exceptions import SecurityError, UndefinedError
 
 from conftest import EXAMPLE_XLSX, valid_data
-from xxgk.check import check, recompute_totals
+from xxgk.check import check
+from xxgk.sums import recompute_totals
 from xxgk.data import from_json
 from xxgk.form import load_form
 from xxgk.read import load

@@ -4,7 +4,7 @@ from __future__ import annotations
 import copy
 import re
 
-from .check import sum_parts
+from .sums import sum_parts
 from .data import MAX_PARAGRAPH, ReportData, fmt_number
 from .errors import XxgkError
 from .form import Form, load_form
