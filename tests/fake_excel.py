@@ -337,6 +337,14 @@ class FakeBook:
         self.selection = None
         self.active_sheet = None
         self.reads = 0
+        self.names: list[FakeName] = []
+
+
+class FakeName:
+    """xlwings' Name: `refers_to` as Excel gives it, "='表三'!$D$5"."""
+
+    def __init__(self, name: str, refers_to: str):
+        self.name, self.refers_to = name, refers_to
 
 
 def load_book(path, app=None, fullname: str | None = None) -> FakeBook:
@@ -362,4 +370,5 @@ def load_book(path, app=None, fullname: str | None = None) -> FakeBook:
         sheet.protected = bool(ws.protection.sheet)
         book.sheets.items.append(sheet)
     book.structure_protected = bool(wb.security is not None and wb.security.lockStructure)
+    book.names = [FakeName(name, "=" + dn.attr_text) for name, dn in wb.defined_names.items()]
     return book

@@ -21,7 +21,7 @@ from openpyxl.worksheet.protection import SheetProtection
 
 from . import __version__
 from .data import ReportData
-from .form import (CHECK_SHEET, GUIDE_SHEET, INFO_SHEET, META_SHEET, TEMPLATE_VERSION, Form,
+from .form import (CHECK_SHEET, GUIDE_SHEET, INFO_SHEET, META_SHEET, TEMPLATE_VERSION, TEXT_SHEET_NOTE, Form,
                    col_index, col_letter, defined_name, formula_of, split_address, text_layout)
 from .check import FEE_WORD, NOT_COUNTED
 from .fsutil import reproducible_zip, write_atomic
@@ -353,7 +353,7 @@ class _WorkbookBuilder:
             ws.column_dimensions["A"].width = 6
             ws.column_dimensions["B"].width = 96
             ws.column_dimensions["C"].width = 12
-            self.put(ws, "A1", "每个单元格填写一个段落；小标题单独占一个单元格。空单元格在报告中忽略。", font=SMALL)
+            self.put(ws, "A1", TEXT_SHEET_NOTE, font=SMALL)
             ws.merge_cells("A1:C1")
             self.page(ws)
         for cell in form.cells.values():

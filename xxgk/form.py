@@ -7,6 +7,7 @@ printed labels with their positions and merges; and the sum hierarchy, from whic
 from __future__ import annotations
 
 import hashlib
+import re
 import sys
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -31,7 +32,7 @@ RESULT_SHEET = "校验结果"  # written by the ribbon's 校验 button (xxgk.exc
 EXTRA_SHEETS = (SUMMARY_DETAIL_SHEET, RESULT_SHEET)  # sheets the reader knows and ignores
 
 TABLE_NAMES = {"t2": "表二", "t3": "表三", "t4": "表四", "extra": "其他"}
-MAX_TEXT_ROWS = 2000  # paragraph cells per text block, a bound for what a workbook may claim
+TEXT_SHEET_NOTE = "每个单元格填写一个段落；小标题单独占一个单元格。空单元格在报告中忽略。"  # A1 of a text sheet
 
 
 @dataclass(frozen=True)
@@ -86,13 +87,29 @@ class InfoField:
     address: str  # on INFO_SHEET
 
 
+_SUBHEAD = re.compile(r"^[（(][一二三四五六七八九十]+[）)]")
+SUBHEAD_MAX = 40  # a （一）… paragraph longer than this is body text that happens to start with a number
+
+
+def is_subhead(text: str) -> bool:
+    """A 二级标题: a short paragraph starting （一）…（十）, with no sentence before its end."""
+    text = text.strip(" \t\u3000")
+    return bool(_SUBHEAD.match(text)) and len(text) <= SUBHEAD_MAX and "。" not in text[:-1]
+
+
 @dataclass(frozen=True)
 class TextBlock:
     key: str
     sheet: str
     title: str
     rows: int
-    prefill: tuple[str, ...]
+    prefill: tuple[str, ...]  # the template's suggested sub-heads
+
+    def empty_subheads(self, paragraphs: list[str]) -> list[int]:
+        """Indexes of the template's sub-heads left with nothing under them (the next paragraph is a
+        sub-head too, or there is none): printed, they would be empty headings."""
+        return [i for i, p in enumerate(paragraphs)
+                if p.strip() in self.prefill and (i + 1 == len(paragraphs) or is_subhead(paragraphs[i + 1]))]
 
 
 @dataclass

@@ -11,16 +11,15 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from .check import recompute_totals
-from .data import ReportData, load_json, load_json_bytes, to_number
+from .data import ReportData, load_json, load_json_bytes, parse_date, parse_year, to_number
 from .errors import XxgkError
 from .findings import Finding
-from .form import (FORMATS, EXTRA_SHEETS, INFO_SHEET, META_SHEET, MAX_TEXT_ROWS, Form, TEMPLATE_VERSION, formula_of, load_form,
+from .form import (FORMATS, EXTRA_SHEETS, INFO_SHEET, META_SHEET, SUMMARY_DETAIL_SHEET, Form, TEMPLATE_VERSION, formula_of, load_form,
                    normalise_formula, split_address, col_index)
+from .locate import TextArea, locate
 from .rules import severity
+from .sums import recompute_totals
 from .xlsx import Package, open_package
-
-_RANGE = re.compile(r"^([A-Z]{1,3})(\d+):([A-Z]{1,3})(\d+)$")
 
 
 def load(path: str | Path) -> ReportData:
@@ -103,7 +102,7 @@ def read_workbook(path: str | Path, blob: bytes | None = None) -> ReportData:
         pkg.close()
 
 
-SHEETS_READ = (META_SHEET, INFO_SHEET, *load_form(FORMATS[0]).parts)  # what read_sheets needs
+SHEETS_READ = (META_SHEET, INFO_SHEET, *load_form(FORMATS[0]).parts, SUMMARY_DETAIL_SHEET)  # what read_sheets needs
 
 
 def require_meta(source) -> None:
@@ -144,39 +143,29 @@ class _Reader:
         for sheet in missing:
             self.problem("WB-02", f"缺少工作表“{sheet}”（被删除或改名）。{renamed}请恢复原工作表名称；该表的数据未读取。",
                          values={"sheet": sheet, "sheets": list(source.sheet_names)})
-        self.check_labels(grids)
-        self.read_cells(data, grids)
-        self.read_info(data, grids.get(INFO_SHEET))
-        self.read_text(data, grids)
+        layout = locate(form, grids, source.defined_names(), source.sheet_names)
+        self.problems += layout.problems
+        self.read_cells(data, grids, layout.unread)
+        self.read_info(data, grids.get(INFO_SHEET), layout.info_rows)
+        self.read_text(data, grids, layout.texts)
+        if SUMMARY_DETAIL_SHEET in grids:
+            data.summary_of = summary_units(grids[SUMMARY_DETAIL_SHEET])
         data.problems = self.problems
         return data
 
-    def check_labels(self, grids):
-        for label in self.form.labels:
-            grid = grids.get(label.sheet)
-            if grid is None or not label.text:
-                continue
-            found = grid.get(label.address)
-            if (found if isinstance(found, str) else str(found or "")).strip() != label.text:
-                self.problem("S-02", f"“{label.sheet}”{label.address} 的标签应为“{label.text}”，现为“{_shown(found or '')}”。"
-                                     f"请恢复模板标签（表格必须与国家格式一致）。",
-                             addresses=[f"{label.sheet}!{label.address}"],
-                             values={"expected": label.text, "found": found if found is None or isinstance(found, str) else str(found)})
-
-    def read_cells(self, data: ReportData, grids):
+    def read_cells(self, data: ReportData, grids, unread: set[str]):
         form = self.form
-        formulas = {s: self.source.formulas(s) for s in {c.sheet for c in form.total_cells()} if s in grids}
+        formulas = {s: self.source.formulas(s) for s in {c.sheet for c in form.cells.values()} - unread if s in grids}
         keep = set()
         for cell in form.cells.values():
-            grid = grids.get(cell.sheet)
-            if grid is None:
+            if cell.sheet in unread:
                 data.cells[cell.id] = None
                 data.missing.add(cell.id)
                 continue
-            raw = grid.get(cell.address)
+            raw = grids[cell.sheet].get(cell.address)
+            sheet_formulas = formulas[cell.sheet]
             if cell.is_total:
                 expected = form.expected_formulas[cell.id]
-                sheet_formulas = formulas.get(cell.sheet, {})
                 if cell.address in sheet_formulas:
                     text = sheet_formulas[cell.address]
                     if text is None or normalise_formula(text) == expected:
@@ -194,54 +183,55 @@ class _Reader:
                 continue
             number, reason = to_number(raw)
             data.cells[cell.id] = number
+            if cell.address in sheet_formulas:  # a formula typed into an input cell: its result is shown, not trusted
+                text = sheet_formulas[cell.address]
+                result = f"，显示的结果为 {_shown(raw)}" if raw is not None else "，没有计算结果（显示为空白）"
+                self.problem("S-05", f"{cell.label}（{cell.sheet} {cell.address}）填写的是公式 ={_shown(text or '…')}{result}。"
+                                     f"输入单元格应填写数字，不要填写公式（合计由模板中的公式计算）。",
+                             [cell.id], [cell.ref], {"formula": text, "stated": raw if isinstance(raw, (int, float, str)) else None})
             if reason:
                 data.bad_values[cell.id] = (raw if isinstance(raw, (int, float, str, bool)) else str(raw), reason)
             if cell.unit_address:
-                unit = grid.get(cell.unit_address)
+                unit = grids[cell.sheet].get(cell.unit_address)
                 data.units[cell.id] = str(unit).strip() if unit is not None else None
         recompute_totals(form, data.cells, keep)
 
-    def read_info(self, data: ReportData, grid):
+    def read_info(self, data: ReportData, grid, rows: dict[str, int]):
         if grid is None:
             return
         for field in self.form.info:
-            raw = grid.get(field.address)
-            where = f"{INFO_SHEET} {field.address}"
+            if field.key not in rows:
+                continue  # a WB-02 finding says why
+            address = f"B{rows[field.key]}"
+            raw = grid.get(address)
+            where = f"{INFO_SHEET} {address}"
             if field.key == "year":
-                number, _ = to_number(raw)
-                if isinstance(number, int) and 1900 < number < 3000:
-                    data.year = number
-                elif raw is not None:
-                    self.problem("I-01", f"“报告年度”（{where}）应为四位年份，如 2025，现为“{_shown(raw)}”。",
-                                 addresses=[f"{INFO_SHEET}!{field.address}"], values={"stated": str(raw)})
+                data.year, problem = parse_year(raw)
+                if problem:
+                    self.problem("I-01", f"“报告年度”（{where}）{problem}，现为“{_shown(raw)}”。",
+                                 addresses=[f"{INFO_SHEET}!{address}"], values={"field": "year", "stated": str(raw)})
             elif field.key == "org":
                 data.org = "" if raw is None else str(raw).strip()
             elif field.kind == "date":
                 value = parse_date(raw)
                 if value is None and raw is not None:
                     self.problem("I-01", f"“{field.label}”（{where}）不是日期：“{_shown(raw)}”。请填写如 2026-01-08 的日期。",
-                                 addresses=[f"{INFO_SHEET}!{field.address}"], values={"stated": str(raw)})
+                                 addresses=[f"{INFO_SHEET}!{address}"], values={"field": field.key, "stated": str(raw)})
                 data.info[field.key] = value or ""
             else:
                 if isinstance(raw, float) and raw.is_integer():
                     raw = int(raw)
                 data.info[field.key] = "" if raw is None else str(raw).strip()
 
-    def read_text(self, data: ReportData, grids):
+    def read_text(self, data: ReportData, grids, areas: dict[str, TextArea]):
         for block in self.form.texts:
-            grid = grids.get(block.sheet)
-            if grid is None:
-                continue
-            spec = self.meta.get(f"text.{block.key}", "")
-            m = _RANGE.match(spec)
-            if not m or m.group(1) != m.group(3) or not (0 <= int(m.group(4)) - int(m.group(2)) < MAX_TEXT_ROWS):
-                self.problem("WB-02", f"元数据中文本区域“{block.key}”的位置无效（{spec[:40]}），该部分文字未读取。",
-                             values={"part": block.key})
-                continue
-            col, first, last = m.group(1), int(m.group(2)), int(m.group(4))
+            area = areas.get(block.key)
+            if area is None:
+                continue  # a WB-02 finding says why
+            grid = grids[area.sheet]
             paragraphs = []
-            for row in range(first, last + 1):
-                raw = grid.get(f"{col}{row}")
+            for row in area.rows:
+                raw = grid.get(f"{area.col}{row}")
                 if raw is None:
                     continue
                 if isinstance(raw, float) and raw.is_integer():
@@ -253,26 +243,25 @@ class _Reader:
             data.text[block.key] = "" if paragraphs == list(block.prefill) else "\n".join(paragraphs)
 
 
+def summary_units(grid: Grid) -> list[dict[str, str]]:
+    """The units a summary counted, from its 汇总明细 sheet (written by `xxgk merge`): file, sha256, org."""
+    rows = grid.rows
+    head = [str(v).strip() if v is not None else "" for v in (rows[0] if rows else [])]
+    try:
+        cols = {key: head.index(title) for key, title in (("file", "文件"), ("sha256", "SHA-256"), ("org", "机关名称"),
+                                                          ("included", "计入汇总"))}
+    except ValueError:
+        raise XxgkError(f"汇总表的“{SUMMARY_DETAIL_SHEET}”工作表缺少表头（文件、SHA-256、机关名称、计入汇总），"
+                        f"无法确认它汇总了哪些单位") from None
+
+    def cell(row, key):
+        value = row[cols[key]] if cols[key] < len(row) else None
+        return "" if value is None else str(value).strip()
+
+    return [{k: cell(row, k) for k in ("file", "sha256", "org")} for row in rows[1:] if cell(row, "included") == "是"]
+
+
 def _shown(raw, limit: int = 40) -> str:
     """A cell's value for a message: a hostile cell may hold 32767 characters (or, outside Excel, millions)."""
     text = str(raw)
     return text if len(text) <= limit else text[:limit] + f"…（共 {len(text)} 个字符）"
-
-
-_CN_DATE = re.compile(r"^(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?$")
-
-
-def parse_date(raw) -> str | None:
-    """A date cell (date, datetime, '2026-01-08', '2026年1月8日', '2026/1/8') → '2026-01-08'."""
-    if isinstance(raw, dt.datetime):
-        return raw.date().isoformat()
-    if isinstance(raw, dt.date):
-        return raw.isoformat()
-    if isinstance(raw, str):
-        m = _CN_DATE.match(raw.strip())
-        if m:
-            try:
-                return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
-            except ValueError:
-                return None
-    return None

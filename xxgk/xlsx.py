@@ -28,6 +28,9 @@ MAX_RATIO = 200  # uncompressed / compressed, for entries above RATIO_FLOOR
 RATIO_FLOOR = 1024 * 1024
 MAX_XML_BYTES = 64 * 1024 * 1024  # a part we parse ourselves
 
+ODS_MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
+ODS_MESSAGE = ("这是 OpenDocument 电子表格（.ods，LibreOffice 和 WPS 可另存的格式），xxgk 不读取它。请在 LibreOffice 中"
+               "“文件 → 另存为”，文件类型选“Excel 2007-365 (.xlsx)”（WPS：另存为“Excel 文件(*.xlsx)”），再用 .xlsx 文件")
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 _ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
@@ -64,6 +67,15 @@ class Package:
         if len(data) > MAX_XML_BYTES:
             raise XxgkError(f"工作簿内部文件 {name} 过大，拒绝读取", file=str(self.path))
         return data
+
+    def defined_names(self) -> dict[str, str]:
+        """The workbook's global defined names, {name: reference text such as "'表三'!$D$5"}."""
+        from .xmlscan import UnsafeXml, defined_names
+
+        try:
+            return defined_names(self.read_part("xl/workbook.xml"))
+        except UnsafeXml as exc:
+            raise XxgkError(f"工作簿内部 XML 无效或不安全（{exc}），拒绝读取", file=str(self.path)) from None
 
     def formulas(self, sheet: str) -> dict[str, str | None]:
         """The cells of `sheet` that hold a formula: {A1: formula text} (None for a shared-formula child)."""
@@ -133,6 +145,10 @@ def open_package(path: str | Path, blob: bytes | None = None) -> Package:
     try:
         _check_zip(zf, path, blob)
         names = set(zf.namelist())
+        if "mimetype" in names and "xl/workbook.xml" not in names:
+            kind = zf.read("mimetype")[:100].decode("ascii", "replace").strip()
+            if kind == ODS_MIMETYPE:
+                raise XxgkError(ODS_MESSAGE, file=str(path))
         if "xl/workbook.xml" not in names:
             raise XxgkError("不是 Excel 工作簿：缺少 xl/workbook.xml（可能是 Word、WPS 或其他程序的文件）", file=str(path))
         pkg = Package(path, zf, {}, "xl/vbaProject.bin" in names, blob)

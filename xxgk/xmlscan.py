@@ -46,3 +46,9 @@ def formula_cells(xml: bytes) -> dict[str, str | None]:
         if cell is not None and cell.tag == _C:
             out[cell.get("r", "")] = f.text or None
     return out
+
+
+def defined_names(xml: bytes) -> dict[str, str]:
+    """The workbook's global defined names: {name: reference text} (local, per-sheet names are left out)."""
+    return {el.get("name", ""): (el.text or "") for el in _root(xml).iter(f"{_MAIN}definedName")
+            if el.get("localSheetId") is None}

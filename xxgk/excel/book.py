@@ -6,7 +6,8 @@ sheet, the marks on failing cells and the 上一年度报告文件 field, with t
 sheet and of the workbook structure restored afterwards.
 
 The xlwings surface used here, and faked in tests/fake_excel.py:
-  Book:  name, fullname, app, sheets (iterate, [name], add(name=, after=)), api.ProtectStructure,
+  Book:  name, fullname, app, names (iterate: name, refers_to), sheets (iterate, [name], add(name=, after=)),
+         api.ProtectStructure,
          api.Protect(Structure=), api.Unprotect()
   Sheet: name, range(address | (row, col), (row, col)), used_range.last_cell.row/.column, activate(),
          clear(), api.ProtectContents, api.Protect(...), api.Unprotect()
@@ -44,13 +45,18 @@ class LiveSource:
     """What xxgk.read.read_sheets needs to know of an open workbook besides its values."""
 
     def __init__(self, book):
+        self.book = book
         self.path = book.fullname
         self.sheet_names = sheet_names(book)
         self.has_macros = Path(book.fullname).suffix.lower() in (".xlsm", ".xlsb", ".xls")
         self.ranges: dict[str, object] = {}  # sheet → its used range, from A1
 
+    def defined_names(self) -> dict[str, str]:
+        """The workbook's names as Excel holds them now (moved with inserted rows, #REF! when deleted)."""
+        return {n.name: n.refers_to for n in self.book.names}
+
     def formulas(self, sheet: str) -> dict[str, str]:
-        """Asked by the reader for the sheets holding totals only: one Range.formula read each."""
+        """Asked by the reader for the sheets holding table cells only: one Range.formula read each."""
         return _formulas(self.ranges[sheet].formula) if sheet in self.ranges else {}
 
 
