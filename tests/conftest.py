@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from xxgk.check import recompute_totals
+from xxgk.sums import recompute_totals
 from xxgk.data import ReportData, from_json
 from xxgk.form import load_form
 
@@ -62,7 +62,8 @@ def valid_data(fmt: str = "2021", seed: int = 0, high: int = 30) -> ReportData:
     recompute_totals(form, cells)
     units = {"t2.procurement.amount": "万元"} if fmt == "2019" else {}
     raw = {"format": fmt, "year": year, "org": "测试县测试局", "cells": _plain(cells), "units": units,
-           "info": {"date": f"{year + 1}-01-20"},
+           "info": {"issuer_mark": "测试县测试局文件", "doc_number": f"测发〔{year + 1}〕1号", "date": f"{year + 1}-01-20",
+                    "printer": "测试县测试局办公室", "print_date": f"{year + 1}-01-20"},
            "text": {"part1": "（一）主动公开\n本年度主动公开政府信息。", "part5": "（一）存在的主要问题\n问题。",
                     "part6": "本年度未收取信息处理费。" if fmt == "2021" else "无。"}}
     return from_json(raw)

@@ -15,7 +15,8 @@ from functools import lru_cache
 import pytest
 
 from conftest import valid_data
-from xxgk.check import check, recompute_totals
+from xxgk.check import check
+from xxgk.sums import recompute_totals
 from xxgk.data import from_json
 from xxgk.form import FORMATS, load_form
 from xxgk.rules import RULES, severity
@@ -24,7 +25,8 @@ FORMS = {f: load_form(f) for f in FORMATS}
 ORG_COLS = ["natural_person", "commercial_enterprise", "research_institution", "social_welfare_org",
             "legal_service_org", "other_org"]
 T3_COLS = ORG_COLS + ["total"]
-WORKBOOK_ONLY = {"WB-01", "WB-02", "WB-03", "WB-05"}  # workbook-read rules: tests/test_bad_input.py
+# workbook-read rules: tests/test_bad_input.py and tests/test_structure.py
+WORKBOOK_ONLY = {"WB-01", "WB-02", "WB-03", "WB-05", "WB-06", "WB-07", "S-05"}
 
 
 # -- helpers ---------------------------------------------------------------------------------------------------
@@ -678,7 +680,7 @@ def test_n05_passes(fee, part6):
 def test_n05_not_in_2019():
     data = base("2019")
     data.text["part6"] = ""
-    assert_clean(check(data))
+    assert [f.rule for f in check(data).findings] == ["P-01"]  # an empty 六 is P-01, never N-05 in 2019
 
 
 # -- N-06 总体情况 ≤ 1000 字 (2021) ----------------------------------------------------------------------------------------------
@@ -859,6 +861,85 @@ def test_x01_wrong_previous_year(fmt, delta):
     assert f"{prev.year} 年度" in f.message and f"{data.year} 年度" in f.message
 
 
+# -- I-02 基本信息 of a final report, P-01 parts with no text, P-02 empty sub-heads, V-05 implausible counts -------
+
+def i02_fail():
+    data = base("2021")
+    for key in ("issuer_mark", "doc_number", "print_date"):
+        data.info[key] = ""
+    return data
+
+
+def test_i02_names_the_missing_fields():
+    report = check(i02_fail())
+    f = one(report, "I-02")
+    assert f.severity == "error" and not report.valid
+    assert f.values["fields"] == ["issuer_mark", "doc_number", "print_date"]
+    assert "发文机关标志、发文字号、印发日期" in f.message and "--draft" in f.message
+    assert one(check(i02_fail(), mode="audit"), "I-02").severity == "warning"
+
+
+def test_i02_not_twice_for_a_date_that_is_no_date():
+    raw = base("2021").to_json()
+    raw["info"]["date"] = "2026-02-30"
+    data = from_json(raw)
+    report = check(data)
+    assert [f.rule for f in report.findings] == ["I-01"]  # the bad date, not also a missing one
+    assert "2026-02-30" in report.findings[0].message and data.info["date"] == ""
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_p01_parts_one_five_six_need_text(fmt):
+    data = base(fmt)
+    data.text = {"part1": "", "part5": "（一）存在的主要问题\n（二）改进情况", "part6": ""}
+    found = only(check(data), "P-01")
+    assert [f.values["part"] for f in found] == ["part1", "part5", "part6"][: 3 if fmt == "2019" else 2]
+    assert all(f.severity == "error" for f in found)
+    assert "无" in found[-1].message or fmt == "2021"
+
+
+def test_p01_part6_may_be_the_fee_sentence_or_wu():
+    data = base("2021")
+    data.text["part6"] = ""
+    assert data.cells["info_fee.amount_yuan"] is not None
+    assert not only(check(data), "P-01")  # 六 holds the generated sentence on the fee
+    data = base("2019")
+    data.text["part6"] = "无。"
+    assert_clean(check(data))
+
+
+def p02_fail():
+    data = base("2021")
+    data.text["part1"] = "（一）主动公开\n（二）依申请公开\n（三）政府信息管理\n本年度完善了政府信息管理制度。\n（五）监督保障"
+    return data
+
+
+def test_p02_names_the_empty_template_subheads():
+    report = check(p02_fail())
+    f = one(report, "P-02")
+    assert f.severity == "warning" and report.valid
+    assert f.values["empty"] == ["（一）主动公开", "（二）依申请公开", "（五）监督保障"]
+    data = base("2021")
+    data.text["part1"] = "（一）主动公开\n本年度主动公开信息 120 条。\n（二）我们的做法"  # a staff sub-head is no template one
+    assert not only(check(data), "P-02")
+
+
+def v05_fail():
+    data = base("2021")
+    data.cells["t4.review.total"] += 1_000_045 - data.cells["t4.review.upheld"]
+    data.cells["t4.review.upheld"] = 1_000_045
+    return data
+
+
+def test_v05_warns_above_the_plausible_count():
+    report = check(v05_fail())
+    f = one(report, "V-05")
+    assert f.severity == "warning" and f.cells == ["t4.review.upheld"] and f.values["threshold"] == 100_000
+    assert "1000045" in f.message and "100,000" in f.message and report.valid
+    assert not only(check(rebalance(_set(base("2021"), "t3.granted.natural_person", 50_000))), "V-05")
+    assert not only(check(_set(base("2021"), "t2.penalty.decisions", 5_000_000)), "V-05")  # 表二 may be large
+
+
 # -- every rule has a failing fixture ------------------------------------------------------------------------------------------
 
 def _x01_run():
@@ -943,6 +1024,10 @@ FAILING = {
        ("T2-01", "T2v19-01", "T2v19-02", "X-02", "X-03", "X-04")},
     "WB-04": lambda: check(_attr(base("2019"), text={"part5": "字" * 40000})),
     "I-01": lambda: check(_attr(base("2021"), org="")),
+    "I-02": lambda: check(i02_fail()),
+    "P-01": lambda: check(_attr(base("2019"), text={"part1": "正文。", "part5": "正文。"})),
+    "P-02": lambda: check(p02_fail()),
+    "V-05": lambda: check(v05_fail()),
 }
 
 

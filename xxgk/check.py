@@ -10,49 +10,26 @@ import re
 from decimal import Decimal
 
 from .claims import check_claims
-from .data import MAX_PARAGRAPH, Number, ReportData, fmt_number, type_problem
+from .data import MAX_PARAGRAPH, TOO_LARGE, ReportData, fmt_number, type_problem
 from .findings import Finding, Report
-from .form import Form, load_form, other_format
+from .form import INFO_SHEET, Form, load_form, other_format
 from .rules import MODES, severity
+from .sums import sum_parts, with_totals
 
 RATIO_OTHER = Decimal("0.10")  # T3-04 threshold (ours; the form gives none)
+PLAUSIBLE_MAX = 100_000  # V-05: a count of applications, reviews or lawsuits above this is almost surely mistyped
+REQUIRED_INFO = ("issuer_mark", "doc_number", "date", "printer", "print_date")  # I-02: the 公文's own elements
+REQUIRED_PARTS = ("part1", "part5", "part6")  # P-01 (六 may say 无)
 PART1_LIMIT = 1000  # N-06
 FEE_WORD = "处理费"  # N-05: 信息处理费, 信息公开处理费, 政府信息公开信息处理费 … all say it
 NOT_COUNTED = " \u3000\t\r\n"  # N-06 counts every character but these (the workbook's live count does the same)
 _WS = re.compile(f"[{NOT_COUNTED}]")
 
 
-def sum_parts(values: dict[str, Number | None], parts) -> tuple[Number | None, list[str]]:
-    """Σ of the parts that are filled, and the ids of those left blank. All blank → None."""
-    blanks = [p for p in parts if values.get(p) is None]
-    filled = [values[p] for p in parts if values.get(p) is not None]
-    return (sum(filled) if filled else None), blanks
-
-
-def recompute_totals(form: Form, values: dict[str, Number | None], keep: set[str] = frozenset()) -> None:
-    """Give every total cell the value its formula computes (in place), except the ids in `keep`.
-
-    Totals may sum totals (（七）总计 × 总计), so cells are computed on demand, memoised.
-    """
-    done: set[str] = set(keep)
-
-    def value(cid: str):
-        cell = form.cells[cid]
-        if cell.is_total and cid not in done:
-            for part in cell.parts:
-                value(part)
-            values[cid] = sum_parts(values, cell.parts)[0]
-            done.add(cid)
-        return values.get(cid)
-
-    for cell in form.total_cells():
-        value(cell.id)
-
-
 class _Checker:
     def __init__(self, data: ReportData, form: Form, mode: str):
         self.data, self.form, self.mode = data, form, mode
-        self.v = data.cells
+        self.v = {**data.cells, **with_totals(form, data.cells)}  # totals a JSON file leaves out are computed
         self.findings: list[Finding] = []
 
     def add(self, rule: str, message: str, cells=(), values=None, sev: str | None = None):
@@ -102,17 +79,21 @@ class _Checker:
                 continue
             cell = form.cells[cid]
             shown = repr(raw)[:60] if not isinstance(raw, str) else f"“{raw[:40]}{'…' if len(raw) > 40 else ''}”"
-            hint = "没有的请填 0" if reason == "文本" else "请改为数字"
-            self.add("S-04", f"{cell.label}（{self.where(cid)}）填写的是{reason} {shown}，不是数字：{hint}"
-                             f"{'，数字不要带单位或空格' if reason == '文本' else ''}。",
-                     [cid], {"stated": raw if isinstance(raw, (int, float, str)) else str(raw)})
+            if reason == TOO_LARGE:
+                message = (f"{cell.label}（{self.where(cid)}）填写的数值 {str(raw)[:60]} 过大（超过 10 的 15 次方），"
+                           f"不可能是件数或金额，请核对后改正。")
+            else:
+                hint = "没有的请填 0" if reason == "文本" else "请改为数字"
+                message = (f"{cell.label}（{self.where(cid)}）填写的是{reason} {shown}，不是数字：{hint}"
+                           f"{'，数字不要带单位或空格' if reason == '文本' else ''}。")
+            self.add("S-04", message, [cid], {"stated": raw if isinstance(raw, (int, float, str)) else str(raw)})
         # blanks, grouped by table row
         rows: dict[tuple[str, str], list[str]] = {}
         for cell in form.cells.values():
             if cell.id in data.bad_values or cell.id in data.missing or cell.table == "extra":
                 continue
-            if cell.is_total and data.kind == "workbook":
-                continue  # a formula: its parts are reported
+            if cell.is_total and (data.kind == "workbook" or cell.id not in data.cells):
+                continue  # a formula, or a total the data file leaves to be computed: its parts are reported
             if self.v.get(cell.id) is None:
                 rows.setdefault((cell.table, cell.id.rsplit(".", 1)[0]), []).append(cell.id)
         for (_, _row), ids in rows.items():
@@ -138,6 +119,11 @@ class _Checker:
                     self.add("V-03", f"{cell.label}（{self.where(cell.id)}）为 {fmt_number(value)}，但未注明单位。"
                                      f"请在 {cell.sheet} {cell.unit_address} 选择 {' 或 '.join(cell.unit_choices)}。",
                              [cell.id], {"stated": _num(value)}, sev="warning")
+        large = [c for c in form.input_cells() if c.table in ("t3", "t4") and (self.v.get(c.id) or 0) > PLAUSIBLE_MAX]
+        for cell in large:
+            self.add("V-05", f"{cell.label}（{self.where(cell.id)}）为 {fmt_number(self.v[cell.id])} 件，超过 "
+                             f"{PLAUSIBLE_MAX:,} 件，多半是误填（多输了位数或填了金额），请核对。",
+                     [cell.id], {"stated": _num(self.v[cell.id]), "threshold": PLAUSIBLE_MAX})
         if form.format == "2021":
             regs = [c for c in form.cells if c.startswith("t2.regulations.") and (self.v.get(c) or 0) != 0]
             if regs:
@@ -151,15 +137,33 @@ class _Checker:
                 if len(para) > MAX_PARAGRAPH:
                     self.add("WB-04", f"文本“{key}”第 {i} 段有 {len(para)} 个字符，超过单元格上限 {MAX_PARAGRAPH}。"
                                       f"请分成多个段落。", values={"part": key, "paragraph": i, "length": len(para)})
+        fee_sentence = self.form.format == "2021" and self.v.get("info_fee.amount_yuan") is not None
+        for block in self.form.texts:
+            paragraphs = self.data.paragraphs(block.key)
+            empty = [paragraphs[i] for i in block.empty_subheads(paragraphs)]
+            if block.key in REQUIRED_PARTS and len(empty) == len(paragraphs) and not (block.key == "part6" and fee_sentence):
+                what = "；没有需要报告的事项请写“无”" if block.key == "part6" else ""
+                self.add("P-01", f"“{block.sheet}”还没有填写内容（模板预填的小标题不算）{what}。正式报告的这一部分不能空着。",
+                         values={"part": block.key})
+            elif empty:
+                self.add("P-02", f"“{block.sheet}”中的小标题 {'、'.join(empty)} 下面没有内容，报告中不印这些小标题。"
+                                 f"请在小标题下填写内容，或删除不用的小标题。", values={"part": block.key, "empty": empty})
 
     def check_info(self):
         data = self.data
         if not data.org.strip():
             self.add("I-01", f"基本信息缺少“机关名称”，请在“基本信息”表 {self.form.info_field('org').address} 填写机关全称。",
                      values={"field": "org"})
-        if data.year is None:
+        year_read = any(p.rule == "I-01" and p.values.get("field") == "year" for p in data.problems)
+        if data.year is None and not year_read:
             self.add("I-01", f"基本信息缺少“报告年度”，请在“基本信息”表 {self.form.info_field('year').address} 填写，如 2025。",
                      values={"field": "year"})
+        bad_dates = {p.values.get("field") for p in data.problems if p.rule == "I-01"}
+        missing = [self.form.info_field(k) for k in REQUIRED_INFO if not data.info.get(k, "").strip() and k not in bad_dates]
+        if missing:
+            self.add("I-02", f"正式报告还缺少基本信息：{'、'.join(f.label for f in missing)}（“{INFO_SHEET}”表）。"
+                             f"报告的红头、文号、落款和版记要用到它们；填写后再生成正式报告（草稿可先用 --draft 生成）。",
+                     values={"fields": [f.key for f in missing]})
 
     # -- sums and balances -------------------------------------------------------------------------
     def check_sums(self):

@@ -40,12 +40,14 @@ class ReportData:
     bad_values: dict[str, tuple[object, str]] = field(default_factory=dict)  # id → (raw, why not a number)
     problems: list[Finding] = field(default_factory=list)  # structure findings made while reading
     missing: set[str] = field(default_factory=set)  # ids on a sheet that is missing: not read at all
+    # a summary made by `xxgk merge`: the units it counted, [{"file", "sha256", "org"}] (its 汇总明细); else None
+    summary_of: list[dict[str, str]] | None = None
 
     def paragraphs(self, key: str) -> list[str]:
         return [p for p in self.text.get(key, "").split("\n") if p.strip()]
 
     def to_json(self) -> dict:
-        return {
+        out = {
             "format": self.format,
             "year": self.year,
             "org": self.org,
@@ -54,6 +56,9 @@ class ReportData:
             "units": dict(self.units),
             "text": {k: self.text.get(k, "") for k in TEXT_KEYS},
         }
+        if self.summary_of is not None:
+            out["summary_of"] = [dict(e) for e in self.summary_of]
+        return out
 
     def dump(self) -> str:
         return json.dumps(self.to_json(), ensure_ascii=False, indent=2) + "\n"
@@ -134,6 +139,42 @@ def type_problem(value: Number, ctype: str) -> str | None:
     return None
 
 
+_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+_CN_DATE = re.compile(r"^(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?$")
+_YEAR = re.compile(r"^(\d{4})\s*(?:年度?)?$")
+
+
+def parse_date(raw) -> str | None:
+    """A date (date, datetime, '2026-01-08', '2026年1月8日', '2026/1/8', full-width digits) → '2026-01-08';
+    None when it is no date of the calendar (2026-02-30). One parser for workbooks and JSON data files."""
+    if isinstance(raw, dt.datetime):
+        return raw.date().isoformat()
+    if isinstance(raw, dt.date):
+        return raw.isoformat()
+    if isinstance(raw, str):
+        m = _CN_DATE.match(raw.strip().translate(_DIGITS))
+        if m:
+            try:
+                return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
+            except ValueError:
+                return None
+    return None
+
+
+def parse_year(raw) -> tuple[int | None, str | None]:
+    """报告年度 → (year, None); (None, None) when blank; (None, why) when it is no year.
+    2025, 2025.0, "2025", "2025年", "２０２５年度" are all 2025."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None, None
+    if isinstance(raw, str):
+        m = _YEAR.match(raw.strip().translate(_DIGITS))
+        raw = int(m.group(1)) if m else raw
+    number, _ = to_number(raw)
+    if isinstance(number, int) and 1900 < number < 3000:
+        return number, None
+    return None, "应为四位年份，如 2025"
+
+
 def fmt_number(v) -> str:
     if v is None:
         return "空白"
@@ -179,7 +220,7 @@ def from_json(raw, source: str = "") -> ReportData:
 
     if not isinstance(raw, dict):
         raise bad("JSON 数据文件的顶层应为对象 {…}")
-    unknown = set(raw) - {"format", "year", "org", "info", "cells", "units", "text"}
+    unknown = set(raw) - {"format", "year", "org", "info", "cells", "units", "text", "summary_of"}
     if unknown:
         raise bad(f"JSON 数据文件含未知的键：{'、'.join(sorted(unknown))}")
     fmt = raw.get("format")
@@ -213,15 +254,33 @@ def from_json(raw, source: str = "") -> ReportData:
 
     data = ReportData(format=fmt, year=year, org=org, info=dict(info), units=dict(units),
                       text={k: v.replace("\r\n", "\n") for k, v in text.items()}, source=source, kind="json")
+    summary_of = raw.get("summary_of")
+    if summary_of is not None:
+        keys = ("file", "sha256", "org")
+        if not isinstance(summary_of, list) or not all(
+                isinstance(e, dict) and set(e) == set(keys) and all(isinstance(e[k], str) for k in keys) for e in summary_of):
+            raise bad("“summary_of”应为 [{\"file\": 文本, \"sha256\": 文本, \"org\": 文本}, …]（汇总表计入的单位）")
+        data.summary_of = summary_of
     for cid, value in cells_raw.items():
         number, reason = parse_json_number(value)
         data.cells[cid] = number
         if reason:
             data.bad_values[cid] = (value, reason)
+    from .form import load_form
+    from .rules import severity
+
+    for f in load_form(fmt).info:  # dates as a workbook's are read: the same parser, the same finding
+        if f.kind == "date" and info.get(f.key, "").strip():
+            value = parse_date(info[f.key])
+            data.info[f.key] = value or ""
+            if value is None:
+                data.problems.append(Finding("I-01", severity("I-01"), f"“{f.label}”（info.{f.key}）不是日期：“{info[f.key][:40]}”。"
+                                                                       f"请填写如 2026-01-08 的日期。",
+                                             values={"field": f.key, "stated": info[f.key][:200]}))
     return data
 
 
-def save_json(data: ReportData, path: str | Path) -> None:
+def save_json(data: ReportData, path: str | Path, overwrite: bool = True) -> None:
     from .fsutil import write_atomic
 
-    write_atomic(Path(path), data.dump().encode("utf-8"))
+    write_atomic(Path(path), data.dump().encode("utf-8"), overwrite=overwrite)

@@ -14,13 +14,12 @@ Staff text goes into the context as data only; nothing here renders it as a temp
 """
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 
-from ..check import recompute_totals, sum_parts
 from ..data import ReportData
-from ..form import Form, load_form
+from ..form import Form, is_subhead, load_form
+from ..sums import sum_parts, with_totals
 from ..resources import data_dir
 from .jinja import cn_date, num, render_snippet
 
@@ -28,8 +27,6 @@ TABLES = ("t2", "t3", "t4")
 PART_TEXT = ("part1", "part2", "part3", "part4", "part5", "part6")
 NARRATIVE = {2: "part2.j2", 3: "part3.j2", 4: "part4.j2", 6: "part6.j2"}
 UNIT_CELL = "t2.procurement.amount"  # 2019: 采购总金额, its unit entered beside it
-_H2 = re.compile(r"^[（(][一二三四五六七八九十][）)]")
-H2_MAX = 40  # a （一）… paragraph longer than this is body text that happens to start with a number
 _STRIP = " \t\u3000"
 
 
@@ -41,14 +38,7 @@ def values_of(data: ReportData, form: Form) -> dict:
     Totals are taken as stated (a workbook's are already recomputed by the reader; a JSON file's are
     checked by the checker); totals left out of a JSON file are computed, as are the subtotals.
     """
-    subtotals = [s for s in form.sums if not s.printed]
-    values = {cid: data.cells.get(cid) for cid in form.cells}
-    stated = {cid for cid, v in values.items() if v is not None}
-    recompute_totals(form, values, keep=stated)
-    for rule in subtotals:
-        stated_value = data.cells.get(rule.target)
-        values[rule.target] = stated_value if stated_value is not None else sum_parts(values, rule.parts)[0]
-    return values
+    return with_totals(form, data.cells, subtotals=True)
 
 
 def nest(flat: dict, table: str) -> dict:
@@ -104,9 +94,15 @@ def blocks(paragraphs: list[str]) -> list[dict]:
         text = para.strip(_STRIP)
         if not text:
             continue
-        heading = bool(_H2.match(text)) and len(text) <= H2_MAX and "。" not in text[:-1]
-        out.append({"kind": "h2" if heading else "p", "text": text})
+        out.append({"kind": "h2" if is_subhead(text) else "p", "text": text})
     return out
+
+
+def printed(data: ReportData, form: Form, key: str) -> list[str]:
+    """A part's paragraphs as printed: the template's sub-heads left with nothing under them are not (P-02)."""
+    paragraphs = data.paragraphs(key)
+    empty = set(form.text_block(key).empty_subheads(paragraphs))
+    return [p for i, p in enumerate(paragraphs) if i not in empty]
 
 
 def default_title(org: str, year) -> str:
@@ -138,8 +134,7 @@ def build_context(data: ReportData, form: Form, draft: bool = False, snippets: s
     }
     for i, key in enumerate(PART_TEXT, 1):
         narrative = render_snippet(NARRATIVE[i], numbers, snippets) if i in NARRATIVE else []
-        ctx[f"p{i}"] = {"heading": form.parts[i - 1], "narrative": narrative,
-                        "blocks": blocks(data.paragraphs(key))}
+        ctx[f"p{i}"] = {"heading": form.parts[i - 1], "narrative": narrative, "blocks": blocks(printed(data, form, key))}
     for table in TABLES:
         ctx[table] = nest(shown, table)
     ctx["cells"] = shown
