@@ -27,7 +27,10 @@ def unit(fmt="2021", seed=0, org=None, **changes):
     data = valid_data(fmt, seed)
     data.org = org or f"测试县第{seed}局"
     for key, value in changes.items():
-        setattr(data, key, value)
+        if key == "info":
+            data.info.update(value)  # the other 基本信息 a final report needs stay
+        else:
+            setattr(data, key, value)
     return data
 
 
@@ -70,9 +73,19 @@ def test_exact_sums_and_summary_passes_check(five, tmp_path, capsys):
         assert summary.cells[cid] == expected_sum(datas, cid), cid
     assert (summary.org, summary.year, summary.format) == ("某某县政务公开办", 2025, "2021")
     assert all(not v for v in summary.text.values())
-    assert check(summary).valid
-    assert main(["check", str(out)]) == 0
-    assert main(["report", str(out), "-o", str(tmp_path / "汇总.docx")]) == 0
+    report = check(summary)  # the sums pass; the office's own 基本信息 and text are still to be written
+    assert {f.rule for f in report.findings if f.severity == "error"} == {"I-02", "P-01"}
+    assert "请在汇总表中填写本机关的内容" in capsys.readouterr().out
+    assert main(["check", str(out)]) == 1
+    assert main(["report", str(out), "-o", str(tmp_path / "汇总.docx")]) == 1  # refused: it says what to fill
+    err = capsys.readouterr().err
+    assert "发文机关标志" in err and "一、总体情况" in err and not (tmp_path / "汇总.docx").exists()
+    own = tmp_path / "本级.json"
+    own.write_text(json.dumps({"format": "2021", "year": 2025, "info": valid_data("2021").to_json()["info"],
+                               "text": valid_data("2021").to_json()["text"]}, ensure_ascii=False), encoding="utf-8")
+    assert main(["fill", str(out), str(own), "-o", str(tmp_path / "汇总-已填.xlsx")]) == 0
+    assert main(["check", str(tmp_path / "汇总-已填.xlsx")]) == 0
+    assert main(["report", str(tmp_path / "汇总-已填.xlsx"), "-o", str(tmp_path / "汇总.docx")]) == 0
     assert {p: sha(p) for p in paths} == before  # inputs never modified
     import openpyxl
 
@@ -108,7 +121,8 @@ def test_statuses_duplicate_wrong_year_format_unreadable_lock(tmp_path, capsys):
     write(folder / "a-甲.json", good)
     write(folder / "b-甲-later.json", unit(seed=2, org="甲局", info={"date": "2026-01-25"}))
     write(folder / "c-甲-early.json", unit(seed=3, org="甲局", info={"date": "2026-01-02"}))
-    write(folder / "d-乙-warn.json", unit(seed=4, org="乙局", text={"part6": "本年度未收取信息处理费。", "part1": "x" * 1100}))
+    write(folder / "d-乙-warn.json", unit(seed=4, org="乙局", text={"part6": "本年度未收取信息处理费。", "part1": "x" * 1100,
+                                                            "part5": "问题。"}))
     bad = unit(seed=5, org="丙局")
     bad.cells["t3.total.total"] += 1
     write(folder / "e-丙-errors.json", bad)
@@ -191,7 +205,8 @@ def test_2019_mixed_procurement_units(tmp_path):
     result.write(out)
     back = read_workbook(out)
     assert back.cells["t2.procurement.amount"] == Decimal("4.734567")
-    assert back.units["t2.procurement.amount"] == "万元" and check(back).valid
+    assert back.units["t2.procurement.amount"] == "万元"
+    assert {f.rule for f in check(back).findings if f.severity == "error"} == {"I-02", "P-01"}  # the sums pass
 
 
 def test_zip_and_eml_inputs_read_in_memory(tmp_path, monkeypatch):
@@ -355,4 +370,5 @@ def test_org_is_optional(tmp_path, capsys):
     assert main(["merge", str(src), "-o", str(out), "--jobs", "1"]) == 0
     assert "--org" in capsys.readouterr().err
     assert load(out).org == "汇总单位"
-    assert main(["check", str(out)]) == 0
+    assert main(["check", str(out)]) == 1
+    assert "I-02" in capsys.readouterr().out

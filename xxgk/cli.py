@@ -110,16 +110,19 @@ def cmd_new(args) -> int:
         raise XxgkError(f"{args.year} 年度的报告应使用 {fmt} 格式，不能用 {args.format} 格式（见国办公开办函〔2021〕30号）")
     if not args.org.strip():
         raise XxgkError("--org 机关名称不能为空")
-    out = _xlsx_output(args.output)
+    out = _xlsx_output(args.output, args.overwrite)
+    notes = []
     if args.previous:
         from .prefill import prefill
         from .read import load
 
-        data = prefill(load(args.previous), args.year, args.org.strip(), fmt, out)
+        data, notes = prefill(load(args.previous), args.year, args.org.strip(), fmt, out)
     else:
         data = ReportData(format=fmt, year=args.year, org=args.org.strip())
     write_workbook(load_form(fmt), out, data, overwrite=args.overwrite)
     print(f"已新建 {fmt} 格式工作簿：{out}（{args.org}，{args.year} 年度）")
+    for note in notes:
+        print(note, file=sys.stderr)
     if args.previous:
         print(f"已从上一年度报告预填：表三“上年结转”各列、机关信息{'、表二“上一年项目数量”' if fmt == '2019' else ''}；文字部分请重新撰写。")
     return EXIT_OK
@@ -128,14 +131,16 @@ def cmd_new(args) -> int:
 def cmd_fill(args) -> int:
     from .build import write_workbook
     from .fill import merge_into
+    from .pipeline import require_usable
     from .read import load, read_workbook
 
-    out = _xlsx_output(args.output)
+    out = _xlsx_output(args.output, args.overwrite)
     _refuse_same_file(out, args.workbook, args.data)
-    base = read_workbook(args.workbook)
-    incoming = load(args.data)
     if Path(args.data).suffix.lower() != ".json":
         raise XxgkError("第二个参数应为 JSON 数据文件（.json）", file=args.data)
+    base = read_workbook(args.workbook)
+    require_usable(base, "作为填写的底稿")
+    incoming = load(args.data)
     merged, form = merge_into(base, incoming)
     write_workbook(form, out, merged, overwrite=args.overwrite)
     print(f"已写入 {sum(1 for k in incoming.cells)} 个单元格和 {sum(1 for v in incoming.text.values() if v)} 个文字部分：{out}")
@@ -144,15 +149,18 @@ def cmd_fill(args) -> int:
 
 def cmd_export(args) -> int:
     from .data import save_json
+    from .fsutil import check_output
+    from .pipeline import require_usable
     from .read import read_workbook
 
+    if args.output:
+        check_output(Path(args.output), args.overwrite)
+        _refuse_same_file(Path(args.output), args.workbook)
     data = read_workbook(args.workbook)
+    require_usable(data, "导出")
     if args.output:
         out = Path(args.output)
-        _refuse_same_file(out, args.workbook)
-        if out.exists() and not args.overwrite:
-            raise XxgkError("输出文件已存在，未覆盖（如确需覆盖请加 --overwrite）", file=str(out))
-        save_json(data, out)
+        save_json(data, out, overwrite=args.overwrite)
         print(f"已导出：{out}")
     else:
         sys.stdout.write(data.dump())
@@ -160,8 +168,7 @@ def cmd_export(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from .prefill import check_file
-    from .read import load
+    from .pipeline import check_file, load
 
     given = load(args.previous) if args.previous else None
     results, code = [], EXIT_OK
@@ -186,11 +193,11 @@ def cmd_check(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from .prefill import check_file
-    from .read import load
+    from .pipeline import check_file, load, require_usable
     from .report.generate import generate, plan
 
     data, report = check_file(args.file, load(args.previous) if args.previous else None)
+    require_usable(data, "生成报告")
     outputs = plan(data, args.output, args.pdf, args.html, args.overwrite)
     if not report.valid:
         print(render_report(report), file=sys.stderr)
@@ -199,7 +206,7 @@ def cmd_report(args) -> int:
     for path in outputs.written:
         print(f"已生成{mark}：{path}")
     if report.warnings:
-        print(f"注意：校验有 {report.warnings} 个警告，请核实（xxgk check {args.file}）。")
+        print(f"注意：校验有 {report.warnings} 个警告，请核实（xxgk check {shell_arg(args.file)}）。")
     return EXIT_FINDINGS if outputs.draft else EXIT_OK
 
 
@@ -207,16 +214,12 @@ def cmd_merge(args) -> int:
     from .fsutil import write_atomic
     from .merge import merge, read_roster, render_html, render_text, to_json_text
 
-    out = _xlsx_output(args.output)
+    from .fsutil import check_output
+
+    out = _xlsx_output(args.output, args.overwrite)
     outputs = [out] + ([Path(args.html)] if args.html else [])
     for path in outputs:
-        if path.exists() and not args.overwrite:
-            raise XxgkError("输出文件已存在，未覆盖（如确需覆盖请加 --overwrite）", file=str(path))
-        parent = path.parent if str(path.parent) else Path(".")
-        if not parent.is_dir():
-            raise XxgkError(f"输出目录不存在：{parent}", file=str(path))
-        if not os.access(parent, os.W_OK):
-            raise XxgkError(f"输出目录不可写：{parent}", file=str(path))
+        check_output(path, args.overwrite)
         _refuse_same_file(path, *args.inputs)
     if args.html and out.resolve() == Path(args.html).resolve():
         raise XxgkError("--html 与 -o 不能是同一个文件")
@@ -342,11 +345,23 @@ def render_report(report: Report) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _xlsx_output(path: str) -> Path:
+def _xlsx_output(path: str, overwrite: bool) -> Path:
+    """An output workbook's path, refused before any work when it cannot or must not be written."""
+    from .fsutil import check_output
+
     out = Path(path)
     if out.suffix.lower() != ".xlsx":
         raise XxgkError("输出文件应以 .xlsx 结尾（不要保存为含宏的 .xlsm）", file=path)
+    check_output(out, overwrite)
     return out
+
+
+def shell_arg(text: str) -> str:
+    """A path as it can be pasted into a command line (Windows cmd and POSIX shells): quoted when needed."""
+    text = str(text)
+    if text and not any(ch.isspace() or ch in "\"'&|<>()^;$`!*?[]{}#~" for ch in text):
+        return text
+    return '"' + text.replace('"', '\\"') + '"'
 
 
 def _refuse_same_file(out: Path, *inputs: str) -> None:

@@ -30,6 +30,7 @@ from .data import ReportData
 from .errors import XxgkError
 from .findings import SEVERITY_NAMES, Finding, Report
 from .form import SUMMARY_DETAIL_SHEET, Form, format_for_year, load_form
+from .locate import REFUSING
 from .xlsx import MAX_FILE_BYTES, MAX_RATIO, RATIO_FLOOR
 
 REPORT_SUFFIXES = (".xlsx", ".xlsm", ".json")
@@ -38,13 +39,17 @@ MAX_ARCHIVE_MEMBERS = 1000
 MAX_ARCHIVE_TOTAL = 1024 * 1024 * 1024  # uncompressed, all members of one archive
 MAX_NESTING = 3  # zip in eml in zip …
 
-STATUSES = ("ok", "warnings", "errors", "duplicate", "wrong_year", "wrong_format", "unreadable")
+STATUSES = ("ok", "warnings", "errors", "duplicate", "summary_overlap", "wrong_year", "wrong_format",
+            "wrong_structure", "unreadable")
 STATUS_NAMES = {"ok": "通过", "warnings": "有警告", "errors": "有错误", "duplicate": "重复（未计入）",
-                "wrong_year": "年度不符（未计入）", "wrong_format": "格式不符（未计入）", "unreadable": "无法读取（未计入）"}
+                "summary_overlap": "汇总表，所含单位已在输入中（未计入）", "wrong_year": "年度不符（未计入）",
+                "wrong_format": "格式不符（未计入）", "wrong_structure": "表格结构被改动（未计入）",
+                "unreadable": "无法读取（未计入）"}
 INCLUDED = ("ok", "warnings", "errors")
 KEY_TOTALS = (("t3.new_received.total", "本年新收申请"), ("t3.total.total", "办理结果总计"),
               ("t3.carry_forward.total", "结转下年度"), ("t4.review.total", "行政复议"),
               (("t4.lit_direct.total", "t4.lit_after_review.total"), "行政诉讼"))
+TO_FILL = ("I-02", "P-01")  # a summary has the units' numbers, not the office's own 基本信息 and text
 DUPLICATE_RULE = "同一机关同一年度有多份报表时只计一份：先取错误较少的，再取成文日期较晚的，再取文件名排序在前的"
 
 Progress = Callable[[int, int, str], None]  # (done, total, file just finished)
@@ -84,6 +89,8 @@ class Unit:
     kept: str | None = None  # a duplicate: the file kept instead
     duplicate_rule: str = ""  # a duplicate: why that file was kept
     duplicates: list[str] = field(default_factory=list)  # the kept file: the files it replaced
+    overlap: list[str] = field(default_factory=list)  # a summary_overlap: its units that are among the inputs
+    uncovered: list[str] = field(default_factory=list)  # … and those that are not (left out of the sum!)
     order: int = 0
 
     @property
@@ -112,6 +119,9 @@ class Unit:
         if self.duplicates:
             out["kept"] = True
             out["replaces"] = self.duplicates
+        if self.status == "summary_overlap":
+            out["overlap"] = self.overlap
+            out["uncovered"] = self.uncovered
         return out
 
 
@@ -131,21 +141,37 @@ class MergeResult:
     summary_report: Report | None = None
 
     @property
+    def summary_errors(self) -> int | None:
+        """Errors in the summed numbers; what the office itself must still write (TO_FILL) is not one of them."""
+        if self.summary_report is None:
+            return None
+        return sum(1 for f in self.summary_report.findings if f.severity == "error" and f.rule not in TO_FILL)
+
+    @property
+    def summary_todo(self) -> str:
+        """What the office must fill in the summary before `xxgk report` writes a final report."""
+        if self.summary_report is None:
+            return ""
+        todo = [f.message for f in self.summary_report.findings if f.rule in TO_FILL]
+        return ("汇总表只含各单位之和：生成本级的年度报告前，请在汇总表中填写本机关的内容——" + "；".join(todo)) if todo else ""
+
+    @property
     def included(self) -> list[Unit]:
         return [u for u in self.units if u.included]
 
     @property
     def ok(self) -> bool:
         """Every expected unit included without errors (exit code 0)."""
-        bad = {"errors", "wrong_year", "wrong_format", "unreadable"}
-        return self.summary is not None and not self.missing and not any(u.status in bad for u in self.units)
+        bad = {"errors", "wrong_year", "wrong_format", "wrong_structure", "unreadable"}
+        return (self.summary is not None and not self.missing and not any(u.status in bad for u in self.units)
+                and not any(u.uncovered for u in self.units))
 
     def to_json(self, summary_path: str | None = None) -> dict:
         return {"org": self.org, "year": self.year, "format": self.format,
                 "units": [u.to_json() for u in self.units], "missing": self.missing, "unexpected": self.unexpected,
                 "skipped": [s.to_json() for s in self.skipped], "blanks": self.blanks, "notes": self.notes,
                 "duplicate_rule": DUPLICATE_RULE, "summary": summary_path,
-                "summary_errors": self.summary_report.errors if self.summary_report else None}
+                "summary_errors": self.summary_errors, "summary_todo": self.summary_todo}
 
     def detail_sheet(self):
         from .build import ExtraSheet
@@ -185,8 +211,18 @@ def _unit_note(u: Unit) -> str:
         return f"与 {u.kept} 重复，保留后者（{u.duplicate_rule}）"
     if u.duplicates:
         return f"同一机关另有 {'、'.join(u.duplicates)}，保留本文件"
+    if u.status == "summary_overlap":
+        note = (f"这是一份汇总表，它汇总的 {'、'.join(u.overlap[:5])}{' 等' if len(u.overlap) > 5 else ''}"
+                f"（{len(u.overlap)} 个单位）也在本次输入中；为免重复计算，本汇总表未计入")
+        if u.uncovered:
+            note += (f"。注意：它还汇总了 {'、'.join(u.uncovered[:5])}{' 等' if len(u.uncovered) > 5 else ''}"
+                     f"（{len(u.uncovered)} 个单位），这些单位的报表不在本次输入中，未计入汇总，请补齐")
+        return note
+    if u.status == "wrong_structure":
+        return "工作簿的结构被改动，数字无法按原位置准确读取：" + "；".join(
+            f.message for f in u.findings if f.rule in REFUSING)[:300]
     if u.status == "wrong_year":
-        return f"报告年度为 {u.year}"
+        return f"报告年度为 {u.year}" if u.year is not None else "未填报告年度"
     if u.status == "wrong_format":
         return f"{u.year} 年度不应使用 {u.format} 格式"
     return ""
@@ -217,7 +253,7 @@ def collect(inputs, exclude=()) -> tuple[list[Source], list[Skipped], list[Unit]
             except XxgkError as exc:
                 broken.append(Unit(name, sha256=hashlib.sha256(blob).hexdigest(), error=exc.message))
         else:
-            skipped.append(Skipped(name, "不是年报文件（只读取 .xlsx、.xlsm、.json、.zip、.eml）"))
+            skipped.append(Skipped(name, _not_a_report(lower)))
 
     def add_file(path: Path):
         if _resolved(path) in excluded:
@@ -241,7 +277,7 @@ def collect(inputs, exclude=()) -> tuple[list[Source], list[Skipped], list[Unit]
                 return
             add_blob(name, blob, 0)
         else:
-            skipped.append(Skipped(name, "不是年报文件（只读取 .xlsx、.xlsm、.json、.zip、.eml）"))
+            skipped.append(Skipped(name, _not_a_report(lower)))
 
     for item in inputs:
         path = Path(item)
@@ -255,6 +291,14 @@ def collect(inputs, exclude=()) -> tuple[list[Source], list[Skipped], list[Unit]
     return sources, skipped, broken
 
 
+def _not_a_report(lower_name: str) -> str:
+    if lower_name.endswith(".ods"):
+        from .xlsx import ODS_MESSAGE
+
+        return ODS_MESSAGE
+    return "不是年报文件（只读取 .xlsx、.xlsm、.json、.zip、.eml）"
+
+
 def _resolved(path) -> str:
     try:
         return str(Path(path).resolve())
@@ -263,14 +307,20 @@ def _resolved(path) -> str:
 
 
 def _zip_name(info: zipfile.ZipInfo) -> str:
-    """A member's name; names from Windows archivers without the UTF-8 flag are usually GBK."""
-    name = info.filename
-    if not info.flag_bits & 0x800:
+    """A member's name. Without the UTF-8 flag zipfile decodes it as cp437; the bytes are really UTF-8 (Info-ZIP
+    on Linux and macOS, macOS's Archive Utility) or GBK/GB18030 (Windows archivers in China): UTF-8 first,
+    as it almost never decodes text that is not UTF-8, then GB18030."""
+    return info.filename if info.flag_bits & 0x800 else decode_name(info.filename.encode("cp437"))
+
+
+def decode_name(raw: bytes) -> str:
+    """A file name given as raw 8-bit bytes (a zip member, an e-mail attachment): UTF-8, else GB18030."""
+    for encoding in ("utf-8", "gb18030"):
         try:
-            name = name.encode("cp437").decode("gbk")
-        except (UnicodeEncodeError, UnicodeDecodeError):
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
             pass
-    return name
+    return raw.decode("gb18030", errors="replace")
 
 
 def _zip_members(blob: bytes, name: str, add, depth: int, skipped: list[Skipped]) -> None:
@@ -319,7 +369,7 @@ def _eml_attachments(blob: bytes, name: str, add, depth: int, skipped: list[Skip
     for part in msg.walk():
         if part.is_multipart():
             continue
-        filename = part.get_filename()
+        filename = _attachment_name(part)
         if not filename:
             continue
         found = True
@@ -330,12 +380,29 @@ def _eml_attachments(blob: bytes, name: str, add, depth: int, skipped: list[Skip
         skipped.append(Skipped(name, "邮件中没有附件"))
 
 
+_RAW_NAME = re.compile(rb'(?:file)?name\s*=\s*(?:"([^"]*)"|([^;\s]+))', re.I)
+
+
+def _attachment_name(part) -> str | None:
+    """An attachment's file name: RFC 2231 and RFC 2047 names as the email package decodes them; a name sent as
+    raw 8-bit bytes (UTF-8 or GBK, against the RFCs but common) from the header's own bytes."""
+    name = part.get_filename()
+    if name is not None and "\ufffd" not in name:
+        return name
+    for key, value in part.raw_items():
+        if key.lower() in ("content-disposition", "content-type"):
+            m = _RAW_NAME.search(str(value).encode("ascii", "surrogateescape"))
+            if m:
+                return decode_name(m.group(1) if m.group(1) is not None else m.group(2))
+    return name
+
+
 # -- reading one unit (in a worker process) ----------------------------------------------------------
 
 def read_unit(src: Source) -> Unit:
-    """Read and check one report as `xxgk check` does. Never raises."""
-    from .check import check
-    from .prefill import check_file
+    """Read and check one report as `xxgk check` does (last year's report is looked up afterwards, by
+    `merge`, among all the inputs: see _check_across_years). Never raises."""
+    from .pipeline import check_loaded
     from .read import load_bytes
 
     unit = Unit(src.name)
@@ -346,11 +413,8 @@ def read_unit(src: Source) -> Unit:
         return unit
     unit.sha256 = hashlib.sha256(blob).hexdigest()
     try:
-        if src.path is not None:
-            data, report = check_file(src.path)
-        else:
-            data = load_bytes(blob, src.name)
-            report = check(data)
+        data = load_bytes(blob, src.name)
+        report = check_loaded(data, find=lambda location: None)
     except XxgkError as exc:
         unit.error = exc.message
         return unit
@@ -363,10 +427,40 @@ def read_unit(src: Source) -> Unit:
     unit.data = data
     unit.org, unit.year, unit.format = data.org.strip(), data.year, data.format
     unit.date = data.info.get("date", "") or ""
+    _set_report(unit, report)
+    return unit
+
+
+def _set_report(unit: Unit, report: Report) -> None:
+    if unit.data is not None and unit.data.summary_of is not None:  # a lower level's summary: only its numbers count
+        report.findings = [f for f in report.findings if f.rule not in TO_FILL]
     unit.findings = report.findings
     unit.errors, unit.warnings = report.errors, report.warnings
-    unit.status = "errors" if report.errors else "warnings" if report.warnings else "ok"
-    return unit
+    unit.status = ("wrong_structure" if any(f.rule in REFUSING for f in report.findings) else
+                   "errors" if report.errors else "warnings" if report.warnings else "ok")
+
+
+def _check_across_years(units: list[Unit]) -> None:
+    """Check again, with last year's report, the units whose 基本信息 names one: looked up beside the unit in
+    the same folder of the same container (a unit's findings never depend on whether it came as a file, in a
+    .zip or in an e-mail), among the inputs already read, else on disk."""
+    from .pipeline import check_loaded, load, previous_location
+
+    by_location = {}
+    for u in units:
+        by_location[u.file if "!" in u.file else _resolved(u.file)] = u
+
+    def find(location: str):
+        unit = by_location.get(location if "!" in location else _resolved(location))
+        if unit is not None:
+            if unit.data is None:
+                raise XxgkError(unit.error or "无法读取")
+            return unit.data
+        return None if "!" in location else load(location)
+
+    for u in units:
+        if u.data is not None and u.status != "wrong_structure" and previous_location(u.data):
+            _set_report(u, check_loaded(u.data, find=find))
 
 
 def _read_all(sources: list[Source], jobs: int | None, progress: Progress | None) -> list[Unit]:
@@ -382,7 +476,7 @@ def _read_all(sources: list[Source], jobs: int | None, progress: Progress | None
         return out  # type: ignore[return-value]
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    from . import check, claims, prefill, read  # noqa: F401 - imported once here, inherited by forked workers
+    from . import check, claims, pipeline, read  # noqa: F401 - imported once here, inherited by forked workers
     import python_calamine  # noqa: F401
 
     # Batches, not single units: one task per unit spends more time in inter-process traffic than reading.
@@ -433,6 +527,7 @@ def merge(inputs, org: str, year: int | None = None, roster: list[str] | str | P
     for i, name in enumerate(sorted(range(len(units)), key=lambda k: units[k].file)):
         units[name].order = i
     units.sort(key=lambda u: u.order)
+    _check_across_years(units)
 
     readable = [u for u in units if u.data is not None]
     if year is None:
@@ -441,10 +536,13 @@ def merge(inputs, org: str, year: int | None = None, roster: list[str] | str | P
     fmt = format_for_year(year) if year is not None and year >= 2019 else None
     result = MergeResult(org, year, fmt, units, skipped, roster=roster)
     for u in readable:
+        if not u.included:
+            continue
         if u.year != year:
             u.status = "wrong_year"
         elif u.format != fmt:
             u.status = "wrong_format"
+    _mark_summary_overlaps([u for u in units if u.included])
     _mark_duplicates([u for u in units if u.included])
     if fmt is not None and result.included:
         form = load_form(fmt)
@@ -460,11 +558,30 @@ def merge(inputs, org: str, year: int | None = None, roster: list[str] | str | P
     return result
 
 
+def _mark_summary_overlaps(units: list[Unit]) -> None:
+    """A summary workbook (it lists its units in 汇总明细) whose units are also among the inputs is not counted:
+    an earlier summary left in the folder, or a 片区 summary beside its own units. A unit matches by the
+    SHA-256 of its file or by its 机关名称. A summary none of whose units is among the inputs counts as one
+    unit (that is how the next level merges)."""
+    for s in units:
+        entries = s.data.summary_of if s.data is not None else None
+        if not entries:
+            continue
+        others = [u for u in units if u is not s]
+        shas = {u.sha256 for u in others}
+        orgs = {normalise_name(u.org) for u in others if u.org}
+        overlap = [e for e in entries if e["sha256"] in shas or normalise_name(e["org"]) in orgs]
+        if overlap:
+            s.status = "summary_overlap"
+            s.overlap = [e["org"] or e["file"] for e in overlap]
+            s.uncovered = [e["org"] or e["file"] for e in entries if e not in overlap]
+
+
 def _mark_duplicates(units: list[Unit]) -> None:
-    groups: dict[str, list[Unit]] = {}
+    groups: dict[tuple, list[Unit]] = {}
     for u in units:
-        if normalise_name(u.org):
-            groups.setdefault(normalise_name(u.org), []).append(u)
+        if normalise_name(u.org):  # a summary and a unit report of the same office are not duplicates
+            groups.setdefault((normalise_name(u.org), bool(u.data.summary_of)), []).append(u)
     for group in groups.values():
         if len(group) < 2:
             continue
@@ -480,7 +597,7 @@ def _mark_duplicates(units: list[Unit]) -> None:
 
 
 def _sum(form: Form, result: MergeResult, year: int) -> ReportData:
-    from .check import recompute_totals
+    from .sums import recompute_totals
 
     units = result.included
     cells: dict = {}
@@ -523,11 +640,15 @@ def _convert_units(cell, filled, notes: list[str]):
 
 # -- the roster ---------------------------------------------------------------------------------------
 
-ROSTER_HEADERS = ("机关名称", "单位名称")
+ROSTER_HEADERS = ("机关名称", "单位名称", "单位", "名称", "机关")  # the header cell of the names' column, by preference
+ROSTER_HEAD_ROWS = 10  # a title, a date, a note may stand above the header row
 
 
 def read_roster(path: str | Path) -> list[str]:
-    """Expected units: a .xlsx or .csv list — the column headed 机关名称/单位名称, else the first column."""
+    """Expected units: a .xlsx or .csv list. The header row is the first of its first rows holding 机关名称 /
+    单位名称 / 单位 / 名称 (a title row above it is fine); the names are that column's cells below it. Without
+    such a row the first column is the list. A roster whose "names" are numbers, dates or too short to be a
+    unit's name is refused rather than guessed at."""
     path = Path(path)
     lower = path.name.lower()
     try:
@@ -546,24 +667,43 @@ def read_roster(path: str | Path) -> list[str]:
         from .errors import file_error
 
         raise file_error(exc, path, "单位名单") from None
-    rows = [["" if v is None else str(v) for v in r] for r in rows if r]
+    rows = [[_roster_cell(v) for v in r] for r in rows]
     col, start = 0, 0
-    if rows:
-        head = [normalise_name(v) for v in rows[0]]
-        for h in ROSTER_HEADERS:
-            if h in head:
-                col, start = head.index(h), 1
-                break
-        else:
-            if head and head[0] in ("名称", "单位", "机关", "名单"):
-                start = 1
-    names = []
+    found = [(ROSTER_HEADERS.index(normalise_name(v)), i, j) for i, r in enumerate(rows[:ROSTER_HEAD_ROWS])
+             for j, v in enumerate(r) if normalise_name(v) in ROSTER_HEADERS]
+    if found:
+        _, header_row, col = min(found, key=lambda f: (f[1], f[0]))  # the first header row; its best column
+        start = header_row + 1
+    names: list[str] = []
     for r in rows[start:]:
-        if col < len(r) and normalise_name(r[col]) and r[col].strip() not in names:
-            names.append(r[col].strip())
+        name = r[col].strip() if col < len(r) else ""
+        if normalise_name(name) and name not in names:
+            names.append(name)
     if not names:
-        raise XxgkError("单位名单是空的（第一列或“机关名称”“单位名称”列中没有名称）", file=str(path))
+        raise XxgkError("单位名单是空的（表头“机关名称”“单位名称”下面，或第一列中，没有名称）", file=str(path))
+    implausible = [n for n in names if not _plausible_name(n)]
+    if implausible:
+        where = f"“{rows[start - 1][col]}”列" if start else "第一列"
+        raise XxgkError(f"单位名单的{where}中有不像单位名称的内容：{'、'.join(implausible[:5])}"
+                        f"{' 等' if len(implausible) > 5 else ''}（{len(implausible)} 个）。请让名称单独占一列、"
+                        f"表头写“单位名称”，删去序号、日期和合计等内容后再试", file=str(path))
     return names
+
+
+def _roster_cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # a 序号 read as 1.0 is shown as 1
+    return str(value)
+
+
+_NAME_CHARS = re.compile(r"[\u4e00-\u9fffA-Za-z]")
+
+
+def _plausible_name(name: str) -> bool:
+    """A unit's name has at least two letters or CJK characters (numbers, dates and 序号 have not)."""
+    return len(_NAME_CHARS.findall(name)) >= 2
 
 
 def _xlsx_rows(path: Path) -> list[list]:
@@ -641,8 +781,9 @@ def render_html(result: MergeResult, summary_path: str | None = None) -> str:
         items = "".join(f"<li>{e(form.cells[c].label if form else c)}（{e(c)}）：{e('、'.join(n))}</li>"
                         for c, n in result.blanks.items())
         parts.append(f"<details><summary>空白单元格（{len(result.blanks)} 项，未按 0 计）</summary><ul>{items}</ul></details>")
-    if result.notes:
-        parts.append("<h2>说明</h2><ul>" + "".join(f"<li>{e(n)}</li>" for n in result.notes) + "</ul>")
+    notes = result.notes + ([result.summary_todo] if result.summary_todo else [])
+    if notes:
+        parts.append("<h2>说明</h2><ul>" + "".join(f"<li>{e(n)}</li>" for n in notes) + "</ul>")
     style = ("body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}th,td{border:1px solid #999;"
              "padding:4px 8px;vertical-align:top}th{background:#eee;cursor:pointer}tr.errors,tr.unreadable,"
              "tr.wrong_year,tr.wrong_format{background:#fde}tr.warnings{background:#ffe}tr.duplicate{color:#777}")
@@ -652,8 +793,8 @@ def render_html(result: MergeResult, summary_path: str | None = None) -> str:
 
 
 def render_text(result: MergeResult) -> str:
-    marks = {"ok": "✓", "warnings": "✓", "errors": "✗", "duplicate": "=", "wrong_year": "✗", "wrong_format": "✗",
-             "unreadable": "✗"}
+    marks = {"ok": "✓", "warnings": "✓", "errors": "✗", "duplicate": "=", "summary_overlap": "=", "wrong_year": "✗",
+             "wrong_format": "✗", "wrong_structure": "✗", "unreadable": "✗"}
     lines = [f"{result.org}：{result.year or '?'} 年度汇总，{len(result.units)} 份报表，计入 {len(result.included)} 份"]
     for u in result.units:
         counts = f"（{u.errors} 个错误，{u.warnings} 个警告）" if u.data is not None else ""
@@ -669,6 +810,8 @@ def render_text(result: MergeResult) -> str:
         for cid, names in list(result.blanks.items())[:5]:
             lines.append(f"  {cid}：{'、'.join(names[:5])}{' 等' if len(names) > 5 else ''}")
     lines += result.notes
+    if result.summary_todo:
+        lines.append(result.summary_todo)
     return "\n".join(lines) + "\n"
 
 

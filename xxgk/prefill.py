@@ -1,5 +1,4 @@
-"""Last year's report: prefill a new year's from it (what must carry over, nothing to be written afresh),
-and find it for the cross-year checks of `xxgk check`, `report` and `merge`."""
+"""Last year's report: prefill a new year's from it (what must carry over, nothing to be written afresh)."""
 from __future__ import annotations
 
 import os
@@ -13,13 +12,21 @@ from .form import load_form
 CARRIED_INFO = ("issuer_mark", "address", "postcode", "phone", "email", "website", "cc", "printer")
 
 
-def prefill(previous: ReportData, year: int, org: str, fmt: str, output: Path) -> ReportData:
+def prefill(previous: ReportData, year: int, org: str, fmt: str, output: Path) -> tuple[ReportData, list[str]]:
+    """→ (the new year's data, warnings to show). Refuses last year's data when it could not be read exactly."""
+    from .pipeline import require_usable
+
+    require_usable(previous, "用作上一年度报告预填")
+    notes = []
     if previous.year is not None and previous.year != year - 1:
         raise XxgkError(f"上一年度文件是 {previous.year} 年度的报告，新报告是 {year} 年度：请选择 {year - 1} 年度的报告",
                         file=previous.source or None)
     form = load_form(fmt)
     data = ReportData(format=fmt, year=year, org=org)
     data.info = {k: previous.info[k] for k in CARRIED_INFO if previous.info.get(k)}
+    if previous.org.strip() and previous.org.strip() != org:
+        notes.append(f"注意：上一年度文件的机关名称是“{previous.org.strip()}”，与新报告的“{org}”不同。已复制它的发文机关标志、"
+                     f"联系方式、抄送和印发机关，请在“基本信息”中逐项核对（如选错了文件，请重新新建）。")
     # 二、上年结转 = last year's 四、结转下年度继续办理, applicant by applicant (总计 is a formula).
     for ckey, _ in form.t3_columns:
         cell = form.cells[f"t3.carried_over.{ckey}"]
@@ -39,56 +46,4 @@ def prefill(previous: ReportData, year: int, org: str, fmt: str, output: Path) -
             data.info["previous_file"] = os.path.relpath(src, output.resolve().parent)
         except ValueError:  # another drive on Windows
             data.info["previous_file"] = str(src)
-    return data
-
-
-def previous_file(data: ReportData) -> Path | None:
-    """The previous year's file named in 基本信息, resolved against the folder of the report's file."""
-    name = data.info.get("previous_file", "").strip()
-    if not name:
-        return None
-    path = Path(name)
-    if not path.is_absolute():
-        if not data.source:
-            return None  # a workbook never saved (Excel's 工作簿1): no folder to look in
-        path = Path(data.source).resolve().parent / path
-    return path
-
-
-def check_file(file: str, given_previous=None):
-    """Read and check one file, with last year's report from --previous or from 基本信息 → (data, report)."""
-    from .read import load
-
-    data = load(file)
-    report = check_with_previous(data, given_previous)
-    report.file = file
-    return data, report
-
-
-def check_with_previous(data: ReportData, given_previous=None):
-    """Check data already read (a file, or a workbook open in Excel), across years when last year's is known."""
-    from .check import check
-
-    previous, note = given_previous, None
-    if previous is None:
-        previous, note = previous_from_info(data)
-    report = check(data, previous=previous)
-    if note:
-        report.findings.append(note)
-    return report
-
-
-def previous_from_info(data: ReportData):
-    """Last year's report as named in 基本信息 (上一年度报告文件), or a note why it could not be used."""
-    from .findings import Finding
-    from .read import load
-
-    path = previous_file(data)
-    if path is None:
-        return None, None
-    try:
-        return load(path), None
-    except XxgkError as exc:
-        return None, Finding("X-01", "warning", f"基本信息中的上一年度报告文件无法使用，未作跨年核对：{exc.message}"
-                                                f"（{path}）。请改正文件名（在 Excel 中可点击“上年报告”按钮选择），或用 --previous 指定。",
-                             values={"previous_file": str(path)})
+    return data, notes

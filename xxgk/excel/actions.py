@@ -1,5 +1,5 @@
 """One function per ribbon button (the tag in addin/customUI.xml → the function), each calling the same
-core as the command line: prefill.check_with_previous (xxgk check), report.generate (xxgk report),
+core as the command line: pipeline.check_loaded (xxgk check), report.generate (xxgk report),
 merge.merge (xxgk merge).
 """
 from __future__ import annotations
@@ -14,7 +14,7 @@ from ..cli import DEFAULT_SUMMARY_ORG
 from ..errors import XxgkError
 from ..findings import Report
 from ..form import GUIDE_SHEET, INFO_SHEET, load_form
-from ..prefill import check_with_previous, previous_file
+from ..pipeline import check_loaded, previous_location, require_usable
 from . import ui
 from .book import is_saved, read_book, set_info, sheet_names, show_findings
 
@@ -36,7 +36,7 @@ class Call:
 
 def _checked(book):
     data = read_book(book)
-    report = check_with_previous(data)
+    report = check_loaded(data)
     report.file = book.fullname
     return data, report
 
@@ -52,7 +52,7 @@ def check(call: Call) -> Report:
     else:
         text = (f"校验未通过：{report.errors} 个错误，{report.warnings} 个警告。\n\n已转到第一个问题所在的单元格；"
                 f"有问题的单元格已标为红色（错误）或黄色（警告），全部问题见“校验结果”工作表。改正后请再次校验。")
-    if previous_file(data) is None:
+    if previous_location(data) is None:
         text += "\n\n未核对上年结转：点击“上年报告”可选择上一年度的年报工作簿。"
     ui.alert(call.app, text, critical=not report.valid)
     return report
@@ -75,9 +75,11 @@ def report(call: Call, pdf: bool = False):
     if not is_saved(book):
         raise XxgkError("请先保存工作簿：报告保存在工作簿所在的文件夹")
     data, checked = _checked(book)
-    draft = False
     if not checked.valid:
         show_findings(book, checked, data)
+    require_usable(data, "生成报告")
+    draft = False
+    if not checked.valid:
         answer = ui.alert(call.app, f"校验发现 {checked.errors} 个错误，不能生成正式报告：\n\n{_error_list(checked)}\n\n"
                                     "是否生成标注“草稿（校验未通过）”的草稿？选择“否”则不生成，请按“校验结果”工作表改正。",
                           buttons="yes_no", critical=True)
@@ -177,6 +179,8 @@ def merge(call: Call):
     if org == DEFAULT_SUMMARY_ORG:
         lines.append(f"汇总表的机关名称暂写为“{DEFAULT_SUMMARY_ORG}”，请在其“基本信息”中改为本机关名称。")
     lines.append(f"汇总表：{written}" if written else "没有可计入的报表，未生成汇总表。")
+    if result.summary_todo:
+        lines.append(result.summary_todo)
     lines.append(f"汇总情况（各单位的状态和问题）：{page}")
     ui.alert(call.app, "\n".join(lines), critical=not result.ok)
     if written:
