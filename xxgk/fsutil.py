@@ -11,26 +11,46 @@ from pathlib import Path
 from .errors import XxgkError
 
 
-def write_atomic(path: Path, data: bytes, overwrite: bool = True) -> None:
-    """Write `data` to a temp file beside `path`, then rename it into place."""
+def check_output(path: Path, overwrite: bool = False) -> None:
+    """Refuse, before any work is done, an output that cannot or must not be written."""
     path = Path(path)
+    if path.is_dir():
+        raise XxgkError("这是一个已有的文件夹，请给出要生成的文件名（如 文件夹/年报.docx）", file=str(path))
     if path.exists() and not overwrite:
         raise XxgkError("输出文件已存在，未覆盖（如确需覆盖请加 --overwrite）", file=str(path))
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.is_dir():
         raise XxgkError(f"输出目录不存在：{parent}", file=str(path))
-    fd, tmp = tempfile.mkstemp(prefix=".xxgk-", suffix=path.suffix, dir=parent)
+    if not os.access(parent, os.W_OK):
+        raise XxgkError(f"输出目录不可写（没有写入权限或只读）：{parent}", file=str(path))
+
+
+def write_atomic(path: Path, data: bytes, overwrite: bool = True) -> None:
+    """Write `data` to a temp file beside `path`, then rename it into place (never a half-written output)."""
+    path = Path(path)
+    check_output(path, overwrite)
+    tmp = None
     try:
+        fd, tmp = tempfile.mkstemp(prefix=".xxgk-", suffix=path.suffix, dir=path.parent if str(path.parent) else ".")
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; an output file gets the usual permissions
         os.replace(tmp, path)
+    except OSError as exc:
+        _remove(tmp)
+        raise XxgkError(f"无法写入文件（{exc.strerror or exc}）。请确认文件夹可写、磁盘未满，文件没有在 Word 或 Excel 中打开",
+                        file=str(path)) from None
     except BaseException:
+        _remove(tmp)
+        raise
+
+
+def _remove(tmp) -> None:
+    if tmp is not None:
         try:
             os.unlink(tmp)
         except FileNotFoundError:
             pass
-        raise
 
 
 def _umask() -> int:

@@ -6,6 +6,7 @@ unless the caller allows it.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 import tempfile
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from ..data import ReportData
 from ..errors import XxgkError
 from ..findings import Report
 from ..form import load_form
-from ..fsutil import write_atomic
+from ..fsutil import check_output, write_atomic
 from ..resources import data_dir
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
@@ -30,10 +31,23 @@ class Outputs:
     written: list[Path] = field(default_factory=list)
 
 
+MAX_NAME_BYTES = 200  # a file name's UTF-8 bytes (most file systems allow 255; room is left for ".pdf" and temp names)
+
+
 def default_docx(data: ReportData) -> Path:
-    """Beside the input, named after organisation and year: 福州市鼓楼区审计局2020年政府信息公开工作年度报告.docx."""
-    name = _UNSAFE.sub("_", f"{data.org or '未填机关名称'}{data.year or ''}年政府信息公开工作年度报告").strip(" .")
-    folder = Path(data.source).parent if data.source else Path(".")
+    """Beside the input, named after organisation and year: 福州市鼓楼区审计局2020年政府信息公开工作年度报告.docx.
+
+    A very long 机关名称 is shortened, keeping the year, with a short hash of the full name so that two long
+    names that share their beginning never get the same file."""
+    org = _UNSAFE.sub("_", data.org or "未填机关名称").strip(" .")
+    tail = f"{data.year or ''}年政府信息公开工作年度报告"
+    name = org + tail
+    if len(name.encode("utf-8")) > MAX_NAME_BYTES:
+        digest = hashlib.sha256(org.encode("utf-8")).hexdigest()[:8]
+        room = MAX_NAME_BYTES - len(f"…{digest}{tail}".encode("utf-8"))
+        short = org.encode("utf-8")[:room].decode("utf-8", errors="ignore")
+        name = f"{short}…{digest}{tail}"
+    folder = Path(data.source).parent if data.source and "!" not in data.source else Path(".")
     return folder / f"{name}.docx"
 
 
@@ -45,9 +59,11 @@ def plan(data: ReportData, out: str | Path | None, pdf: bool, html: bool, overwr
     targets = [p for p in (outputs.docx, outputs.pdf, outputs.html) if p]
     if data.source and any(p.resolve() == Path(data.source).resolve() for p in targets):
         raise XxgkError("输出文件不能与输入文件相同（xxgk 从不修改输入文件）", file=str(docx))
-    existing = [str(p) for p in targets if p.exists()]
+    existing = [str(p) for p in targets if p.exists() and not p.is_dir()]
     if existing and not overwrite:
         raise XxgkError(f"输出文件已存在，未覆盖：{'、'.join(existing)}（如确需覆盖请加 --overwrite）")
+    for path in targets:
+        check_output(path, overwrite)
     return outputs
 
 

@@ -65,9 +65,11 @@ def docx_to_pdf(docx_path, pdf_path, timeout: float = 120, fonts_conf=None) -> P
         env["FONTCONFIG_FILE"] = str(fonts_conf)
     with tempfile.TemporaryDirectory(prefix="xxgk-pdf-") as tmp:
         tmp = Path(tmp)
-        profile, indir, outdir = tmp / "profile", tmp / "in", tmp / "out"
-        for d in (profile, indir, outdir):
+        profile, indir, outdir, scratch = tmp / "profile", tmp / "in", tmp / "out", tmp / "tmp"
+        for d in (profile, indir, outdir, scratch):
             d.mkdir()
+        for name in ("TMPDIR", "TMP", "TEMP"):  # LibreOffice's own temporary files go where ours go, and with them
+            env[name] = str(scratch)
         src = indir / "report.docx"  # an ASCII name: --outdir keeps only the basename
         shutil.copyfile(docx_path, src)
         cmd = [exe, "--headless", "--norestore", "--nolockcheck", "--nodefault", "--nologo",
@@ -80,8 +82,10 @@ def docx_to_pdf(docx_path, pdf_path, timeout: float = 120, fonts_conf=None) -> P
             raise XxgkError(f"无法启动 LibreOffice（{exe}：{exc.strerror}）：{INSTALL_HINT}") from None
         try:
             out, err = proc.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
+        except BaseException as exc:  # a timeout, or Ctrl-C: LibreOffice must not outlive us nor refill the temp folder
             _kill(proc)
+            if not isinstance(exc, subprocess.TimeoutExpired):
+                raise
             raise XxgkError(f"LibreOffice 在 {timeout:g} 秒内没有完成 PDF 转换，已停止。请关闭其他正在运行的 "
                             "LibreOffice 后重试；Word 文档（.docx）已生成，也可以用 Word/WPS 另存为 PDF") from None
         result = outdir / "report.pdf"
