@@ -238,9 +238,9 @@ def test_refuses_customui_with_dtd(addin_dir):
         build_xlam()
 
 
-# Run by the system python3 (python3-uno): load the add-in in the soffice listening on the pipe, macros never
-# executed, and print every Basic library's modules and source as JSON.
-_UNO_CLIENT = r"""
+# The start of every client run by the system python3 (python3-uno): connect to the soffice listening on the
+# pipe named by the first argument; `desktop` and `prop` for the rest of the script.
+_UNO_CONNECT = r"""
 import json, sys, time
 import uno
 from com.sun.star.beans import PropertyValue
@@ -251,19 +251,47 @@ def prop(name, value):
     p.Name, p.Value = name, value
     return p
 
-pipe, url = sys.argv[1], sys.argv[2]
 local = uno.getComponentContext()
 resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
 for _ in range(600):
     try:
-        ctx = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
+        ctx = resolver.resolve(f"uno:pipe,name={sys.argv[1]};urp;StarOffice.ComponentContext")
         break
     except NoConnectException:
         time.sleep(0.1)
 else:
     sys.exit("soffice did not answer on its pipe")
 desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
-doc = desktop.loadComponentFromURL(url, "_blank", 0, (
+"""
+
+
+def _run_uno(tmp_path: Path, script: str, *args: str) -> dict:
+    """Run `script` (after _UNO_CONNECT) against a private headless soffice; the JSON it prints last."""
+    pipe = f"xxgk_test_{uuid.uuid4().hex}"
+    client = tmp_path / "uno_client.py"
+    client.write_text(_UNO_CONNECT + script, encoding="utf-8")
+    # stdout to DEVNULL: soffice's children keep inherited pipes open, which would hang a reader
+    office = subprocess.Popen(
+        [soffice_path(), "--headless", "--norestore", "--nolockcheck", "--nodefault",
+         f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", f"--accept=pipe,name={pipe};urp;"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        done = subprocess.run(["/usr/bin/python3", str(client), pipe, *args], capture_output=True, text=True,
+                              timeout=180)
+    finally:
+        try:
+            os.killpg(office.pid, signal.SIGKILL)  # soffice → oosplash → soffice.bin: the whole group
+        except ProcessLookupError:
+            pass
+        office.wait()
+    assert done.returncode == 0, f"the python3-uno client failed:\n{done.stderr[-3000:]}"
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+# Load the add-in (the second argument), macros never executed, and print every Basic library's modules and
+# source as JSON.
+_IMPORT = r"""
+doc = desktop.loadComponentFromURL(sys.argv[2], "_blank", 0, (
     prop("FilterName", "Calc MS Excel 2007 VBA XML"), prop("MacroExecutionMode", 0),  # NEVER_EXECUTE
     prop("Hidden", True), prop("ReadOnly", True)))
 libraries = {}
@@ -280,26 +308,7 @@ desktop.terminate()
 
 
 def test_libreoffice_imports_the_vba_project(xlam_file, tmp_path):
-    pipe = f"xxgk_test_{uuid.uuid4().hex}"
-    profile = tmp_path / "profile"
-    client = tmp_path / "uno_client.py"
-    client.write_text(_UNO_CLIENT, encoding="utf-8")
-    # stdout to DEVNULL: soffice's children keep inherited pipes open, which would hang a reader
-    office = subprocess.Popen(
-        [soffice_path(), "--headless", "--norestore", "--nolockcheck", "--nodefault",
-         f"-env:UserInstallation={profile.as_uri()}", f"--accept=pipe,name={pipe};urp;"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    try:
-        done = subprocess.run(["/usr/bin/python3", str(client), pipe, xlam_file.as_uri()],
-                              capture_output=True, text=True, timeout=180)
-    finally:
-        try:
-            os.killpg(office.pid, signal.SIGKILL)  # soffice → oosplash → soffice.bin: the whole group
-        except ProcessLookupError:
-            pass
-        office.wait()
-    assert done.returncode == 0, f"the python3-uno client failed:\n{done.stderr[-3000:]}"
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result = _run_uno(tmp_path, _IMPORT, xlam_file.as_uri())
     assert result["loaded"], "LibreOffice did not open the add-in"
     modules = result["libraries"].get("xxgk", {})
     assert set(modules) == MODULES, result["libraries"].keys()
@@ -405,33 +414,14 @@ def test_imagemso_names_are_reviewed_excel_controls():
     assert used and used <= listed, used - listed
 
 
-# Run by the system python3 (python3-uno): put a module's source, behind Option VBASupport 1, into a Basic
+# For each .bas file named on the command line: put its source, behind Option VBASupport 1, into a Basic
 # library of a new, empty Calc document and call a probe function appended to it. LibreOffice compiles the
 # whole module before it runs anything in it; when the source does not compile the probe does not run and
 # returns nothing. Only the probe runs: none of the module's own procedures is ever called.
 _COMPILE_PROBE = r"""
-import json, sys, time
-import uno
-from com.sun.star.beans import PropertyValue
-from com.sun.star.connection import NoConnectException
-
-pipe = sys.argv[1]
-local = uno.getComponentContext()
-resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
-for _ in range(600):
-    try:
-        ctx = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
-        break
-    except NoConnectException:
-        time.sleep(0.1)
-else:
-    sys.exit("soffice did not answer on its pipe")
-desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
-hidden = PropertyValue()
-hidden.Name, hidden.Value = "Hidden", True
 results = {}
-for i, path in enumerate(sys.argv[2:]):
-    doc = desktop.loadComponentFromURL("private:factory/scalc", "_blank", 0, (hidden,))
+for path in sys.argv[2:]:
+    doc = desktop.loadComponentFromURL("private:factory/scalc", "_blank", 0, (prop("Hidden", True),))
     source = open(path, encoding="ascii").read()
     source = "\n".join(line for line in source.splitlines() if not line.startswith("Attribute VB_"))
     library = doc.BasicLibraries.createLibrary("Probe")
@@ -451,22 +441,5 @@ def test_the_vba_compiles_in_libreoffice_basic(tmp_path):
     broken = tmp_path / "broken.bas"
     broken.write_text(BAS.read_text(encoding="ascii") + (ROOT / "tests" / "data" / "vba_syntax_error.bas")
                       .read_text(encoding="ascii"), encoding="ascii")
-    client = tmp_path / "probe.py"
-    client.write_text(_COMPILE_PROBE, encoding="utf-8")
-    pipe = f"xxgk_probe_{uuid.uuid4().hex}"
-    office = subprocess.Popen(
-        [soffice_path(), "--headless", "--norestore", "--nolockcheck", "--nodefault",
-         f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", f"--accept=pipe,name={pipe};urp;"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    try:
-        done = subprocess.run(["/usr/bin/python3", str(client), pipe, str(BAS), str(broken)],
-                              capture_output=True, text=True, timeout=180)
-    finally:
-        try:
-            os.killpg(office.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        office.wait()
-    assert done.returncode == 0, done.stderr[-3000:]
-    results = json.loads(done.stdout.strip().splitlines()[-1])
+    results = _run_uno(tmp_path, _COMPILE_PROBE, str(BAS), str(broken))
     assert results == {str(BAS): 4242, str(broken): None}
