@@ -144,7 +144,7 @@ def install(log: Log) -> None:
     python = env_python(env)
     log.say(f"从安装包安装 xxgk {version} 及其依赖（不连接网络）……")
     run(log, [python, "-m", "pip", "install", "--no-index", "--find-links", HERE / "wheelhouse", "--force-reinstall",
-              "--no-warn-script-location", f"xxgk[excel]=={version}"], "安装 xxgk（pip）")
+              "--no-warn-script-location", f"xxgk[excel]=={version}"], "安装 xxgk（pip；Excel 开着时请先关闭）")
     installed = run(log, [python, "-m", "xxgk", "--version"], "运行 xxgk").strip()
     if installed != f"xxgk {version}":
         raise InstallError(f"安装后的版本（{installed}）与安装包（{version}）不一致，详细信息见日志 {log.path}")
@@ -182,6 +182,9 @@ def main(argv: list[str] | None = None) -> int:
         (uninstall if args.uninstall else install)(log)
     except InstallError as exc:
         log.say(f"错误：{exc}")
+        return 1
+    except OSError as exc:  # a file of the environment in use: Excel runs its pythonw while a button works
+        log.say(f"错误：无法读写 {exc.filename or ''}（{exc.strerror or exc}）。请关闭 Excel 后重试。")
         return 1
     finally:
         log.close()

@@ -108,7 +108,11 @@ def test_the_bundle_holds_what_the_administrator_needs(linux_bundle):
 def _cmd_text(path: Path) -> str:
     raw = path.read_bytes()
     assert b"\n" not in raw.replace(b"\r\n", b""), f"{path.name}: every line must end in CRLF"
-    return raw.decode("gbk")  # cmd.exe reads a batch file in the console's code page, 936 on Chinese Windows
+    text = raw.decode("gbk")  # cmd.exe reads a batch file in the console's code page, 936 on Chinese Windows
+    # no character whose second byte a byte-wise reader would take for ^, | or a backslash
+    for char in {c for c in text if ord(c) > 0x7F}:
+        assert not set(char.encode("gbk")[1:]) & set(b"^|\\"), char
+    return text
 
 
 def test_cmd_scripts(windows_bundles, fake_python_installer):
