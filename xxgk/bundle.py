@@ -327,7 +327,8 @@ def _note(versions, platform: str, installer: Path | None) -> str:
     bits = WINDOWS.get(platform, ("", ""))[1]
     python = (f"安装包自带 Python 安装程序（python\\{installer.name}），安装.cmd 会先为当前用户安装它，不需要管理员权限。"
               if installer else
-              f"本机需要已安装 Python {'、'.join(versions)} 中的一个{f'（{bits} 位）' if bits else ''}。没有时请从 "
+              f"本机需要已安装 Python {'、'.join(versions)}{' 中的一个' if len(versions) > 1 else ''}"
+              f"{f'（{bits} 位）' if bits else ''}。没有时请从 "
               f"{PYTHON_DOWNLOAD} 下载 “Windows installer”，为当前用户安装即可；或在制作安装包时用 "
               "--python-installer 把它放进安装包。")
     return f"""xxgk {__version__} 离线安装包（{platform}）
