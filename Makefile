@@ -40,11 +40,13 @@ test: install sysdeps
 	$(BIN)/python -m pytest -q
 
 # Regenerate the committed artefacts: blank workbooks and the filled example (from workbook/forms), the
-# Word templates (templates/make_templates.py: overwrites edits made in Word), the variable list and the
-# ribbon add-in (from addin/customUI.xml and addin/XxgkRibbon.bas).
+# Word templates (templates/make_templates.py: overwrites edits made in Word), the variable list, the
+# ribbon add-in (from addin/customUI.xml and addin/XxgkRibbon.bas) and the staff's guide in the bundle
+# (installer/使用说明.pdf from installer/使用说明.md).
 workbooks: install
 	$(BIN)/xxgk workbook build
 	$(BIN)/xxgk addin build
+	$(BIN)/python -m xxgk.guide
 	$(BIN)/python templates/make_templates.py
 	$(BIN)/python -m xxgk.report.context
 	$(BIN)/xxgk fill $(BLANK19) workbook/examples/gulou-audit-2020.json -o workbook/examples/gulou-audit-2020.xlsx --overwrite

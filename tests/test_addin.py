@@ -6,7 +6,7 @@ import re
 import pytest
 
 from conftest import ROOT
-from xxgk import addin
+from xxgk import __version__, addin
 from xxgk.cli import main
 from xxgk.excel.actions import ACTIONS
 from xxgk.xlam import committed_xlam_path
@@ -30,7 +30,7 @@ def test_install_and_uninstall_on_a_windows_layout(appdata, capsys):
     lines = raw.decode("utf-16").split("\r\n")
     python = lines[0].removeprefix("python=")
     assert lines[0].startswith("python=") and __import__("pathlib").Path(python).is_file()
-    assert lines[1] == f"addin={xlstart}"
+    assert lines[1] == f"addin={xlstart}" and lines[2] == f"version={__version__}"
     out = capsys.readouterr().out
     assert str(xlstart) in out and "重新启动 Excel" in out
 

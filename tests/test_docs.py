@@ -20,3 +20,11 @@ def test_two_setup_commands_at_the_top():
 def test_every_rule_documented():
     table = {m.group(1) for m in re.finditer(r"^\| (\S+) \| (?:错误|警告|提示)", README, re.M)}
     assert table == set(RULES)
+
+
+def test_installing_on_office_pcs_in_five_steps():
+    section = README.split("\n## 在单位电脑上安装\n", 1)[1].split("\n## ", 1)[0]
+    steps = re.findall(r"^(\d)\. \*\*", section, re.M)
+    assert steps == ["1", "2", "3", "4", "5"]
+    assert "xxgk bundle" in section and "安装.cmd" in section and "卸载.cmd" in section
+    assert (ROOT / "addin" / "验收清单.md").is_file() and "addin/验收清单.md" in section

@@ -13,6 +13,7 @@ import re
 import shutil
 import sys
 import types
+import zipfile
 from pathlib import Path
 
 import docx
@@ -27,6 +28,7 @@ from xxgk.excel import actions, ui
 from xxgk.excel.__main__ import NotConnected, connect, main, parse
 from xxgk.excel.actions import ACTIONS, Call
 from xxgk.excel.book import MARK_COLOURS, template_fills
+from xxgk.fsutil import zip_parts
 from xxgk.form import GUIDE_SHEET, INFO_SHEET, RESULT_SHEET, load_form
 from xxgk.read import load, read_workbook
 
@@ -472,3 +474,32 @@ def test_xlwings_is_imported_only_by_the_excel_package():
         imported |= {n.module.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
         if "xlwings" in imported:
             assert path.relative_to(ROOT / "xxgk").parts[0] == "excel", path
+
+
+def _installed_addin_of_version(tmp_path, version: str | None) -> Path:
+    """`xxgk addin install` into the test's APPDATA, then the add-in file replaced by one built for `version`
+    (None: built before versions were recorded, no cp:version)."""
+    assert cli(["addin", "install", "--startup-dir", str(tmp_path / "XLSTART")]) == 0
+    target = tmp_path / "XLSTART" / "xxgk.xlam"
+    with zipfile.ZipFile(target) as zf:
+        parts = [(i.filename, zf.read(i)) for i in zf.infolist()]
+    old = f"<cp:version>{version}</cp:version>" if version else ""
+    parts = [(n, re.sub(rb"<cp:version>[^<]*</cp:version>", old.encode(), d)) for n, d in parts]
+    target.write_bytes(zip_parts(parts))
+    return target
+
+
+def test_the_ribbon_warns_when_addin_and_package_disagree(tmp_path):
+    from xxgk import __version__
+
+    _installed_addin_of_version(tmp_path, __version__)
+    app = FakeApp()
+    assert main(["help", "--wb="], connect=lambda o: (app, None)) == 0
+    assert len(app.alerts) == 1 and f"版本：xxgk {__version__}；加载项 {__version__}（" in app.alerts[0]["prompt"]
+    for version, shown in (("0.0.9", "版本 0.0.9"), (None, "版本 未知")):
+        target = _installed_addin_of_version(tmp_path, version)
+        app = FakeApp()
+        assert main(["help", "--wb="], connect=lambda o: (app, None)) == 0
+        warning, guide = (a["prompt"] for a in app.alerts)  # the warning first, then the action itself
+        assert f"加载项文件（{target}，{shown}）与已安装的 xxgk（{__version__}）版本不一致" in warning
+        assert "安装.cmd" in warning and "使用说明" in guide

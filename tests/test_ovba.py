@@ -52,9 +52,9 @@ def _chunks(container: bytes) -> list[tuple[bool, int]]:
 _TEXT = "\r\n".join(f"    Dim v{i} As Long: v{i} = {i * 7919 % 1000} ' line {i}" for i in range(2000)).encode()
 
 
-# Random bytes of 4095: an incompressible partial last chunk is stored raw and padded (the next test).
+# Random bytes of 4095 or 9000: an incompressible short final chunk is refused (test_no_nul_padding).
 _ROUND_TRIPS = [(size, kind) for size in (0, 1, 3, 100, 4095, 4096, 4097, 9000, 30000)
-                for kind in ("random", "text", "same byte") if (size, kind) != (4095, "random")]
+                for kind in ("random", "text", "same byte") if (size, kind) not in ((4095, "random"), (9000, "random"))]
 
 
 @pytest.mark.parametrize("size,kind", _ROUND_TRIPS)
@@ -76,25 +76,36 @@ def test_round_trip_through_oletools(size, kind):
 
 
 def test_incompressible_chunks_are_raw():
-    """§2.4.1.3.7/§2.4.1.3.10: a chunk whose tokens exceed 4096 bytes is stored raw, padded to 4096 bytes."""
-    data = random.Random(0).randbytes(CHUNK + 4095)
+    """§2.4.1.3.7/§2.4.1.3.10: a full chunk whose tokens exceed 4096 bytes is stored raw, byte for byte."""
+    data = random.Random(0).randbytes(2 * CHUNK) + b"tail"
     compressed = compress(data)
-    assert _chunks(compressed) == [(False, CHUNK + 2), (False, CHUNK + 2)]
+    assert _chunks(compressed) == [(False, CHUNK + 2), (False, CHUNK + 2), (True, 2 + 5)]
     assert compressed[3:3 + CHUNK] == data[:CHUNK]
-    padded = data + b"\0"  # the spec's RawChunk always decompresses to 4096 bytes
-    assert decompress(compressed) == padded
-    assert decompress_stream(bytearray(compressed)) == padded
+    assert decompress(compressed) == data
+    assert decompress_stream(bytearray(compressed)) == data
+
+
+@pytest.mark.parametrize("size", [3641, 4095, CHUNK + 4000])
+def test_no_nul_padding(size):
+    """A RawChunk decompresses to 4096 bytes: a short final chunk stored raw would gain NUL bytes. Refused."""
+    data = random.Random(size).randbytes(size)
+    with pytest.raises(ValueError, match="NUL"):
+        compress(data)
+    assert decompress(_spec_compress(data)).endswith(b"\0" * (CHUNK - size % CHUNK))  # what the spec would do
+
+
+def test_final_chunk_that_fits_is_never_raw():
+    """Up to 3640 incompressible bytes still fit as literal tokens (n + n/8 <= 4096): compressed, exact."""
+    data = random.Random(7).randbytes(CHUNK + 3640)
+    compressed = compress(data)
+    assert [flag for flag, _ in _chunks(compressed)] == [False, True]
+    assert decompress(compressed) == decompress_stream(bytearray(compressed)) == data
 
 
 def test_decompress_rejects_garbage():
     for bad in (b"", b"\x00\x19\xb0", b"\x01\x19\x00", b"\x01\x03\xb0\x01\x00"):
         with pytest.raises(ValueError):
             decompress(bad)
-
-
-def _expected_after_round_trip(data: bytes, compressed: bytes) -> bytes:
-    last_is_raw = bool(data) and not _chunks(compressed)[-1][0]
-    return data.ljust(-(-len(data) // CHUNK) * CHUNK, b"\0") if last_is_raw else data
 
 
 _VBA_WORDS = [b"Dim ", b"As ", b"String", b"Long", b"\r\n", b"    ", b"End Sub", b"If ", b"Then", b"x", b"1", b"'"]
@@ -104,10 +115,14 @@ _VBA_WORDS = [b"Dim ", b"As ", b"String", b"Long", b"\r\n", b"    ", b"End Sub",
 @given(st.one_of(st.binary(max_size=9000),
                  st.lists(st.sampled_from(_VBA_WORDS), max_size=3000).map(b"".join)))
 def test_round_trip_property(data):
-    compressed = compress(data)
-    expected = _expected_after_round_trip(data, compressed)
-    assert decompress(compressed) == expected
-    assert decompress_stream(bytearray(compressed)) == expected
+    try:
+        compressed = compress(data)
+    except ValueError:  # only an incompressible short final chunk (random bytes) is refused
+        tail = data[len(data) - len(data) % CHUNK:]
+        assert 3640 < len(tail) < CHUNK
+        return
+    assert decompress(compressed) == data
+    assert decompress_stream(bytearray(compressed)) == data
     assert compress(data) == compressed  # deterministic
 
 
@@ -155,7 +170,7 @@ def test_same_output_as_the_spec_pseudocode(data):
 
 
 @pytest.mark.parametrize("data", [
-    random.Random(1).randbytes(4095),  # a raw chunk
+    random.Random(1).randbytes(4096),  # a raw chunk
     bytes(random.Random(2).choice(b"ab") for _ in range(5000)),  # many candidates, two chunks
     _TEXT[:9000],
 ], ids=["random", "two letters", "text"])

@@ -17,7 +17,9 @@ def test_wheel_carries_the_data_and_finds_it(tmp_path):
     for needed in ("xxgk/_data/workbook/forms/2019.toml", "xxgk/_data/workbook/forms/2021.toml",
                    "xxgk/_data/workbook/forms/common.toml", "xxgk/_data/workbook/examples/gulou-audit-2020.json",
                    "xxgk/_data/workbook/政府信息公开工作年度报告（2021格式）.xlsx", "xxgk/_data/addin/xxgk.xlam",
-                   "xxgk/_data/addin/XxgkRibbon.bas", "xxgk/_data/addin/customUI.xml"):
+                   "xxgk/_data/addin/XxgkRibbon.bas", "xxgk/_data/addin/customUI.xml",
+                   "xxgk/_data/installer/install.py", "xxgk/_data/installer/安装.cmd", "xxgk/_data/installer/卸载.cmd",
+                   "xxgk/_data/installer/使用说明.pdf"):
         assert needed in names
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)

@@ -23,6 +23,7 @@ from lxml import etree
 from oletools.mraptor import MacroRaptor
 from oletools.olevba import VBA_Parser, decompress_stream
 
+import vba_dir
 from lo import soffice_path
 from xxgk import xlam
 from xxgk.cfb import write_compound
@@ -237,9 +238,9 @@ def test_refuses_customui_with_dtd(addin_dir):
         build_xlam()
 
 
-# Run by the system python3 (python3-uno): load the add-in in the soffice listening on the pipe, macros never
-# executed, and print every Basic library's modules and source as JSON.
-_UNO_CLIENT = r"""
+# The start of every client run by the system python3 (python3-uno): connect to the soffice listening on the
+# pipe named by the first argument; `desktop` and `prop` for the rest of the script.
+_UNO_CONNECT = r"""
 import json, sys, time
 import uno
 from com.sun.star.beans import PropertyValue
@@ -250,19 +251,47 @@ def prop(name, value):
     p.Name, p.Value = name, value
     return p
 
-pipe, url = sys.argv[1], sys.argv[2]
 local = uno.getComponentContext()
 resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
 for _ in range(600):
     try:
-        ctx = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
+        ctx = resolver.resolve(f"uno:pipe,name={sys.argv[1]};urp;StarOffice.ComponentContext")
         break
     except NoConnectException:
         time.sleep(0.1)
 else:
     sys.exit("soffice did not answer on its pipe")
 desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
-doc = desktop.loadComponentFromURL(url, "_blank", 0, (
+"""
+
+
+def _run_uno(tmp_path: Path, script: str, *args: str) -> dict:
+    """Run `script` (after _UNO_CONNECT) against a private headless soffice; the JSON it prints last."""
+    pipe = f"xxgk_test_{uuid.uuid4().hex}"
+    client = tmp_path / "uno_client.py"
+    client.write_text(_UNO_CONNECT + script, encoding="utf-8")
+    # stdout to DEVNULL: soffice's children keep inherited pipes open, which would hang a reader
+    office = subprocess.Popen(
+        [soffice_path(), "--headless", "--norestore", "--nolockcheck", "--nodefault",
+         f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", f"--accept=pipe,name={pipe};urp;"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        done = subprocess.run(["/usr/bin/python3", str(client), pipe, *args], capture_output=True, text=True,
+                              timeout=180)
+    finally:
+        try:
+            os.killpg(office.pid, signal.SIGKILL)  # soffice → oosplash → soffice.bin: the whole group
+        except ProcessLookupError:
+            pass
+        office.wait()
+    assert done.returncode == 0, f"the python3-uno client failed:\n{done.stderr[-3000:]}"
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+# Load the add-in (the second argument), macros never executed, and print every Basic library's modules and
+# source as JSON.
+_IMPORT = r"""
+doc = desktop.loadComponentFromURL(sys.argv[2], "_blank", 0, (
     prop("FilterName", "Calc MS Excel 2007 VBA XML"), prop("MacroExecutionMode", 0),  # NEVER_EXECUTE
     prop("Hidden", True), prop("ReadOnly", True)))
 libraries = {}
@@ -279,29 +308,138 @@ desktop.terminate()
 
 
 def test_libreoffice_imports_the_vba_project(xlam_file, tmp_path):
-    pipe = f"xxgk_test_{uuid.uuid4().hex}"
-    profile = tmp_path / "profile"
-    client = tmp_path / "uno_client.py"
-    client.write_text(_UNO_CLIENT, encoding="utf-8")
-    # stdout to DEVNULL: soffice's children keep inherited pipes open, which would hang a reader
-    office = subprocess.Popen(
-        [soffice_path(), "--headless", "--norestore", "--nolockcheck", "--nodefault",
-         f"-env:UserInstallation={profile.as_uri()}", f"--accept=pipe,name={pipe};urp;"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    try:
-        done = subprocess.run(["/usr/bin/python3", str(client), pipe, xlam_file.as_uri()],
-                              capture_output=True, text=True, timeout=180)
-    finally:
-        try:
-            os.killpg(office.pid, signal.SIGKILL)  # soffice → oosplash → soffice.bin: the whole group
-        except ProcessLookupError:
-            pass
-        office.wait()
-    assert done.returncode == 0, f"the python3-uno client failed:\n{done.stderr[-3000:]}"
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result = _run_uno(tmp_path, _IMPORT, xlam_file.as_uri())
     assert result["loaded"], "LibreOffice did not open the add-in"
     modules = result["libraries"].get("xxgk", {})
     assert set(modules) == MODULES, result["libraries"].keys()
     ribbon = modules["XxgkRibbon"]
     assert "Option VBASupport 1" in ribbon and "Public Sub OnAction(control As Object)" in ribbon
     assert _code_lines(ribbon) == _code_lines(BAS.read_text(encoding="ascii"))
+
+
+# -- The review's checks as tests: dir record order, encrypted PROJECT values, the customUI schema, imageMso
+# names, compilation in LibreOffice Basic ------------------------------------------------------------------
+
+def _excel_saved_reference() -> Path:
+    """An Excel-saved VBA project from the installed xlwings wheel (test extra): quickstart.xlsm. Its
+    _VBA_PROJECT carries Excel's own version and performance cache, unlike the wheel's .xlam files, which are
+    source-only (written by a tool, as ours is) and so cannot show what Excel itself writes."""
+    import xlwings
+
+    path = Path(xlwings.__file__).parent / "quickstart.xlsm"
+    with zipfile.ZipFile(path) as zf, olefile.OleFileIO(io.BytesIO(zf.read("xl/vbaProject.bin"))) as f:
+        assert f.openstream("VBA/_VBA_PROJECT").read()[2:4] != b"\xff\xff", "not saved by Excel"
+    return path
+
+
+def _dir_records(xlam: Path):
+    with zipfile.ZipFile(xlam) as zf, olefile.OleFileIO(io.BytesIO(zf.read("xl/vbaProject.bin"))) as f:
+        return vba_dir.records(decompress_stream(bytearray(f.openstream("VBA/dir").read())))
+
+
+def test_dir_stream_records_in_the_order_of_the_spec_and_of_excel(xlam_file):
+    ours, excel = _dir_records(xlam_file), _dir_records(_excel_saved_reference())
+    for recs in (ours, excel):  # MS-OVBA §2.3.4.2, record by record
+        assert vba_dir.GRAMMAR.fullmatch(vba_dir.shape(recs)), vba_dir.shape(recs)
+    # project information: the same records in the same order as Excel, PROJECTCOMPATVERSION included
+    info = vba_dir.shape(ours).split(" 16 3E ")[0]
+    assert info == vba_dir.shape(excel).split(" 16 3E ")[0] == "01 4A 02 14 03 04 05 40 06 3D 07 08 09 0C 3C"
+    assert vba_dir.value(ours, 0x004A) == vba_dir.value(excel, 0x004A)
+    # references: stdole as Excel refers to it, a name then a registered reference
+    references = vba_dir.GRAMMAR.fullmatch(vba_dir.shape(ours)).group("references")
+    assert references == "16 3E 0D " and "16 3E 0D " in vba_dir.GRAMMAR.fullmatch(vba_dir.shape(excel)).group("references")
+    # modules: each as Excel writes one, as many as PROJECTMODULES says, named as in the PROJECT stream
+    assert set(vba_dir.module_shapes(ours)) <= set(vba_dir.module_shapes(excel))
+    assert vba_dir.value(ours, vba_dir.PROJECTMODULES) == len(vba_dir.module_shapes(ours)) == len(MODULES)
+    names = [payload.decode("cp1252") for record_id, payload in ours if record_id == vba_dir.MODULENAME]
+    assert names == ["ThisWorkbook", "Sheet1", "XxgkRibbon"]
+
+
+def test_project_stream_values_decrypt_to_what_was_meant(ole):
+    """CMG (protection state: none), DPB (password: none, one 0x00 byte), GC (visibility: visible, 0xFF)."""
+    from test_ovba import _decrypt
+
+    project = ole.openstream("PROJECT").read().decode("cp1252")
+    project_id = re.search(r'^ID="(\{[0-9A-F-]{36}\})"', project, re.M).group(1)
+    values = dict(re.findall(r'^(CMG|DPB|GC)="([0-9A-F]+)"', project, re.M))
+    assert _decrypt(values["CMG"], project_id)[2] == bytes(4)
+    assert _decrypt(values["DPB"], project_id)[2] == b"\x00"
+    assert _decrypt(values["GC"], project_id)[2] == b"\xff"
+
+
+def _sdk_findings(path: Path) -> list:
+    """The Open XML SDK's validation (schemas and package rules, as ported by openxml-audit) of a package."""
+    from openxml_audit.errors import FileFormat
+    from openxml_audit.validator import OpenXmlValidator
+
+    return OpenXmlValidator(file_format=FileFormat.MICROSOFT_365).validate(path).errors
+
+
+def test_the_addin_passes_the_open_xml_sdk_validation(xlam_file):
+    findings = _sdk_findings(xlam_file)
+    assert not findings, [(f.part_uri, f.path, f.description) for f in findings]
+
+
+def test_the_validation_reads_our_customui(xlam_bytes, tmp_path):
+    """The same validator rejects a customUI.xml with an element or a value the schema does not allow."""
+    bad = CUSTOMUI.read_text(encoding="utf-8").replace('size="large" imageMso="DataValidation"', 'size="huge" imageMso="DataValidation"')
+    bad = bad.replace('<group id="xxgkHelp"', '<grop id="x"/><group id="xxgkHelp"')
+    with zipfile.ZipFile(io.BytesIO(xlam_bytes)) as src, zipfile.ZipFile(tmp_path / "bad.xlam", "w") as dst:
+        for item in src.infolist():
+            dst.writestr(item, bad.encode() if item.filename == "customUI/customUI.xml" else src.read(item))
+    findings = [f for f in _sdk_findings(tmp_path / "bad.xlam") if f.part_uri == "/customUI/customUI.xml"]
+    assert {f.node for f in findings} == {"grop", "size"}, [f.description for f in findings]
+
+
+def test_every_customui_attribute_is_declared_by_the_schema():
+    """Attributes the validator lets pass (it checks undeclared ones only where the SDK data is unambiguous):
+    each must be declared for its element in the SDK's customUI schema data."""
+    from importlib.resources import files
+
+    schema = json.loads((files("openxml_audit") / "data/openxml/schemas/schemas_microsoft_com_office_2006_01_customui.json")
+                        .read_text(encoding="utf-8"))
+    declared: dict[str, set] = {}
+    for element_type in schema["Types"]:
+        element = element_type["Name"].rsplit("/mso:", 1)[-1]
+        declared.setdefault(element, set()).update(a["QName"].lstrip(":") for a in element_type.get("Attributes", []))
+    for element in etree.fromstring(CUSTOMUI.read_bytes(), _SAFE).iter(f"{CUSTOMUI_NS}*"):
+        name = etree.QName(element).localname
+        assert set(element.attrib) <= declared[name], (name, set(element.attrib) - declared[name])
+
+
+def test_imagemso_names_are_reviewed_excel_controls():
+    listed = {line.strip() for line in (ROOT / "tests" / "data" / "imagemso.txt").read_text(encoding="utf-8").splitlines()
+              if line.strip() and not line.startswith("#")}
+    used = {e.get("imageMso") for e in etree.fromstring(CUSTOMUI.read_bytes(), _SAFE).iter() if e.get("imageMso")}
+    assert used and used <= listed, used - listed
+
+
+# For each .bas file named on the command line: put its source, behind Option VBASupport 1, into a Basic
+# library of a new, empty Calc document and call a probe function appended to it. LibreOffice compiles the
+# whole module before it runs anything in it; when the source does not compile the probe does not run and
+# returns nothing. Only the probe runs: none of the module's own procedures is ever called.
+_COMPILE_PROBE = r"""
+results = {}
+for path in sys.argv[2:]:
+    doc = desktop.loadComponentFromURL("private:factory/scalc", "_blank", 0, (prop("Hidden", True),))
+    source = open(path, encoding="ascii").read()
+    source = "\n".join(line for line in source.splitlines() if not line.startswith("Attribute VB_"))
+    library = doc.BasicLibraries.createLibrary("Probe")
+    library.insertByName("Probed", "Option VBASupport 1\n" + source
+                         + "\nPublic Function XxgkCompileProbe()\n    XxgkCompileProbe = 4242\nEnd Function\n")
+    script = doc.getScriptProvider().getScript(
+        "vnd.sun.star.script:Probe.Probed.XxgkCompileProbe?language=Basic&location=document")
+    results[path] = script.invoke((), (), ())[0]
+    doc.close(True)
+print(json.dumps(results))
+desktop.terminate()
+"""
+
+
+def test_the_vba_compiles_in_libreoffice_basic(tmp_path):
+    """A weak probe (LibreOffice is not VBA), but it rejects syntax errors: the fixture shows that it can fail."""
+    broken = tmp_path / "broken.bas"
+    broken.write_text(BAS.read_text(encoding="ascii") + (ROOT / "tests" / "data" / "vba_syntax_error.bas")
+                      .read_text(encoding="ascii"), encoding="ascii")
+    results = _run_uno(tmp_path, _COMPILE_PROBE, str(BAS), str(broken))
+    assert results == {str(BAS): 4242, str(broken): None}

@@ -14,11 +14,12 @@ import os
 import sys
 from pathlib import Path
 
+from . import __version__
 from .errors import XxgkError
 from .fsutil import write_atomic
 
 ADDIN_FILE = "xxgk.xlam"
-CONFIG_FILE = "addin.conf"  # read by XxgkRibbon.bas: a line "python=<path>"
+CONFIG_FILE = "addin.conf"  # lines python=<path> (read by XxgkRibbon.bas), addin=<path>, version=<xxgk version>
 LAST_ERROR_FILE = "last-error.txt"  # written by xxgk.excel when it cannot reach Excel; shown by the VBA
 LOG_FILE = "excel.log"  # internal errors of the ribbon actions, for the maintainers
 APPLESCRIPT = "xxgk.applescript"
@@ -76,6 +77,24 @@ def read_config() -> dict[str, str]:
     return dict(line.split("=", 1) for line in text.splitlines() if "=" in line)
 
 
+def installed_addin() -> tuple[str, str | None] | None:
+    """(path, version) of the add-in file `xxgk addin install` put where Excel loads it; None when not installed.
+    The version is "" for an add-in built before versions were recorded, None when the file cannot be read."""
+    from .xlam import addin_version
+
+    path = read_config().get("addin")
+    return (path, addin_version(Path(path))) if path else None
+
+
+def version_mismatch() -> str | None:
+    """The ribbon's warning when the add-in file and this installation of xxgk are not the same version."""
+    found = installed_addin()
+    if found is None or found[1] is None or found[1] == __version__:
+        return None
+    return (f"加载项文件（{found[0]}，版本 {found[1] or '未知'}）与已安装的 xxgk（{__version__}）版本不一致，部分按钮可能无法使用。\n"
+            "请重新运行安装包中的“安装.cmd”（或在命令行运行 xxgk addin install），然后重新启动 Excel。")
+
+
 def _write_text(path: Path, text: str, encoding: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(path, text.encode(encoding))
@@ -114,7 +133,7 @@ def install(startup_dir: str | None = None) -> list[str]:
     _unblock(target)
     python = gui_python()
     config = config_dir() / CONFIG_FILE
-    _write_text(config, f"python={python}\r\naddin={target}\r\n", "utf-16")
+    _write_text(config, f"python={python}\r\naddin={target}\r\nversion={__version__}\r\n", "utf-16")
     done = [f"加载项：{target}", f"配置：{config}（Python：{python}）"]
     if sys.platform == "darwin":
         script = Path.home() / MAC_SCRIPTS / APPLESCRIPT

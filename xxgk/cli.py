@@ -90,6 +90,16 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("-o", "--output", metavar="PATH.xlam", help="输出文件（默认：软件自带的 addin/xxgk.xlam）")
     a.add_argument("--check", action="store_true", help="只检查已提交的 xxgk.xlam 是否最新，不写文件")
 
+    s = sub.add_parser("bundle", help="生成离线安装包（给没有互联网的办公电脑）",
+                       description="生成一个文件夹（或 .zip）：xxgk 及其全部依赖的 wheel、安装.cmd、卸载.cmd、使用说明、空白工作簿和示例。"
+                                   "复制到办公电脑上双击安装.cmd 即可安装，全程不联网。生成安装包本身需要能访问 PyPI（或本单位的镜像）。")
+    s.add_argument("-o", "--output", required=True, metavar="DIR|ZIP", help="输出的文件夹，或以 .zip 结尾的压缩包")
+    s.add_argument("--platform", choices=("win_amd64", "win32"), help="目标 Windows 平台（默认：本机的平台和 Python）")
+    s.add_argument("--python", metavar="3.10,3.11,…", help="目标 Python 版本，逗号分隔（默认 3.10,3.11,3.12,3.13）")
+    s.add_argument("--python-installer", metavar="FILE", help="放进安装包的 Python 官方安装程序（python-3.x.y-amd64.exe）")
+    s.add_argument("--wheel", metavar="FILE", help="xxgk 自身的 wheel（默认由源代码生成）")
+    s.add_argument("--overwrite", action="store_true", help="输出已存在时覆盖（只覆盖 xxgk 安装包）")
+
     s = sub.add_parser("workbook", help="生成随软件发布的空白工作簿")
     wsub = s.add_subparsers(dest="action", metavar="操作", parser_class=_Parser)
     b = wsub.add_parser("build", help="由 workbook/forms 生成两种格式的空白工作簿")
@@ -296,6 +306,19 @@ def cmd_addin(args) -> int:
     raise XxgkError("用法：xxgk addin install | uninstall | build")
 
 
+def cmd_bundle(args) -> int:
+    from .bundle import build
+
+    out = build(args.output, platform=args.platform, pythons=args.python, python_installer=args.python_installer,
+                wheel=args.wheel, overwrite=args.overwrite)
+    print(f"已生成安装包：{out}（{_size(out) / 2**20:.1f} MB）")
+    return EXIT_OK
+
+
+def _size(path: Path) -> int:
+    return path.stat().st_size if path.is_file() else sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
 def cmd_workbook(args) -> int:
     from .build import blank_workbook_path, build_bytes
     from .fsutil import write_atomic
@@ -371,7 +394,7 @@ def _refuse_same_file(out: Path, *inputs: str) -> None:
 
 
 COMMANDS = {"new": cmd_new, "fill": cmd_fill, "export": cmd_export, "check": cmd_check, "report": cmd_report,
-            "merge": cmd_merge, "addin": cmd_addin, "workbook": cmd_workbook}
+            "merge": cmd_merge, "addin": cmd_addin, "bundle": cmd_bundle, "workbook": cmd_workbook}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -4,7 +4,10 @@
 byte; only the search for matches is faster): 4096-byte chunks, each a CompressedChunkHeader (signature
 0b011) and token sequences (a flag byte, then up to eight literal bytes or copy tokens), the longest copy
 in the chunk so far winning and the nearest on a tie; a chunk whose tokens do not fit in 4096 bytes is
-stored raw (§2.4.1.3.10), padded to 4096 bytes. `decompress` is §2.4.1.3.1. `encrypt` is the obfuscation
+stored raw (§2.4.1.3.10). A RawChunk always decompresses to 4096 bytes, so the spec's padding of a short final
+chunk would append NUL bytes to the data: only a full 4096-byte chunk is stored raw here, and a final chunk
+that is shorter and incompressible raises ValueError instead (VBA source and the dir stream, all this writer
+compresses, are text and records that always compress). `decompress` is §2.4.1.3.1. `encrypt` is the obfuscation
 of the PROJECT stream's CMG=, DPB= and GC= values (§2.4.3.2).
 """
 from __future__ import annotations
@@ -59,8 +62,14 @@ def _compress_chunk(data: bytes, start: int, end: int) -> bytes:
 
 
 def _raw_chunk(data: bytes, start: int, end: int) -> bytes:
-    """§2.4.1.3.10: the chunk's bytes as they are, padded to 4096; the header's size field is then 4095."""
-    return struct.pack("<H", 0x3000 | (CHUNK - 1)) + data[start:end].ljust(CHUNK, b"\0")
+    """§2.4.1.3.10: the chunk's 4096 bytes as they are; the header's size field is then 4095.
+
+    The spec pads a shorter chunk with NUL bytes, which a reader would take for data: refused instead.
+    """
+    if end - start != CHUNK:
+        raise ValueError(f"the final {end - start} bytes do not compress: a raw chunk would append "
+                         f"{CHUNK - (end - start)} NUL bytes to the data")
+    return struct.pack("<H", 0x3000 | (CHUNK - 1)) + data[start:end]
 
 
 def _match(data: bytes, start: int, pos: int, end: int, seen: dict) -> tuple[int, int]:

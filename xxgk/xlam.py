@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import struct
 import uuid
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 
+from . import __version__
 from .cfb import write_compound
 from .errors import XxgkError
 from .fsutil import zip_parts
@@ -34,6 +36,9 @@ CUSTOMUI_NS = "http://schemas.microsoft.com/office/2006/01/customui"
 
 CODE_PAGE = 1252
 LCID = 0x0409
+# PROJECTCOMPATVERSION (MS-OVBA 2.3.4.2.1.2): optional in the spec, written by Excel 365 with this value (read
+# from an Excel-saved project in tests/test_xlam.py).
+COMPAT_VERSION = 5
 # Office picks a random Seed for the PROJECT stream's encrypted values; a fixed one keeps builds reproducible
 # (0x11 AND 6 = 0: no arbitrary IgnoredEnc bytes either).
 _ENCRYPTION_SEED = 0x11
@@ -49,6 +54,17 @@ class Module:
     name: str
     code: str
     document: bool = False
+
+
+def addin_version(path: Path) -> str | None:
+    """The xxgk version an add-in file was built for (docProps/core.xml cp:version): "" when it names none (built
+    before versions were recorded), None when the file cannot be read."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            root = SafeET.fromstring(zf.read("docProps/core.xml"), forbid_dtd=True)
+    except (OSError, KeyError, zipfile.BadZipFile, SafeET.ParseError, DefusedXmlException):
+        return None
+    return root.findtext(f"{{{_CORE_NS}}}version") or ""
 
 
 def committed_xlam_path() -> Path:
@@ -134,6 +150,7 @@ def _dir_stream(project_name: str, modules: list[Module]) -> bytes:
     libid = _mbcs(_STDOLE)
     out = [
         rec(0x0001, u32(1)),  # PROJECTSYSKIND: Win32
+        rec(0x004A, u32(COMPAT_VERSION)),  # PROJECTCOMPATVERSION
         rec(0x0002, u32(LCID)),  # PROJECTLCID
         rec(0x0014, u32(LCID)),  # PROJECTLCIDINVOKE
         rec(0x0003, u16(CODE_PAGE)),  # PROJECTCODEPAGE
@@ -192,6 +209,7 @@ _CONTENT_TYPES = f"""{_XML}<Types xmlns="http://schemas.openxmlformats.org/packa
 <Override PartName="/xl/workbook.xml" ContentType="application/vnd.ms-excel.addin.macroEnabled.main+xml"/>\
 <Override PartName="/xl/worksheets/sheet1.xml" ContentType="{_CT}spreadsheetml.worksheet+xml"/>\
 <Override PartName="/xl/styles.xml" ContentType="{_CT}spreadsheetml.styles+xml"/>\
+<Override PartName="/xl/theme/theme1.xml" ContentType="{_CT}theme+xml"/>\
 <Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>\
 <Override PartName="/docProps/app.xml" ContentType="{_CT}extended-properties+xml"/>\
 </Types>"""
@@ -205,11 +223,11 @@ Target="docProps/core.xml"/>\
 Target="customUI/customUI.xml"/>\
 </Relationships>"""
 
-_CORE = f"""{_XML}<cp:coreProperties \
-xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" \
+_CORE_NS = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
+_CORE = f"""{_XML}<cp:coreProperties xmlns:cp="{_CORE_NS}" \
 xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" \
 xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\
-<dc:title>信息公开年报加载项</dc:title><dc:creator>xxgk</dc:creator>\
+<dc:title>信息公开年报加载项</dc:title><dc:creator>xxgk</dc:creator><cp:version>{__version__}</cp:version>\
 <dcterms:created xsi:type="dcterms:W3CDTF">2021-01-01T00:00:00Z</dcterms:created>\
 <dcterms:modified xsi:type="dcterms:W3CDTF">2021-01-01T00:00:00Z</dcterms:modified>\
 </cp:coreProperties>"""
@@ -226,6 +244,7 @@ _WORKBOOK_RELS = f"""{_XML}<Relationships xmlns="http://schemas.openxmlformats.o
 <Relationship Id="rId2" Type="{_REL}/styles" Target="styles.xml"/>\
 <Relationship Id="rId3" Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject" \
 Target="vbaProject.bin"/>\
+<Relationship Id="rId4" Type="{_REL}/theme" Target="theme/theme1.xml"/>\
 </Relationships>"""
 
 _SHEET = f"""{_XML}<worksheet xmlns="{_MAIN}"><sheetPr codeName="Sheet1"/><dimension ref="A1"/><sheetData/>\
@@ -240,6 +259,28 @@ _STYLES = f"""{_XML}<styleSheet xmlns="{_MAIN}">\
 <cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>"""
 
 
+# The smallest theme the Open XML SDK's schema accepts (Excel writes one into every workbook; the SDK's package
+# rules require the workbook to have one): Office's colours, Calibri, and three plain fill/line/effect styles.
+_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+_COLOURS = (("dk1", '<a:sysClr val="windowText" lastClr="000000"/>'), ("lt1", '<a:sysClr val="window" lastClr="FFFFFF"/>'),
+            ("dk2", '<a:srgbClr val="44546A"/>'), ("lt2", '<a:srgbClr val="E7E6E6"/>'),
+            ("accent1", '<a:srgbClr val="4472C4"/>'), ("accent2", '<a:srgbClr val="ED7D31"/>'),
+            ("accent3", '<a:srgbClr val="A5A5A5"/>'), ("accent4", '<a:srgbClr val="FFC000"/>'),
+            ("accent5", '<a:srgbClr val="5B9BD5"/>'), ("accent6", '<a:srgbClr val="70AD47"/>'),
+            ("hlink", '<a:srgbClr val="0563C1"/>'), ("folHlink", '<a:srgbClr val="954F72"/>'))
+_FONTS = '<a:latin typeface="Calibri"/><a:ea typeface=""/><a:cs typeface=""/>'
+_FILL = '<a:solidFill><a:schemeClr val="phClr"/></a:solidFill>'
+_LINE = f'<a:ln w="6350">{_FILL}</a:ln>'
+_EFFECT = "<a:effectStyle><a:effectLst/></a:effectStyle>"
+_THEME = (f'{_XML}<a:theme xmlns:a="{_A}" name="Office Theme"><a:themeElements><a:clrScheme name="Office">'
+          + "".join(f"<a:{name}>{colour}</a:{name}>" for name, colour in _COLOURS)
+          + f'</a:clrScheme><a:fontScheme name="Office"><a:majorFont>{_FONTS}</a:majorFont>'
+          f'<a:minorFont>{_FONTS}</a:minorFont></a:fontScheme><a:fmtScheme name="Office">'
+          f'<a:fillStyleLst>{_FILL * 3}</a:fillStyleLst>'
+          f'<a:lnStyleLst>{_LINE * 3}</a:lnStyleLst><a:effectStyleLst>{_EFFECT * 3}</a:effectStyleLst>'
+          f'<a:bgFillStyleLst>{_FILL * 3}</a:bgFillStyleLst></a:fmtScheme></a:themeElements></a:theme>')
+
+
 def build_xlam() -> bytes:
     """The bytes of xxgk.xlam: a macro-enabled add-in package with the VBA project and the ribbon."""
     parts = [
@@ -251,6 +292,7 @@ def build_xlam() -> bytes:
         ("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS.encode()),
         ("xl/worksheets/sheet1.xml", _SHEET.encode()),
         ("xl/styles.xml", _STYLES.encode()),
+        ("xl/theme/theme1.xml", _THEME.encode()),
         ("xl/vbaProject.bin", vba_project_bin(PROJECT_NAME, _addin_modules())),
         ("customUI/customUI.xml", _customui_xml()),
     ]

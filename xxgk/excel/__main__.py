@@ -49,7 +49,7 @@ def connect(options: dict[str, str]):
 
 
 def main(argv: list[str] | None = None, connect=connect) -> int:
-    from ..addin import LOG_FILE, clear_last_error, config_dir, write_last_error
+    from ..addin import LOG_FILE, clear_last_error, config_dir, version_mismatch, write_last_error
     from ..errors import XxgkError
     from .actions import ACTIONS, Call
     from .ui import alert
@@ -67,6 +67,9 @@ def main(argv: list[str] | None = None, connect=connect) -> int:
     except NotConnected as exc:
         write_last_error(str(exc))
         return 2
+    warning = version_mismatch()
+    if warning:
+        alert(app, warning)
     try:
         ACTIONS[action](Call(app, book))
     except XxgkError as exc:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import __version__
+from ..addin import installed_addin
 from ..cli import DEFAULT_SUMMARY_ORG
 from ..errors import XxgkError
 from ..findings import Report
@@ -204,10 +205,14 @@ def guide(call: Call):
     """使用说明: what each button does; the workbook's own 填报说明 sheet is brought to the front."""
     if call.book is not None and GUIDE_SHEET in sheet_names(call.book):
         call.book.sheets[GUIDE_SHEET].activate()
-    ui.alert(call.app, HELP_TEXT.format(version=__version__, info=INFO_SHEET))
+    found = installed_addin()
+    addin = f"加载项 {found[1] or '版本未知'}（{found[0]}）" if found else "加载项未用 xxgk addin install 安装"
+    ui.alert(call.app, HELP_TEXT.format(version=__version__, addin=addin, info=INFO_SHEET))
 
 
-HELP_TEXT = """“信息公开年报”加载项使用说明（xxgk {version}）
+HELP_TEXT = """“信息公开年报”加载项使用说明
+
+版本：xxgk {version}；{addin}。
 
 填报：在年报工作簿的黄色单元格中填写数字和文字（蓝色为公式，不能修改）；“{info}”中填写机关信息。
 

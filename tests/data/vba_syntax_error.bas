@@ -1,0 +1,1 @@
+Public Sub Broken() If Then End Sub
