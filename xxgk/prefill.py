@@ -72,7 +72,7 @@ def check_with_previous(data: ReportData, given_previous=None):
     previous, note = given_previous, None
     if previous is None:
         previous, note = previous_from_info(data)
-    report = check(data, previous=previous)
+    report = check(data, previous=previous, mode="audit" if data.kind == "published" else "generate")
     if note:
         report.findings.append(note)
     return report

@@ -24,10 +24,14 @@ _RANGE = re.compile(r"^([A-Z]{1,3})(\d+):([A-Z]{1,3})(\d+)$")
 
 
 def load(path: str | Path) -> ReportData:
-    """A workbook or a JSON data file → ReportData."""
+    """A workbook, a JSON data file or a published report (.html, .docx, .pdf … via xxgk import) → ReportData."""
     path = Path(path)
     if path.suffix.lower() == ".json":
         return load_json(path)
+    from .published import import_file, is_published
+
+    if is_published(path):
+        return import_file(path).data
     return read_workbook(path)
 
 

@@ -89,14 +89,37 @@ def import_bytes(blob: bytes, name: str, year: int | None = None, org: str | Non
             data.cells[cid] = value
     data.units = dict(placed.units)
     result = Imported(data, kind, unplaced=list(placed.unplaced))
+    if info.get("before_title"):
+        result.notes.append(f"标题之前有 {info['before_title']} 段文字（网页的导航等），未计入报告")
     if info.get("after_date"):
         result.notes.append(f"成文日期之后还有 {info['after_date']} 段文字（网页的其他内容等），未计入报告")
     result.missing = [c.id for c in form.cells.values() if c.table != "extra" and c.id not in placed.values]
+    data.missing = set(result.missing)
+    _findings(data, form, result)
     strip_generated(data, form, result)
     if len(headings) < 6:
         have = {int(h.split(":")[0]) for h in headings}
         result.notes.append("没有找到这些部分的标题：" + "、".join(form.parts[k - 1] for k in range(1, 7) if k not in have))
     return result
+
+
+def _findings(data: ReportData, form, result: Imported) -> None:
+    """What the import could not read, as findings of the check (S-02: labels and rows not as the form)."""
+    from ..findings import Finding
+    from ..rules import severity
+
+    if result.missing:
+        by_table: dict[str, list[str]] = {}
+        for cid in result.missing:
+            by_table.setdefault(form.cells[cid].row_label, []).append(cid)
+        rows = "；".join(f"{row} {len(ids)} 格" for row, ids in list(by_table.items())[:6])
+        data.problems.append(Finding(
+            "S-02", severity("S-02", "audit"),
+            f"报告中找不到 {len(result.missing)} 个表格单元格（{rows}{' 等' if len(by_table) > 6 else ''}）："
+            f"表格的行或栏目与国家格式不符，或表格缺失。这些单元格没有读取，不作核对。",
+            list(result.missing), values={"missing": list(result.missing)}))
+    for text in result.unplaced:
+        data.problems.append(Finding("S-02", severity("S-02", "audit"), text, values={"unplaced": text}))
 
 
 def _kind(blob: bytes, name: str) -> str:

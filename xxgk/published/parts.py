@@ -76,21 +76,22 @@ def split(paragraphs: list[str], form: Form) -> tuple[dict[str, str], dict[str, 
             head.append(text)
         else:
             parts[f"part{current}"].append(text)
-    # Before the preamble: the red-header issuer mark, the document number and the title.
-    pre = list(head)
-    while pre:
-        plain = _plain(pre[0])
-        if len(plain) > 80:
-            break
-        if _DOC_NUMBER.search(plain) and "doc_number" not in info:
-            info["doc_number"] = pre.pop(0).strip()
-        elif plain.endswith("文件") and "issuer_mark" not in info and "title" not in info:
-            info["issuer_mark"] = pre.pop(0).strip()
-        elif ("年度报告" in plain or "年报" in plain) and "title" not in info:
-            info["title"] = pre.pop(0).strip()
+    # Before the preamble: the title (the last short paragraph naming a year and 年度报告), and above it the
+    # red-header issuer mark and the document number; anything else there is the page around the report.
+    titles = [i for i, p in enumerate(head) if len(_plain(p)) <= 80 and _YEAR.search(_plain(p))
+              and ("年度报告" in _plain(p) or "年报" in _plain(p))]
+    cut = titles[-1] + 1 if titles else 0
+    if titles:
+        info["title"] = head[titles[-1]].strip()
+    for p in head[: cut - 1 if titles else 0]:
+        plain = _plain(p)
+        if _DOC_NUMBER.search(plain) and len(plain) <= 40:
+            info["doc_number"] = p.strip()
+        elif plain.endswith("文件") and len(plain) <= 40:
+            info["issuer_mark"] = p.strip()
         else:
-            break
-    parts["preamble"] = pre
+            info["before_title"] = info.get("before_title", 0) + 1
+    parts["preamble"] = head[cut:]
     # After the last part: the signature, the date, and the 版记 (抄送, 印发机关 and 印发日期) or page chrome.
     last = parts[f"part{current}"] if current else []
     dates = [i for i, p in enumerate(last) if iso_date(p)]

@@ -76,7 +76,11 @@ def _paragraphs(lines: list[dict], left: float, right: float, char: float, body:
 def read(blob: bytes, name: str) -> Document:
     if len(blob) > MAX_BYTES:
         raise XxgkError(f"PDF 文件过大（{len(blob) // 1048576} MB），不像年度报告", file=name)
+    import logging
+
     import pdfplumber
+
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)  # font warnings of the PDF's producer are not ours
     from pdfminer.pdfdocument import PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError
 

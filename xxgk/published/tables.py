@@ -104,7 +104,10 @@ class Matcher:
             if first_data is None:
                 return  # the header alone; the rows follow in the next table
         elif self.t3_columns and not header_rows:
-            heads = self.t3_columns  # a table continued from the previous page, without its header
+            # continued from the previous page without its header: the applicant columns are the
+            # rightmost ones, in the order the header printed them (the label columns may differ)
+            keys = [k for _, k in self.t3_columns]
+            heads = [(table.width - len(keys) + i, k) for i, k in enumerate(keys)]
         else:
             self.out.unplaced.append(f"表格{n}（表三）：找不到完整的申请人列标题（自然人…总计），整张表未读取")
             return
@@ -149,8 +152,8 @@ class Matcher:
                 cid = f"t4.{row_key}.{col_key}"
                 if cid not in {k for _, k in heads}:
                     heads.append((col, cid))
-        if len(heads) != len(self.form.raw["t4"]["rows"]) * len(lab.t4_columns):
-            self.out.unplaced.append(f"表格{n}（表四）：列标题不完整（找到 {len(heads)} 列），整张表未读取")
+        if not heads:
+            self.out.unplaced.append(f"表格{n}（表四）：找不到列标题，未读取")
             return
         start = heads[0][0]
         values = [(c, cell) for c, cell in table.row_cells(data_row) if c >= start]

@@ -50,6 +50,12 @@ def read(blob: bytes, name: str) -> tuple[Document, list[Row], str]:
         values = []
         while tokens and is_value(tokens[-1]) and tokens[-1].strip():
             values.insert(0, tokens.pop())
+        if tokens and not values and "|" not in line:
+            words = tokens[-1].split()
+            while len(words) > 1 and is_value(words[-1]):
+                values.insert(0, words.pop())
+            if values:
+                tokens[-1] = " ".join(words)
         if values and tokens:
             rows.append(Row(tokens[-1], tokens, values, n))
             if para:
@@ -70,7 +76,7 @@ def place(rows: list[Row], text: str, form: Form) -> Placement:
     flat = norm(text)
     t3_cols = [k for k, _ in form.raw["t3"]["columns"]]
     t4_cols = [k for k, _ in form.raw["t4"]["columns"]]
-    t3_ok = _in_order(flat, [t for _, t in form.raw["t3"]["columns"]][:-1])
+    t3_ok = "自然人" in flat and "总计" in flat
     t4_ok = _in_order(flat, [t for _, t in form.raw["t4"]["columns"]])
     t4_context = None
     for row in rows:
