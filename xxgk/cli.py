@@ -49,9 +49,19 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("-o", "--output", help="输出的 .json 文件（默认输出到屏幕）")
     s.add_argument("--overwrite", action="store_true", help="输出文件已存在时覆盖")
 
-    s = sub.add_parser("check", help="校验工作簿或 JSON 数据文件",
+    s = sub.add_parser("import", help="读取已发布的年度报告（网页、Word、PDF、文本），写成 JSON 数据文件",
+                       description="按国家格式的栏目标签读取已发布的年度报告的表格和文字。退出码：0 表格单元格全部读到，"
+                                   "1 有表格单元格没有找到，2 不是年度报告或无法读取。")
+    s.add_argument("file", metavar="FILE", help="年度报告：.html/.htm、.docx、.doc/.wps（需 LibreOffice）、.pdf（有文字层）、.txt")
+    s.add_argument("-o", "--output", help="输出的 JSON 数据文件（默认输出到屏幕）")
+    s.add_argument("--year", type=int, help="报告年度（默认从标题和引言中读取）")
+    s.add_argument("--org", help="机关名称（默认取署名或标题）")
+    s.add_argument("--overwrite", action="store_true", help="输出文件已存在时覆盖")
+
+    s = sub.add_parser("check", help="校验工作簿、JSON 数据文件或已发布的报告",
                        description="按国家格式和勾稽关系校验。退出码：0 通过（可有警告），1 有错误，2 文件无法读取或用法错误。")
-    s.add_argument("files", nargs="+", metavar="FILE", help="年报工作簿 .xlsx 或 JSON 数据文件")
+    s.add_argument("files", nargs="+", metavar="FILE",
+                   help="年报工作簿 .xlsx、JSON 数据文件，或已发布的报告（.html、.docx、.pdf 等，按审核口径校验）")
     s.add_argument("--json", action="store_true", help="以 JSON 输出结果")
     s.add_argument("--previous", metavar="PREV", help="上一年度的工作簿或 JSON 数据文件（核对上年结转）")
 
@@ -175,6 +185,47 @@ def cmd_export(args) -> int:
     else:
         sys.stdout.write(data.dump())
     return EXIT_OK
+
+
+def cmd_import(args) -> int:
+    from .data import save_json
+    from .published import import_file
+
+    result = import_file(args.file, year=args.year, org=args.org)
+    data = result.data
+    if args.output:
+        out = Path(args.output)
+        _refuse_same_file(out, args.file)
+        if out.exists() and not args.overwrite:
+            raise XxgkError("输出文件已存在，未覆盖（如确需覆盖请加 --overwrite）", file=str(out))
+        save_json(data, out)
+    else:
+        sys.stdout.write(data.dump())
+    print(render_import(result, args.output), file=sys.stderr)
+    return EXIT_FINDINGS if result.missing else EXIT_OK
+
+
+def render_import(result, output: str | None) -> str:
+    from .form import load_form
+    from .published import KIND_NAMES
+
+    data = result.data
+    form = load_form(data.format)
+    table_cells = [c for c in form.cells.values() if c.table != "extra"]
+    read = len(table_cells) - len(result.missing)
+    texts = [k for k in ("preamble", "part1", "part2", "part3", "part4", "part5", "part6") if data.text.get(k)]
+    lines = [f"已读取{KIND_NAMES[result.kind]}：{data.org or '（未找到机关名称）'}，{data.year or '?'} 年度，{data.format} 格式"
+             + (f" → {output}" if output else ""),
+             f"  表格单元格：读到 {read}/{len(table_cells)} 个"
+             + (f"，其中 {len(data.bad_values)} 个不是数字（{'、'.join(sorted({v for v, _ in data.bad_values.values()}))}）"
+                if data.bad_values else "")
+             + (f"，{sum(1 for c in table_cells if c.id not in result.missing and data.cells.get(c.id) is None and c.id not in data.bad_values)} 个空白"),
+             f"  文字：{'、'.join({'preamble': '引言'}.get(k, f'第{k[-1]}部分') for k in texts) or '无'}"]
+    if result.missing:
+        lines.append(f"  缺少 {len(result.missing)} 个表格单元格：{'、'.join(result.missing[:10])}{' 等' if len(result.missing) > 10 else ''}")
+    lines += [f"  未能放置：{u}" for u in result.unplaced]
+    lines += [f"  说明：{n}" for n in result.notes]
+    return "\n".join(lines)
 
 
 def cmd_check(args) -> int:
@@ -393,8 +444,8 @@ def _refuse_same_file(out: Path, *inputs: str) -> None:
             raise XxgkError("输出文件不能与输入文件相同（xxgk 从不修改输入文件）", file=str(out))
 
 
-COMMANDS = {"new": cmd_new, "fill": cmd_fill, "export": cmd_export, "check": cmd_check, "report": cmd_report,
-            "merge": cmd_merge, "addin": cmd_addin, "bundle": cmd_bundle, "workbook": cmd_workbook}
+COMMANDS = {"import": cmd_import, "new": cmd_new, "fill": cmd_fill, "export": cmd_export, "check": cmd_check,
+            "report": cmd_report, "merge": cmd_merge, "addin": cmd_addin, "bundle": cmd_bundle, "workbook": cmd_workbook}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -36,7 +36,7 @@ class ReportData:
     units: dict[str, str | None] = field(default_factory=dict)
     text: dict[str, str] = field(default_factory=dict)
     source: str = ""  # the file it was read from
-    kind: str = "json"  # json | workbook: in a workbook the totals are formulas, recomputed
+    kind: str = "json"  # json | workbook (totals are formulas, recomputed) | published (xxgk import)
     bad_values: dict[str, tuple[object, str]] = field(default_factory=dict)  # id → (raw, why not a number)
     problems: list[Finding] = field(default_factory=list)  # structure findings made while reading
     missing: set[str] = field(default_factory=set)  # ids on a sheet that is missing: not read at all
@@ -52,7 +52,9 @@ class ReportData:
             "year": self.year,
             "org": self.org,
             "info": {k: self.info.get(k, "") for k in INFO_KEYS},
-            "cells": {k: _json_number(v) for k, v in self.cells.items()},
+            # a cell whose printed text is not a number keeps that text ("—", "无"): S-04 names it
+            "cells": {k: _json_raw(self.bad_values[k][0]) if k in self.bad_values else _json_number(v)
+                      for k, v in self.cells.items()},
             "units": dict(self.units),
             "text": {k: self.text.get(k, "") for k in TEXT_KEYS},
         }
@@ -62,6 +64,11 @@ class ReportData:
 
     def dump(self) -> str:
         return json.dumps(self.to_json(), ensure_ascii=False, indent=2) + "\n"
+
+
+def _json_raw(raw):
+    """A value that is not a number, as JSON can hold it (a text as it was; anything else as its text)."""
+    return raw if isinstance(raw, (str, int, bool)) else str(raw)
 
 
 def _json_number(v: Number | None):

@@ -36,7 +36,8 @@ def check_file(file, given_previous: ReportData | None = None) -> tuple[ReportDa
 def check_loaded(data: ReportData, given_previous: ReportData | None = None, find: Find | None = None) -> Report:
     """Check data already read, across years when last year's report is given or named in 基本信息."""
     previous, note = (given_previous, None) if given_previous is not None else find_previous(data, find)
-    report = check(data, previous=previous)
+    # a published report (xxgk import) cannot be corrected by its reader: audit mode (rules.md)
+    report = check(data, previous=previous, mode="audit" if data.kind == "published" else "generate")
     if note:
         report.findings.append(note)
     return report

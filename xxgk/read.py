@@ -23,10 +23,14 @@ from .xlsx import Package, open_package
 
 
 def load(path: str | Path) -> ReportData:
-    """A workbook or a JSON data file → ReportData."""
+    """A workbook, a JSON data file or a published report (.html, .docx, .pdf … via xxgk import) → ReportData."""
     path = Path(path)
     if path.suffix.lower() == ".json":
         return load_json(path)
+    from .published import import_file, is_published
+
+    if is_published(path):
+        return import_file(path).data
     return read_workbook(path)
 
 

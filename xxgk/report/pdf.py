@@ -63,18 +63,35 @@ def docx_to_pdf(docx_path, pdf_path, timeout: float = 120, fonts_conf=None) -> P
         if not fonts_conf.is_file():
             raise XxgkError("字体配置文件不存在", file=str(fonts_conf))
         env["FONTCONFIG_FILE"] = str(fonts_conf)
-    with tempfile.TemporaryDirectory(prefix="xxgk-pdf-") as tmp:
+    blob = convert(docx_path, PDF_FILTER, "pdf", timeout, env, what="PDF")
+    staging = pdf_path.with_name(f".{pdf_path.name}.xxgk-tmp")
+    try:
+        staging.write_bytes(blob)
+        os.replace(staging, pdf_path)
+    except OSError as exc:
+        staging.unlink(missing_ok=True)
+        raise XxgkError(f"无法写入 PDF（{exc.strerror}）", file=str(pdf_path)) from None
+    return pdf_path
+
+
+def convert(src: Path, filter_: str, ext: str, timeout: float, env: dict | None = None, what: str = "PDF") -> bytes:
+    """Convert one file with LibreOffice headless (a private, throw-away profile) → the output's bytes."""
+    exe = soffice_path()
+    if exe is None:
+        raise XxgkError(f"找不到 LibreOffice（soffice），无法转换为 {what}：{INSTALL_HINT}")
+    with tempfile.TemporaryDirectory(prefix="xxgk-lo-") as tmp:
         tmp = Path(tmp)
         profile, indir, outdir, scratch = tmp / "profile", tmp / "in", tmp / "out", tmp / "tmp"
         for d in (profile, indir, outdir, scratch):
             d.mkdir()
+        env = dict(env or os.environ)
         for name in ("TMPDIR", "TMP", "TEMP"):  # LibreOffice's own temporary files go where ours go, and with them
             env[name] = str(scratch)
-        src = indir / "report.docx"  # an ASCII name: --outdir keeps only the basename
-        shutil.copyfile(docx_path, src)
+        src_copy = indir / f"report{Path(src).suffix.lower()}"  # an ASCII name: --outdir keeps only the basename
+        shutil.copyfile(src, src_copy)
         cmd = [exe, "--headless", "--norestore", "--nolockcheck", "--nodefault", "--nologo",
                f"-env:UserInstallation={profile.as_uri()}",
-               "--convert-to", PDF_FILTER, "--outdir", str(outdir), str(src)]
+               "--convert-to", filter_, "--outdir", str(outdir), str(src_copy)]
         try:
             proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
                                     start_new_session=(os.name == "posix"))
@@ -86,18 +103,11 @@ def docx_to_pdf(docx_path, pdf_path, timeout: float = 120, fonts_conf=None) -> P
             _kill(proc)
             if not isinstance(exc, subprocess.TimeoutExpired):
                 raise
-            raise XxgkError(f"LibreOffice 在 {timeout:g} 秒内没有完成 PDF 转换，已停止。请关闭其他正在运行的 "
-                            "LibreOffice 后重试；Word 文档（.docx）已生成，也可以用 Word/WPS 另存为 PDF") from None
-        result = outdir / "report.pdf"
+            raise XxgkError(f"LibreOffice 在 {timeout:g} 秒内没有完成 {what} 转换，已停止。请关闭其他正在运行的 "
+                            "LibreOffice 后重试") from None
+        result = outdir / f"report.{ext}"
         if not result.is_file() or result.stat().st_size == 0:
             detail = " ".join((err or out or "").split())[-300:]
-            raise XxgkError(f"LibreOffice 没有生成 PDF（退出码 {proc.returncode}"
-                            + (f"，输出：{detail}" if detail else "") + "）。请确认 .docx 能用 Word/WPS 打开")
-        staging = pdf_path.with_name(f".{pdf_path.name}.xxgk-tmp")
-        try:
-            shutil.copyfile(result, staging)
-            os.replace(staging, pdf_path)
-        except OSError as exc:
-            staging.unlink(missing_ok=True)
-            raise XxgkError(f"无法写入 PDF（{exc.strerror}）", file=str(pdf_path)) from None
-    return pdf_path
+            raise XxgkError(f"LibreOffice 没有生成 {what}（退出码 {proc.returncode}"
+                            + (f"，输出：{detail}" if detail else "") + "）。请确认文件能用 Word/WPS 打开")
+        return result.read_bytes()

@@ -1,0 +1,108 @@
+"""xxgk import: published reports (HTML, Word, PDF, text) read back into the data file, by labels."""
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from xxgk.cli import main
+from xxgk.data import from_json
+from xxgk.published import import_file
+from xxgk.read import load
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "tests" / "data" / "published"
+SEED = ROOT / "workbook" / "examples" / "gulou-audit-2020.xlsx"
+
+
+def expected(name: str):
+    return from_json(json.loads((CORPUS / f"{name}.expected.json").read_text("utf-8"), parse_float=Decimal))
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    out = tmp_path_factory.mktemp("gen") / "seed.docx"
+    assert main(["report", str(SEED), "-o", str(out), "--pdf", "--html"]) == 0
+    return out
+
+
+@pytest.mark.parametrize("suffix", [".html", ".docx"])
+def test_generated_report_round_trips_cells_and_texts(generated, suffix):
+    ref = load(SEED)
+    got = import_file(generated.with_suffix(suffix))
+    assert got.missing == [] and got.unplaced == []
+    assert {k: v for k, v in got.data.cells.items()} == {k: v for k, v in ref.cells.items() if k in got.data.cells}
+    assert set(ref.cells) - set(got.data.cells) <= {"info_fee.amount_yuan"}
+    for key in ref.text:
+        assert got.data.text[key] == ref.text[key], key
+    assert got.data.org == ref.org and got.data.year == ref.year
+    assert got.data.info["date"] == ref.info["date"]
+
+
+def test_generated_pdf_round_trips_cells(generated):
+    ref = load(SEED)
+    got = import_file(generated.with_suffix(".pdf"))
+    assert got.missing == []
+    assert all(got.data.cells[k] == ref.cells[k] for k in got.data.cells)
+    assert got.data.text["part5"] == ref.text["part5"] and got.data.text["preamble"] == ref.text["preamble"]
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in CORPUS.iterdir()
+                                        if p.suffix in (".html", ".docx")))
+def test_corpus_html_and_docx_cells_equal_the_hand_checked_json(name):
+    want = expected(name.split(".")[0])
+    got = import_file(CORPUS / name)
+    assert got.missing == []
+    assert {k: got.data.cells.get(k) for k in want.cells} == want.cells
+    assert got.data.units == want.units
+    assert got.data.format == want.format and got.data.year == want.year
+
+
+def test_money_keeps_six_decimals_and_the_2019_unit():
+    got = import_file(CORPUS / "pingtan-czj-2025.html").data
+    assert got.cells["t2.fees.amount_wan_yuan"] == Decimal("4166.214619")
+    got = import_file(CORPUS / "pingtan-gwh-2020.html").data
+    assert got.cells["t2.procurement.amount"] == Decimal("3601627.4") and got.units["t2.procurement.amount"] == "元"
+    assert got.cells["t2.licensing.delta"] == -1
+
+
+def test_a_dash_is_kept_as_printed_and_checked_in_audit_mode(tmp_path, capsys):
+    page = (CORPUS / "pingtan-czj-2023.html").read_text("utf-8")
+    changed = page.replace("<tr><td>规章</td><td>0</td>", "<tr><td>规章</td><td>—</td>", 1)
+    assert changed != page
+    f = tmp_path / "report.html"
+    f.write_text(changed, "utf-8")
+    data = import_file(f).data
+    assert data.bad_values["t2.regulations.issued"][0] == "—"
+    assert json.loads(data.dump())["cells"]["t2.regulations.issued"] == "—"
+    assert main(["check", str(f), "--json"]) == 0  # audit mode: S-04 is a warning
+    findings = json.loads(capsys.readouterr().out)["findings"]
+    assert any(x["rule"] == "S-04" and x["severity"] == "warning" for x in findings)
+
+
+def test_import_exit_codes(tmp_path, capsys):
+    out = tmp_path / "a.json"
+    assert main(["import", str(CORPUS / "pingtan-gaj-2021.html"), "-o", str(out)]) == 0
+    data = from_json(json.loads(out.read_text("utf-8")))
+    assert data.cells["t2.normative_docs.in_force"] == 2  # under the printed typo 本年废纸件数
+    bad = tmp_path / "x.html"
+    bad.write_text("<html><body><p>通知</p></body></html>", "utf-8")
+    assert main(["import", str(bad)]) == 2
+    cut = tmp_path / "cut.html"
+    cut.write_text((CORPUS / "pingtan-gaj-2021.html").read_text("utf-8").replace("行政强制", "行政强迫"), "utf-8")
+    assert main(["import", str(cut), "-o", str(tmp_path / "c.json")]) == 1
+    assert "t2.coercion.decisions" in capsys.readouterr().err
+
+
+def test_new_previous_accepts_a_published_report(tmp_path):
+    out = tmp_path / "2024.xlsx"
+    assert main(["new", "--year", "2024", "--org", "平潭综合实验区行政审批局", "--previous",
+                 str(CORPUS / "pingtan-xzsp-2023.html"), "-o", str(out)]) == 0
+    assert load(out).cells["t3.carried_over.natural_person"] == 0
+
+
+def test_gbk_page_reads(tmp_path):
+    assert (CORPUS / "pingtan-czj-2025.html").read_bytes().find("财政".encode("gb18030")) > 0
+    assert import_file(CORPUS / "pingtan-czj-2025.html").data.org == "平潭综合实验区财政金融局"
