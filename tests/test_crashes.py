@@ -132,12 +132,13 @@ def test_ctrl_c_during_pdf_leaves_nothing_behind(tmp_path):
     proc = subprocess.Popen([str(XXGK), "report", str(EXAMPLE_XLSX), "-o", str(tmp_path / "r.docx"), "--pdf"],
                             env={**os.environ, "TMPDIR": str(scratch)}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not _office_running(scratch):  # LibreOffice is converting
-        time.sleep(0.05)
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline and proc.poll() is None and not _office_running(scratch):
+        time.sleep(0.05)  # until LibreOffice is converting
     if not _office_running(scratch):
         proc.kill()
-        raise AssertionError(f"LibreOffice did not start: {proc.communicate()}")
+        ps = subprocess.run(["ps", "-ww", "-eo", "etime,args"], capture_output=True, text=True).stdout
+        raise AssertionError(f"LibreOffice did not start: {proc.returncode} {proc.communicate()}\n{ps[-3000:]}")
     proc.send_signal(signal.SIGINT)  # what Ctrl-C in the terminal sends to the command
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 130 and "Traceback" not in err and "内部错误" not in err
