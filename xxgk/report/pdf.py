@@ -51,12 +51,30 @@ def docx_to_pdf(docx_path, pdf_path, timeout: float = 120, fonts_conf=None) -> P
     or writes no PDF. An existing `pdf_path` is replaced only when the conversion succeeded.
     """
     docx_path, pdf_path = Path(docx_path), Path(pdf_path)
+    if not docx_path.is_file():
+        raise XxgkError("文件不存在", file=str(docx_path))
+    [pdf] = convert_many([docx_path.read_bytes()], timeout=timeout, fonts_conf=fonts_conf)
+    staging = pdf_path.with_name(f".{pdf_path.name}.xxgk-tmp")
+    try:
+        staging.write_bytes(pdf)
+        os.replace(staging, pdf_path)
+    except OSError as exc:
+        staging.unlink(missing_ok=True)
+        raise XxgkError(f"无法写入 PDF（{exc.strerror}）", file=str(pdf_path)) from None
+    return pdf_path
+
+
+def convert_many(docxs: list[bytes], timeout: float = 120, fonts_conf=None) -> list[bytes]:
+    """The PDFs (PDF/A-2b, tagged) of several .docx packages, in order, from one LibreOffice run.
+
+    LibreOffice's start-up is most of the cost of a conversion, so batches are much cheaper than single files.
+    Raises XxgkError (Chinese) when LibreOffice is missing, does not finish within `timeout` seconds, or
+    writes no PDF for one of the documents.
+    """
     exe = soffice_path()
     if exe is None:
         raise XxgkError(f"找不到 LibreOffice（soffice），无法生成 PDF：{INSTALL_HINT}。Word 文档（.docx）不受影响，"
                         "也可以用 Word/WPS 打开后“另存为 PDF”")
-    if not docx_path.is_file():
-        raise XxgkError("文件不存在", file=str(docx_path))
     env = dict(os.environ)
     if fonts_conf is not None:
         fonts_conf = Path(fonts_conf).resolve()
@@ -68,11 +86,13 @@ def docx_to_pdf(docx_path, pdf_path, timeout: float = 120, fonts_conf=None) -> P
         profile, indir, outdir = tmp / "profile", tmp / "in", tmp / "out"
         for d in (profile, indir, outdir):
             d.mkdir()
-        src = indir / "report.docx"  # an ASCII name: --outdir keeps only the basename
-        shutil.copyfile(docx_path, src)
+        sources = []
+        for i, blob in enumerate(docxs):
+            sources.append(indir / f"report{i}.docx")  # ASCII names: --outdir keeps only the basename
+            sources[-1].write_bytes(blob)
         cmd = [exe, "--headless", "--norestore", "--nolockcheck", "--nodefault", "--nologo",
                f"-env:UserInstallation={profile.as_uri()}",
-               "--convert-to", PDF_FILTER, "--outdir", str(outdir), str(src)]
+               "--convert-to", PDF_FILTER, "--outdir", str(outdir), *map(str, sources)]
         try:
             proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
                                     start_new_session=(os.name == "posix"))
@@ -84,16 +104,12 @@ def docx_to_pdf(docx_path, pdf_path, timeout: float = 120, fonts_conf=None) -> P
             _kill(proc)
             raise XxgkError(f"LibreOffice 在 {timeout:g} 秒内没有完成 PDF 转换，已停止。请关闭其他正在运行的 "
                             "LibreOffice 后重试；Word 文档（.docx）已生成，也可以用 Word/WPS 另存为 PDF") from None
-        result = outdir / "report.pdf"
-        if not result.is_file() or result.stat().st_size == 0:
-            detail = " ".join((err or out or "").split())[-300:]
-            raise XxgkError(f"LibreOffice 没有生成 PDF（退出码 {proc.returncode}"
-                            + (f"，输出：{detail}" if detail else "") + "）。请确认 .docx 能用 Word/WPS 打开")
-        staging = pdf_path.with_name(f".{pdf_path.name}.xxgk-tmp")
-        try:
-            shutil.copyfile(result, staging)
-            os.replace(staging, pdf_path)
-        except OSError as exc:
-            staging.unlink(missing_ok=True)
-            raise XxgkError(f"无法写入 PDF（{exc.strerror}）", file=str(pdf_path)) from None
-    return pdf_path
+        pdfs = []
+        for src in sources:
+            result = outdir / f"{src.stem}.pdf"
+            if not result.is_file() or result.stat().st_size == 0:
+                detail = " ".join((err or out or "").split())[-300:]
+                raise XxgkError(f"LibreOffice 没有生成 PDF（退出码 {proc.returncode}"
+                                + (f"，输出：{detail}" if detail else "") + "）。请确认 .docx 能用 Word/WPS 打开")
+            pdfs.append(result.read_bytes())
+    return pdfs
