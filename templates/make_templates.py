@@ -358,12 +358,13 @@ def kept_rows(table: str, cells: list[TCell], n_rows: int) -> set[int]:
     """Rows kept on the page of the row below them ("与下段同页" on each of their paragraphs).
 
     表三, 表四: the header rows, so that a page never ends with a header and the paragraph above the table
-    (表前段落, itself kept with the table) travels with the header and the first row of numbers. 表二: every row
-    of a 第二十条 block but its last, so that the table breaks only between blocks (a block has its own
-    caption and header row, which Word cannot repeat). Every row also has "cantSplit": rows never break.
+    (表前段落, itself kept with the table) travels with the header and the first row of numbers; and the last
+    row but one, so that the repeated header never stands above a single row. 表二: every row of a 第二十条
+    block but its last, so that the table breaks only between blocks (a block has its own caption and header
+    row, which Word cannot repeat). Every row also has "cantSplit": rows never break.
     """
     if table != "t2":
-        return set(range(header_rows(table, cells)))
+        return set(range(header_rows(table, cells))) | {n_rows - 2}
     captions = {c.row for c in cells if c.role == "caption"}
     return {r for r in range(n_rows - 1) if r + 1 not in captions}
 

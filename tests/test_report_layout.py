@@ -58,7 +58,7 @@ def variants() -> dict[str, dict]:
     joint["info"] = {**base["info"], "issuer_mark": "某某省某某市某某县人力资源和社会保障局\n某某省某某市某某县财政局\n文件",
                      "doc_number": "某人社发〔2026〕3号", "date": "2026-01-20", "print_date": "2026-01-20",
                      "cc": "省人力资源和社会保障厅，市人力资源和社会保障局，市财政局，县人民政府办公室，县政务公开办公室",
-                     "title": ""}
+                     "printer": "某某省某某市某某县人力资源和社会保障局", "title": ""}
     joint["org"] = "某某省某某市某某县人力资源和社会保障局"
     joint["text"] = {**base["text"], "part5": base["text"]["part5"] + "\n" + FILLER * 20,
                      "part6": "本年度未收取信息处理费。\n" + FILLER * 5}
@@ -395,6 +395,7 @@ def test_long_tables_break_between_rows_with_the_header_repeated(report):
             top = min(ln["y0"] for ln in lines)
             head = [ln for ln in lines if "申请人情况" in squeeze(ln["text"])]
             assert head and head[0]["y0"] - top < 15, (n, [ln["text"] for ln in lines[:5]])
+            assert len({round(ln["y0"]) for ln in numbers}) >= 2, n  # never a header above a single row
 
 
 # pdftotext gives glyph boxes; the layout works with line boxes: a body line's box starts 2.4 mm above its glyphs'
