@@ -76,19 +76,32 @@ def render(raw: dict) -> tuple[dict, bytes]:
     return ctx, render_docx(ctx, form.format, make_env())
 
 
+def without_banji_lead(blob: bytes) -> bytes:
+    """The document as if the template's empty paragraph before the 版记 had been deleted in Word."""
+    pkg = layout.Package(blob)
+    [banji] = layout._banji_tables(pkg)
+    pkg.body.remove(banji.getprevious())
+    return pkg.to_bytes()
+
+
+EDITED = "seed, 版记 paragraph deleted"
+
+
 @pytest.fixture(scope="module")
 def typeset(tmp_path_factory):
-    """{name: (context, Typeset, pdf path)} for the seed and the variants, from one LibreOffice run."""
+    """{name: (context, Typeset, pdf path)} for the seed and the variants (and the seed from an edited template),
+    from one LibreOffice run."""
     out = tmp_path_factory.mktemp("layout")
     rendered = {name: render(raw) for name, raw in variants().items()}
+    rendered[EDITED] = (rendered["seed"][0], without_banji_lead(rendered["seed"][1]))
     results = layout.place_banji([blob for _, blob in rendered.values()], fonts_conf=FONTS_CONF)
     done = {}
     keep = os.environ.get("XXGK_REPORT_PNG_DIR")
-    for (name, (ctx, _)), result in zip(rendered.items(), results):
-        path = out / f"{name}.pdf"
+    for i, ((name, (ctx, _)), result) in enumerate(zip(rendered.items(), results)):
+        path = out / f"report{i}.pdf"
         path.write_bytes(result.pdf)
-        (out / f"{name}.docx").write_bytes(result.docx)
-        if keep:
+        path.with_suffix(".docx").write_bytes(result.docx)
+        if keep and name != EDITED:
             Path(keep).mkdir(parents=True, exist_ok=True)
             run("pdftoppm", "-r", "60", "-png", str(path), str(Path(keep) / f"layout-{name}"))
         done[name] = (ctx, result, path)
@@ -351,8 +364,15 @@ def test_blank_page_and_banji_page_have_no_number(report):
 
 
 def test_the_three_ways_to_an_even_page_all_occur(typeset):
-    assert {result.layout for _, result, _ in typeset.values()} == {"as is", "next page", "blank page"}, \
+    assert {typeset[name][1].layout for name in NAMES} == {"as is", "next page", "blank page"}, \
         {name: (r.layout, r.pages) for name, (_, r, _) in typeset.items()}
+
+
+def test_an_edited_template_gets_a_note_instead(typeset):
+    """Without the empty paragraph before the 版记 the document is left as it is, and the user is told."""
+    _, result, _ = typeset[EDITED]
+    assert result.layout == "as is" and result.pages == 9
+    assert "第 9 页是单页" in result.note and "插入分页符" in result.note
 
 
 # -- rendered: pages and tables ---------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from ..errors import XxgkError
 from ..fsutil import zip_parts
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+NS = {"w": W_NS}
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
@@ -53,6 +54,9 @@ PPR_ORDER = ("pStyle keepNext keepLines pageBreakBefore framePr widowControl num
              "tabs suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct autoSpaceDE autoSpaceDN bidi "
              "adjustRightInd snapToGrid spacing ind contextualSpacing mirrorIndents suppressOverlap jc "
              "textDirection textAlignment textboxTightWrap outlineLvl divId cnfStyle rPr sectPr pPrChange").split()
+SECT_ORDER = ("headerReference footerReference footnotePr endnotePr type pgSz pgMar paperSrc pgBorders lnNumType "
+              "pgNumType cols formProt vAlign noEndnote titlePg textDirection bidi rtlGutter docGrid printerSettings "
+              "sectPrChange").split()
 
 
 def w(tag: str) -> str:
@@ -74,6 +78,15 @@ def _set(parent, tag: str, order: list[str], **attrs):
     for k, v in attrs.items():
         child.set(w(k), str(v))
     return child
+
+
+def _stripped(el, keep: str):
+    """A copy of `el` with only its child w:`keep` (a paragraph's pPr, a run's rPr)."""
+    out = copy.deepcopy(el)
+    for child in list(out):
+        if child.tag != w(keep):
+            out.remove(child)
+    return out
 
 
 def _child(parent, tag: str):
@@ -119,21 +132,19 @@ class Package:
         return None
 
     def style_value(self, style_id: str, path: str, attr: str) -> str | None:
-        """An attribute found at `path` (e.g. "w:rPr/w:sz") in the style or the styles it is based on."""
-        ns = {"w": W_NS}
+        """An attribute at `path` ("w:rPr/w:sz", "w:pPr/w:spacing") of a style, the styles it is based on, or the
+        document defaults."""
+        by_id = {s.get(w("styleId")): s for s in self.styles.iter(w("style"))}
         seen = set()
-        while style_id and style_id not in seen:
+        while style_id in by_id and style_id not in seen:
             seen.add(style_id)
-            style = self.styles.find(f"w:style[@w:styleId='{style_id}']", ns)
-            if style is None:
-                break
-            found = style.find(path, ns)
+            found = by_id[style_id].find(path, NS)
             if found is not None and found.get(w(attr)) is not None:
                 return found.get(w(attr))
-            based = style.find("w:basedOn", ns)
+            based = by_id[style_id].find("w:basedOn", NS)
             style_id = based.get(w("val")) if based is not None else None
-        found = self.styles.find(f"w:docDefaults/w:{'rPrDefault/w:rPr' if path.startswith('w:rPr') else 'pPrDefault/w:pPr'}"
-                                 f"/{path.split('/', 1)[1]}", ns)
+        kind, rest = path.split("/", 1)
+        found = self.styles.find(f"w:docDefaults/{kind}Default/{kind}/{rest}", NS)
         return found.get(w(attr)) if found is not None else None
 
     @property
@@ -259,22 +270,17 @@ def _joint(pkg: Package, sid: str, p, names: list[str], suffix: str) -> None:
     line = round(line0 * size / size0)
     template_run = p.find(w("r"))
 
-    def para(text: str, jc: str):
-        q = copy.deepcopy(p)
-        for child in list(q):
-            if child.tag != w("pPr"):
-                q.remove(child)
+    def para(text: str, jc: str, height: int):
+        """A paragraph like `p` (its style and properties) of one exact line holding `text`."""
+        q = _stripped(p, "pPr")
         ppr = _child(q, "pPr")
-        _set(ppr, "spacing", PPR_ORDER, before=0, after=0, line=line, lineRule="exact")
+        _set(ppr, "spacing", PPR_ORDER, before=0, after=0, line=height, lineRule="exact")
         _set(ppr, "jc", PPR_ORDER, val=jc)
-        r = copy.deepcopy(template_run) if template_run is not None else etree.SubElement(q, w("r"))
-        for child in list(r):
-            if child.tag != w("rPr"):
-                r.remove(child)
-        t = etree.SubElement(r, w("t"))
-        t.text = text
-        q.append(r)
-        _size_runs(q, size, scale)
+        if text:
+            r = _stripped(template_run, "rPr") if template_run is not None else etree.Element(w("r"))
+            etree.SubElement(r, w("t")).text = text
+            q.append(r)
+            _size_runs(q, size, scale)
         return q
 
     def cell(width: int, paras: list):
@@ -298,21 +304,17 @@ def _joint(pkg: Package, sid: str, p, names: list[str], suffix: str) -> None:
         etree.SubElement(margins, w(side), {w("w"): "0", w("type"): "dxa"})
     grid = etree.SubElement(tbl, w("tblGrid"))
     row = etree.Element(w("tr"))
-    row.append(cell(names_w, [para(n, "distribute") for n in names]))
+    row.append(cell(names_w, [para(n, "distribute", line) for n in names]))
     etree.SubElement(grid, w("gridCol"), {w("w"): str(names_w)})
     if suffix:
-        row.append(cell(suffix_w, [para(suffix, "right")]))
+        row.append(cell(suffix_w, [para(suffix, "right", line)]))
         etree.SubElement(grid, w("gridCol"), {w("w"): str(suffix_w)})
     trpr = etree.Element(w("trPr"))
     etree.SubElement(trpr, w("cantSplit"))
     row.insert(0, trpr)
     tbl.append(row)
     # the space above the header (35 mm to the 版心's top) as an empty paragraph of that exact height
-    spacer = para("", "center")
-    for r in spacer.findall(w("r")):
-        spacer.remove(r)
-    _set(spacer.find(w("pPr")), "spacing", PPR_ORDER, before=0, after=0,
-         line=max(20, before0 + line0 - line - _lift(size0, size)), lineRule="exact")
+    spacer = para("", "center", max(20, before0 + line0 - line - _lift(size0, size)))
     parent = p.getparent()
     at = parent.index(p)
     parent.remove(p)
@@ -356,31 +358,35 @@ def place_banji(docxs: list[bytes], fonts_conf=None, timeout: float = 120) -> li
     for plan in plans:
         rendered = [(layout, docx, next(pdfs)) for layout, docx in plan]
         pages = [pdf_pages(pdf) for _, _, pdf in rendered]
-        first = pages[0]
-        chosen = next((i for i, n in enumerate(pages) if n % 2 == 0 and (i == 0 or n == first + 1)), None)
-        if chosen is None:
-            layout, docx, pdf = rendered[0]
-            note = "" if len(plan) == 1 else (
-                f"版记所在的第 {first} 页是单页，未能自动移到双页：请在 Word 中于成文日期之后插入分页符，"
-                "使版记位于双页页面底部")
-            out.append(Typeset(docx, pdf, first, layout, note))
-        else:
-            layout, docx, pdf = rendered[chosen]
-            out.append(Typeset(docx, pdf, pages[chosen], layout))
+        # the first candidate whose 版记 lands on an even page, one page on from where the text put it
+        chosen = next((i for i, n in enumerate(pages) if n % 2 == 0 and (i == 0 or n == pages[0] + 1)), None)
+        if chosen is not None:
+            out.append(Typeset(*rendered[chosen][1:], pages[chosen], rendered[chosen][0]))
+            continue
+        note = ""
+        if _banji_tables(Package(plan[0][1])):
+            note = (f"版记所在的第 {pages[0]} 页是单页，未能自动移到双页（模板中版记表格及其前后的空段落被改动过）："
+                    "请在 Word 中于成文日期之后插入分页符，使版记位于双页页面底部")
+        out.append(Typeset(*rendered[0][1:], pages[0], rendered[0][0], note))
     return out
 
 
+def _banji_tables(pkg: Package) -> list:
+    sid = pkg.style_id(BANJI_TABLE_STYLE)
+    return [t for t in pkg.body.findall(w("tbl"))
+            if sid is not None and (s := t.find(f"{w('tblPr')}/{w('tblStyle')}")) is not None
+            and s.get(w("val")) == sid]
+
+
 def _candidates(blob: bytes) -> list[tuple[str, bytes]]:
-    """The document as is, then (when it has a 版记) the two ways of moving the 版记 one page on.
+    """The document as is, then (when its 版记 is where the template puts it) two ways of moving it one page on.
 
     The template's 版记 table follows an empty paragraph (LibreOffice anchors a floating table to the
     paragraph before it), which follows the last paragraph of the text (the 成文日期).
     """
     pkg = Package(blob)
-    sid = pkg.style_id(BANJI_TABLE_STYLE)
-    tables = [t for t in pkg.body.findall(w("tbl"))
-              if (s := t.find(f"{w('tblPr')}/{w('tblStyle')}")) is not None and s.get(w("val")) == sid]
-    if sid is None or len(tables) != 1:
+    tables = _banji_tables(pkg)
+    if len(tables) != 1:
         return [("as is", blob)]
     index = list(pkg.body).index(tables[0])
     lead, last = (pkg.body[index - k] if index >= k else None for k in (1, 2))
@@ -407,8 +413,9 @@ def _section_break(original: Package, lead: int, blank: bool) -> bytes:
     num = last.find(w("pgNumType"))
     if num is not None and num.get(w("start")) is not None:
         del num.attrib[w("start")]  # the 版记's section goes on counting
+    _set(last, "type", SECT_ORDER, val="nextPage")
     if blank:
-        page = copy.deepcopy(body[lead])
+        page = _stripped(body[lead], "pPr")
         etree.SubElement(etree.SubElement(page, w("r")), w("br"), {w("type"): "page"})
         body.insert(lead, page)
         _blank_footers(pkg, last)
