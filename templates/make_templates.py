@@ -428,8 +428,9 @@ def banji_xml() -> str:
     """版记: 抄送 (only when there is one) and 印发机关 … 印发日期印发, between thick rules.
 
     A floating table whose bottom edge sits on the bottom margin (GB/T 9704 7.4: the last rule coincides with
-    the bottom edge of the 版心) of the page where its anchor, the paragraph after it, falls: Word and
-    LibreOffice place it there however long the text above is, and keep body text at least one line above it.
+    the bottom edge of the 版心) of the page where it falls in the text, between two paragraphs one point high
+    (LibreOffice anchors it to the one before; Word needs a paragraph after a table): both place it there
+    however long the text above is, and keep body text at least one line above it.
     It is anchored horizontally to the page at the left margin: LibreOffice 7.4 lays out a floating table
     anchored to the margin as wide as the text area inline, and one anchored to the page as a floating frame.
     Which page it goes on (an even page, GB/T 9704 7.4) is decided after measuring: xxgk.report.layout.
@@ -477,8 +478,7 @@ def document_xml(form: Form) -> str:
         empty(2),  # room for the seal, which covers 署名 and 成文日期
         para("发文机关署名", "<w:r><w:tab/></w:r>" + run("{{ signature }}")),
         para("成文日期", "{{ date }}"),
-        # The 版记 between two paragraphs one point high: LibreOffice anchors a floating table to the paragraph
-        # before it, Word needs one after a closing table.
+        # The 版记 between two paragraphs one point high (see banji_xml); xxgk.report.layout relies on them.
         POINT,
         banji_xml(),
         POINT,

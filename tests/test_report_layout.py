@@ -251,7 +251,8 @@ def test_joint_header_is_a_table_of_names_and_wenjian():
     assert [p.text for p in names.paragraphs] == ["中共某某县委办公室", "某某县人民政府办公室"]
     assert [p.text for p in suffix.paragraphs] == ["文件"]
     for p in names.paragraphs:
-        assert p.style.name == "发文机关标志" and p._element.find(f"{qn('w:pPr')}/{qn('w:jc')}").get(qn("w:val")) == "distribute"
+        jc = p._element.find(f"{qn('w:pPr')}/{qn('w:jc')}")
+        assert p.style.name == "发文机关标志" and jc.get(qn("w:val")) == "distribute"
     for cell in (names, suffix):
         assert cell._element.find(f"{qn('w:tcPr')}/{qn('w:vAlign')}").get(qn("w:val")) == "center"
     # an empty paragraph of the mark's style above it holds the 35 mm to the 版心's top

@@ -85,7 +85,7 @@ def generate(data: ReportData, report: Report, outputs: Outputs, draft: bool = F
     outputs.written.append(outputs.docx)
     if outputs.pdf:
         if pdf is None:
-            [pdf] = convert_many([blob])  # raises: LibreOffice is missing (the .docx is written)
+            convert_many([blob])  # LibreOffice is missing: raises the error that says so (the .docx is written)
         write_atomic(outputs.pdf, pdf)
         outputs.written.append(outputs.pdf)
     if outputs.html:

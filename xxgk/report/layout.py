@@ -174,7 +174,7 @@ def em_width(text: str) -> float:
 
 
 def fit(ems: float, size: int, width: int) -> tuple[int, int]:
-    """(size in half-points, character scale in percent) that puts `ems` characters of at most `size` in `width` twips."""
+    """(size in half-points, scale in percent) putting `ems` characters of at most `size` in `width` twips."""
     budget = width * FILL
     natural = ems * size * 10  # half-points → twips: × 10
     if natural <= budget:
