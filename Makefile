@@ -19,7 +19,7 @@ install: $(BIN)/xxgk
 # read the built add-in's VBA project), poppler (PDF measurements), Chromium (HTML screenshots), the CJK
 # fonts and the 楷体 stand-in. Installed when missing and we are root; otherwise the missing ones are named.
 DEB_PACKAGES := libreoffice-calc libreoffice-writer python3-uno poppler-utils chromium fonts-noto-cjk \
-	fonts-arphic-gkai00mp fonts-liberation2
+	fonts-lxgw-wenkai fonts-liberation2
 
 sysdeps:
 	@missing=$$(for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \

@@ -53,7 +53,7 @@ LATIN = "Times New Roman"
 FONT_BODY = "仿宋_GB2312"
 FONT_TITLE = "方正小标宋简体"
 FONT_H1 = "黑体"
-FONT_H2 = "楷体_GB2312"
+FONT_H2 = "楷体"  # Windows has 楷体 (simkai.ttf); 楷体_GB2312 only where an agency installed it
 FONT_SONG = "宋体"
 FONT_TABLE = "宋体"
 
@@ -196,8 +196,8 @@ STYLES = [
               '<w:ind w:firstLine="0"/><w:jc w:val="left"/>',
           rpr=f'{rfonts(FONT_TABLE)}<w:sz w:val="{SZ_TABLE}"/><w:szCs w:val="{SZ_TABLE}"/>'),
     Style("BiaogeBiaotou", "表格表头", based_on="BiaogeWenzi", next="BiaogeWenzi",
-          # keep with next: a caption or header row never ends a page
-          ppr='<w:keepNext/><w:jc w:val="center"/>', rpr=rfonts(FONT_TABLE)),
+          # which rows stay with the next one is set row by row (kept_rows), not here
+          ppr='<w:jc w:val="center"/>', rpr=rfonts(FONT_TABLE)),
     Style("BiaogeShuzi", "表格数字", based_on="BiaogeWenzi", next="BiaogeShuzi",
           ppr='<w:jc w:val="right"/>', rpr=rfonts(FONT_TABLE)),
     Style("YemaDanye", "页码（单页）", based_on="Normal", next="YemaDanye",
@@ -285,6 +285,9 @@ def control(tag: str) -> str:
     return para("模板控制行", tag)
 
 
+POINT = para("模板控制行", "", '<w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/>')
+
+
 def empty(n: int = 1) -> str:
     return para("公文正文") * n
 
@@ -351,6 +354,21 @@ def header_rows(table: str, cells: list[TCell]) -> int:
     return min(c.row for c in cells if c.role == "value")
 
 
+def kept_rows(table: str, cells: list[TCell], n_rows: int) -> set[int]:
+    """Rows kept on the page of the row below them ("与下段同页" on each of their paragraphs).
+
+    表三, 表四: the header rows, so that a page never ends with a header and the paragraph above the table
+    (表前段落, itself kept with the table) travels with the header and the first row of numbers; and the last
+    row but one, so that the repeated header never stands above a single row. 表二: every row of a 第二十条
+    block but its last, so that the table breaks only between blocks (a block has its own caption and header
+    row, which Word cannot repeat). Every row also has "cantSplit": rows never break.
+    """
+    if table != "t2":
+        return set(range(header_rows(table, cells))) | {n_rows - 2}
+    captions = {c.row for c in cells if c.role == "caption"}
+    return {r for r in range(n_rows - 1) if r + 1 not in captions}
+
+
 def widths_of(table: str, n_cols: int) -> list[int]:
     if table == "t2":
         w = list(T2_WIDTHS)
@@ -371,6 +389,7 @@ def table_xml(form: Form, table: str) -> str:
     n_rows, n_cols, cells = table_cells(form, table)
     widths = widths_of(table, n_cols)
     heads = header_rows(table, cells)
+    kept = kept_rows(table, cells, n_rows)
     owner = {}
     for c in cells:
         for rr in range(c.row, c.row + c.rows):
@@ -393,7 +412,8 @@ def table_xml(form: Form, table: str) -> str:
                 tcpr += '<w:vMerge w:val="restart"/>' if r == c.row else "<w:vMerge/>"
             tcpr += '<w:vAlign w:val="center"/>'
             text = c.text if r == c.row else ""
-            tcs.append(f"<w:tc><w:tcPr>{tcpr}</w:tcPr>{para(ROLE_STYLE[c.role], text)}</w:tc>")
+            keep = "<w:keepNext/>" if r in kept else ""
+            tcs.append(f"<w:tc><w:tcPr>{tcpr}</w:tcPr>{para(ROLE_STYLE[c.role], text, keep)}</w:tc>")
             col += c.cols
         rows_xml.append(f"<w:tr><w:trPr>{trpr}</w:trPr>{''.join(tcs)}</w:tr>")
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
@@ -405,13 +425,24 @@ def table_xml(form: Form, table: str) -> str:
 
 
 def banji_xml() -> str:
-    """版记: 抄送 (only when there is one) and 印发机关 … 印发日期印发, between thick rules."""
+    """版记: 抄送 (only when there is one) and 印发机关 … 印发日期印发, between thick rules.
+
+    A floating table whose bottom edge sits on the bottom margin (GB/T 9704 7.4: the last rule coincides with
+    the bottom edge of the 版心) of the page where it falls in the text, between two paragraphs one point high
+    (LibreOffice anchors it to the one before; Word needs a paragraph after a table): both place it there
+    however long the text above is, and keep body text at least one line above it.
+    It is anchored horizontally to the page at the left margin: LibreOffice 7.4 lays out a floating table
+    anchored to the margin as wide as the text area inline, and one anchored to the page as a floating frame.
+    Which page it goes on (an even page, GB/T 9704 7.4) is decided after measuring: xxgk.report.layout.
+    """
     def row(content: str, keep: bool = True) -> str:
         trpr = "<w:trPr><w:cantSplit/></w:trPr>" if keep else ""
         return (f'<w:tr>{trpr}<w:tc><w:tcPr><w:tcW w:w="{TEXT_W}" w:type="dxa"/></w:tcPr>{content}</w:tc></w:tr>')
     printed = (run("{{ printer }}") + "<w:r><w:tab/></w:r>" + run("{{ print_date }}印发"))
-    tblpr = (f'<w:tblStyle w:val="{STYLE_IDS["版记表格"]}"/><w:tblW w:w="{TEXT_W}" w:type="dxa"/>'
-             '<w:jc w:val="center"/><w:tblLayout w:type="fixed"/>'
+    tblpr = (f'<w:tblStyle w:val="{STYLE_IDS["版记表格"]}"/>'
+             f'<w:tblpPr w:leftFromText="0" w:rightFromText="0" w:topFromText="{LINE}" w:bottomFromText="0" '
+             f'w:vertAnchor="margin" w:horzAnchor="page" w:tblpX="{MARGIN_LEFT}" w:tblpYSpec="bottom"/>'
+             f'<w:tblOverlap w:val="never"/><w:tblW w:w="{TEXT_W}" w:type="dxa"/><w:tblLayout w:type="fixed"/>'
              '<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
              'w:noHBand="1" w:noVBand="1"/>')
     return (f'<w:tbl><w:tblPr>{tblpr}</w:tblPr><w:tblGrid><w:gridCol w:w="{TEXT_W}"/></w:tblGrid>'
@@ -447,10 +478,10 @@ def document_xml(form: Form) -> str:
         empty(2),  # room for the seal, which covers 署名 and 成文日期
         para("发文机关署名", "<w:r><w:tab/></w:r>" + run("{{ signature }}")),
         para("成文日期", "{{ date }}"),
-        empty(2),
+        # The 版记 between two paragraphs one point high (see banji_xml); xxgk.report.layout relies on them.
+        POINT,
         banji_xml(),
-        # Word needs a paragraph after a closing table: keep it one point high.
-        para("模板控制行", "", '<w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/>'),
+        POINT,
         sect_pr(),
     ]
     return f"{XML_DECL}<w:document {NS}><w:body>{''.join(body)}</w:body></w:document>"
@@ -500,7 +531,7 @@ FONT_TABLE_ENTRIES = [
     # name, altName, panose, charset, family, pitch — Word substitutes a missing font guided by these
     (LATIN, None, "02020603050405020304", "00", "roman", "variable"),
     (FONT_BODY, "仿宋", "02010609030101010101", "86", "modern", "fixed"),
-    (FONT_H2, "楷体", "02010609030101010101", "86", "modern", "fixed"),
+    (FONT_H2, "KaiTi", "02010609060101010101", "86", "modern", "fixed"),
     (FONT_H1, "SimHei", "02010609060101010101", "86", "modern", "fixed"),
     (FONT_SONG, "SimSun", "02010600030101010101", "86", "auto", "variable"),
     (FONT_TITLE, "方正小标宋_GBK", "02000000000000000000", "86", "auto", "variable"),

@@ -18,6 +18,7 @@ from xxgk.cli import main
 SEED_TEXT = next((ROOT.parent / "shared" / "seed").glob("*.txt"), None) if (ROOT.parent / "shared" / "seed").is_dir() \
     else None
 SEED_COPY = ROOT / "tests" / "data" / "seed-gulou-audit-2020.txt"
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 def sha(path):
@@ -53,6 +54,30 @@ def test_report_default_name_beside_the_input(seed_copy, capsys):
     out = seed_copy.parent / "福州市鼓楼区审计局2020年政府信息公开工作年度报告.docx"
     assert out.exists() and "草稿" not in header_text(out)
     assert "已生成报告" in capsys.readouterr().out
+
+
+def test_report_with_pdf_puts_the_banji_on_an_even_page(seed_copy, capsys):
+    """The seed's text ends on page 9: the 版记 goes to page 10, in the Word file as in the PDF."""
+    from xxgk.report.layout import pdf_pages
+
+    out = seed_copy.parent / "r.docx"
+    assert main(["report", str(seed_copy), "-o", str(out), "--pdf"]) == 0
+    assert pdf_pages(out.with_suffix(".pdf").read_bytes()) == 10
+    assert len(docx.Document(str(out)).sections) == 2  # a section break after the 成文日期
+    assert "注意" not in capsys.readouterr().out
+
+
+def test_without_libreoffice_the_docx_is_made_and_the_user_told(seed_copy, tmp_path, monkeypatch, capsys):
+    monkeypatch.delenv("SOFFICE", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path / "nothing"))
+    out = seed_copy.parent / "r.docx"
+    assert main(["report", str(seed_copy), "-o", str(out)]) == 0
+    assert "没有核对版记所在页的奇偶" in capsys.readouterr().out
+    d = docx.Document(str(out))
+    assert len(d.sections) == 1 and d.tables[-1]._element.find(f"{W}tblPr/{W}tblpPr") is not None  # at the foot
+    assert main(["report", str(seed_copy), "-o", str(out), "--pdf", "--overwrite"]) == 2
+    assert "找不到 LibreOffice" in capsys.readouterr().err
+    assert out.is_file() and not out.with_suffix(".pdf").exists()
 
 
 def test_report_never_overwrites_without_permission(seed_copy, capsys):

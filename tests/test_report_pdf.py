@@ -83,8 +83,8 @@ def test_fonts_are_the_stand_ins_without_fallback(pdf):
     assert names and not any("DejaVu" in n for n in names), names  # DejaVu = a glyph found no font
     assert all(r.split()[-5] == "yes" for r in rows), "every font embedded (PDF/A)"
     joined = " ".join(names)
-    # 仿宋/宋体 → Noto Serif CJK, 小标宋 → its Bold, 黑体 → Noto Sans CJK, 楷体 → AR PL KaitiM GB, Times → Liberation Serif
-    for expected in ("NotoSerifCJK", "NotoSerifCJK", "NotoSansCJK", "GBZenKai", "LiberationSerif"):
+    # 仿宋/宋体 → Noto Serif CJK, 小标宋 → its Bold, 黑体 → Noto Sans CJK, 楷体 → LXGW WenKai, Times → Liberation Serif
+    for expected in ("NotoSerifCJK", "NotoSerifCJK", "NotoSansCJK", "LXGWWenKai", "LiberationSerif"):
         assert expected in joined, (expected, names)
     assert re.search(r"NotoSerifCJK\w*-Bold", joined), names
 
@@ -92,12 +92,12 @@ def test_fonts_are_the_stand_ins_without_fallback(pdf):
 def test_fonts_conf_aliases():
     env = {**os.environ, "FONTCONFIG_FILE": str(FONTS_CONF)}
     expect = {"仿宋_GB2312": "Noto Serif CJK SC", "宋体": "Noto Serif CJK SC", "黑体": "Noto Sans CJK SC",
-              "楷体_GB2312": "AR PL KaitiM GB", "方正小标宋简体": "Noto Serif CJK SC:Bold",
+              "楷体": "LXGW WenKai", "楷体_GB2312": "LXGW WenKai", "方正小标宋简体": "Noto Serif CJK SC:Bold",
               "Times New Roman": "Liberation Serif"}
     for name, family in expect.items():
         got = subprocess.run(["fc-match", "-f", "%{family[0]}:%{style[0]}", name], env=env, check=True,
                              capture_output=True, text=True).stdout
-        assert got.startswith(family), (name, got, "install fonts-noto-cjk fonts-arphic-gkai00mp fonts-liberation2")
+        assert got.startswith(family), (name, got, "install fonts-noto-cjk fonts-lxgw-wenkai fonts-liberation2")
 
 
 def test_body_geometry(pdf):

@@ -266,6 +266,8 @@ def cmd_report(args) -> int:
     mark = "草稿（校验未通过）" if outputs.draft else "报告"
     for path in outputs.written:
         print(f"已生成{mark}：{path}")
+    for note in outputs.notes:
+        print(f"注意：{note}")
     if report.warnings:
         print(f"注意：校验有 {report.warnings} 个警告，请核实（xxgk check {shell_arg(args.file)}）。")
     return EXIT_FINDINGS if outputs.draft else EXIT_OK

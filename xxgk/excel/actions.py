@@ -103,9 +103,11 @@ def report(call: Call, pdf: bool = False):
     finally:
         ui.status(call.app, None)
     shown = outputs.pdf if pdf else outputs.docx
-    if draft or checked.warnings:
-        mark = "草稿（校验未通过，不能用于发布）" if draft else f"报告（校验有 {checked.warnings} 个警告，请核实）"
-        ui.alert(call.app, f"已生成{mark}：\n" + "\n".join(str(p) for p in outputs.written), critical=draft)
+    if draft or checked.warnings or outputs.notes:
+        mark = ("草稿（校验未通过，不能用于发布）" if draft else f"报告（校验有 {checked.warnings} 个警告，请核实）"
+                if checked.warnings else "报告")
+        ui.alert(call.app, f"已生成{mark}：\n" + "\n".join(str(p) for p in outputs.written)
+                 + "".join(f"\n\n注意：{note}" for note in outputs.notes), critical=draft)
     ui.open_file(shown)
     return outputs
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from ..errors import XxgkError
 from ..fsutil import reproducible_zip
 from ..resources import data_dir
+from .layout import fit_issuer_mark
 
 FORMATS = ("2019", "2021")
 
@@ -33,7 +34,8 @@ def render_docx(context: dict, fmt: str, env) -> bytes:
     """The report as .docx bytes: the format's template rendered with `context` in the Jinja environment `env`.
 
     `env` is the project's sandboxed, StrictUndefined environment; autoescape is always on, so `<`, `&` and
-    `{{ … }}` typed by users appear literally. The zip is written with fixed timestamps (reproducible output).
+    `{{ … }}` typed by users appear literally. The 发文机关标志 is fitted to one line (xxgk.report.layout). The zip
+    is written with fixed timestamps (reproducible output).
     """
     from docxtpl import DocxTemplate
     from jinja2 import TemplateError, TemplateSyntaxError, UndefinedError
@@ -61,4 +63,4 @@ def render_docx(context: dict, fmt: str, env) -> bytes:
         raise XxgkError(f"{where} 已损坏或不是 Word 文档（{exc}）：请用 Word/WPS 另存为 .docx 后重试") from None
     buf = io.BytesIO()
     tpl.save(buf)
-    return reproducible_zip(buf.getvalue())
+    return fit_issuer_mark(reproducible_zip(buf.getvalue()))

@@ -1,14 +1,14 @@
 """`xxgk report`: a checked report → .docx (and .pdf, .html), with the same core the ribbon uses.
 
 Errors block the final report; a draft (when asked for) carries a visible "草稿（校验未通过）" mark.
-The template is linted before rendering; outputs are written atomically and never overwrite a file
-unless the caller allows it.
+The template is linted before rendering; where LibreOffice is installed the layout is measured so that the
+版记 ends on an even page (xxgk.report.layout), in the .docx as in the PDF. Outputs are written atomically and
+never overwrite a file unless the caller allows it.
 """
 from __future__ import annotations
 
 import hashlib
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +29,7 @@ class Outputs:
     html: Path | None = None
     draft: bool = False
     written: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the user should check by hand
 
 
 MAX_NAME_BYTES = 200  # a file name's UTF-8 bytes (most file systems allow 255; room is left for ".pdf" and temp names)
@@ -73,6 +74,8 @@ def generate(data: ReportData, report: Report, outputs: Outputs, draft: bool = F
     from .context import build_context
     from .docx import render_docx, template_path
     from .jinja import lint_docx, make_env
+    from .layout import place_banji
+    from .pdf import convert_many, soffice_path
 
     if not report.valid and not draft:
         raise XxgkError(f"校验发现 {report.errors} 个错误，未生成报告。请改正后重试，或加 --draft 生成标注“草稿（校验未通过）”的草稿",
@@ -84,15 +87,22 @@ def generate(data: ReportData, report: Report, outputs: Outputs, draft: bool = F
     if problems:
         raise XxgkError("报告模板有问题，请修正模板：\n  " + "\n  ".join(problems[:20]), file=str(template_path(form.format)))
     blob = render_docx(context, form.format, make_env())
+    pdf = None
+    if soffice_path():
+        # the 版记 on an even page needs the layout: LibreOffice measures it, and the PDF comes with it
+        [typeset] = place_banji([blob], fonts_conf=fonts_conf or default_fonts_conf())
+        blob, pdf = typeset.docx, typeset.pdf
+        if typeset.note:
+            outputs.notes.append(typeset.note)
+    else:
+        outputs.notes.append("未找到 LibreOffice，没有核对版记所在页的奇偶：版记在最后一页底部，打印前请在 Word 中确认"
+                             "该页是双页（是单页时在成文日期之后插入分页符）")
     write_atomic(outputs.docx, blob)
     outputs.written.append(outputs.docx)
     if outputs.pdf:
-        from .pdf import docx_to_pdf
-
-        with tempfile.TemporaryDirectory(prefix="xxgk-pdf-") as tmp:
-            pdf_tmp = Path(tmp) / "report.pdf"
-            docx_to_pdf(outputs.docx, pdf_tmp, fonts_conf=fonts_conf or default_fonts_conf())
-            write_atomic(outputs.pdf, pdf_tmp.read_bytes())
+        if pdf is None:
+            convert_many([blob])  # LibreOffice is missing: raises the error that says so (the .docx is written)
+        write_atomic(outputs.pdf, pdf)
         outputs.written.append(outputs.pdf)
     if outputs.html:
         from .html import render_html

@@ -51,22 +51,12 @@ def docx_to_pdf(docx_path, pdf_path, timeout: float = 120, fonts_conf=None) -> P
     or writes no PDF. An existing `pdf_path` is replaced only when the conversion succeeded.
     """
     docx_path, pdf_path = Path(docx_path), Path(pdf_path)
-    exe = soffice_path()
-    if exe is None:
-        raise XxgkError(f"找不到 LibreOffice（soffice），无法生成 PDF：{INSTALL_HINT}。Word 文档（.docx）不受影响，"
-                        "也可以用 Word/WPS 打开后“另存为 PDF”")
     if not docx_path.is_file():
         raise XxgkError("文件不存在", file=str(docx_path))
-    env = dict(os.environ)
-    if fonts_conf is not None:
-        fonts_conf = Path(fonts_conf).resolve()
-        if not fonts_conf.is_file():
-            raise XxgkError("字体配置文件不存在", file=str(fonts_conf))
-        env["FONTCONFIG_FILE"] = str(fonts_conf)
-    blob = convert(docx_path, PDF_FILTER, "pdf", timeout, env, what="PDF")
+    [pdf] = convert_many([docx_path.read_bytes()], timeout=timeout, fonts_conf=fonts_conf)
     staging = pdf_path.with_name(f".{pdf_path.name}.xxgk-tmp")
     try:
-        staging.write_bytes(blob)
+        staging.write_bytes(pdf)
         os.replace(staging, pdf_path)
     except OSError as exc:
         staging.unlink(missing_ok=True)
@@ -74,24 +64,47 @@ def docx_to_pdf(docx_path, pdf_path, timeout: float = 120, fonts_conf=None) -> P
     return pdf_path
 
 
-def convert(src: Path, filter_: str, ext: str, timeout: float, env: dict | None = None, what: str = "PDF") -> bytes:
-    """Convert one file with LibreOffice headless (a private, throw-away profile) → the output's bytes."""
+def convert_many(docxs: list[bytes], timeout: float = 120, fonts_conf=None) -> list[bytes]:
+    """The PDFs (PDF/A-2b, tagged) of several .docx packages, in order, from one LibreOffice run.
+
+    LibreOffice's start-up is most of the cost of a conversion, so batches are much cheaper than single files.
+    """
+    env = None
+    if fonts_conf is not None:
+        fonts_conf = Path(fonts_conf).resolve()
+        if not fonts_conf.is_file():
+            raise XxgkError("字体配置文件不存在", file=str(fonts_conf))
+        env = {**os.environ, "FONTCONFIG_FILE": str(fonts_conf)}
+    return convert([(blob, ".docx") for blob in docxs], PDF_FILTER, "pdf", timeout, env, what="PDF")
+
+
+def convert(sources: list[tuple[bytes, str]], filter_: str, ext: str, timeout: float = 120, env: dict | None = None,
+            what: str = "PDF") -> list[bytes]:
+    """Convert files ((content, suffix) each) with LibreOffice headless in one run, with a private, throw-away
+    profile and temporary folder → the outputs' bytes, in order.
+
+    Raises XxgkError (Chinese) when LibreOffice is missing, does not finish within `timeout` seconds, or
+    writes no output for one of the files. Ctrl-C stops LibreOffice and leaves no temporary file behind.
+    """
     exe = soffice_path()
     if exe is None:
-        raise XxgkError(f"找不到 LibreOffice（soffice），无法转换为 {what}：{INSTALL_HINT}")
+        raise XxgkError(f"找不到 LibreOffice（soffice），无法生成 {what}：{INSTALL_HINT}。"
+                        + ("Word 文档（.docx）不受影响，也可以用 Word/WPS 打开后“另存为 PDF”" if ext == "pdf" else ""))
+    env = dict(env or os.environ)
     with tempfile.TemporaryDirectory(prefix="xxgk-lo-") as tmp:
         tmp = Path(tmp)
         profile, indir, outdir, scratch = tmp / "profile", tmp / "in", tmp / "out", tmp / "tmp"
         for d in (profile, indir, outdir, scratch):
             d.mkdir()
-        env = dict(env or os.environ)
         for name in ("TMPDIR", "TMP", "TEMP"):  # LibreOffice's own temporary files go where ours go, and with them
             env[name] = str(scratch)
-        src_copy = indir / f"report{Path(src).suffix.lower()}"  # an ASCII name: --outdir keeps only the basename
-        shutil.copyfile(src, src_copy)
+        paths = []
+        for i, (blob, suffix) in enumerate(sources):
+            paths.append(indir / f"report{i}{suffix.lower()}")  # ASCII names: --outdir keeps only the basename
+            paths[-1].write_bytes(blob)
         cmd = [exe, "--headless", "--norestore", "--nolockcheck", "--nodefault", "--nologo",
                f"-env:UserInstallation={profile.as_uri()}",
-               "--convert-to", filter_, "--outdir", str(outdir), str(src_copy)]
+               "--convert-to", filter_, "--outdir", str(outdir), *map(str, paths)]
         try:
             proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
                                     start_new_session=(os.name == "posix"))
@@ -104,10 +117,14 @@ def convert(src: Path, filter_: str, ext: str, timeout: float, env: dict | None 
             if not isinstance(exc, subprocess.TimeoutExpired):
                 raise
             raise XxgkError(f"LibreOffice 在 {timeout:g} 秒内没有完成 {what} 转换，已停止。请关闭其他正在运行的 "
-                            "LibreOffice 后重试") from None
-        result = outdir / f"report.{ext}"
-        if not result.is_file() or result.stat().st_size == 0:
-            detail = " ".join((err or out or "").split())[-300:]
-            raise XxgkError(f"LibreOffice 没有生成 {what}（退出码 {proc.returncode}"
-                            + (f"，输出：{detail}" if detail else "") + "）。请确认文件能用 Word/WPS 打开")
-        return result.read_bytes()
+                            "LibreOffice 后重试" + ("；Word 文档（.docx）已生成，也可以用 Word/WPS 另存为 PDF"
+                                                   if ext == "pdf" else "")) from None
+        outputs = []
+        for path in paths:
+            result = outdir / f"{path.stem}.{ext}"
+            if not result.is_file() or result.stat().st_size == 0:
+                detail = " ".join((err or out or "").split())[-300:]
+                raise XxgkError(f"LibreOffice 没有生成 {what}（退出码 {proc.returncode}"
+                                + (f"，输出：{detail}" if detail else "") + "）。请确认文件能用 Word/WPS 打开")
+            outputs.append(result.read_bytes())
+    return outputs
