@@ -98,6 +98,7 @@ def convert(sources: list[tuple[bytes, str]], filter_: str, ext: str, timeout: f
             d.mkdir()
         for name in ("TMPDIR", "TMP", "TEMP"):  # LibreOffice's own temporary files go where ours go, and with them
             env[name] = str(scratch)
+        env["DCONF_PROFILE"] = os.devnull  # nor does it leave a dconf database in the user's home (an empty profile)
         paths = []
         for i, (blob, suffix) in enumerate(sources):
             paths.append(indir / f"report{i}{suffix.lower()}")  # ASCII names: --outdir keeps only the basename
