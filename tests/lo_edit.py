@@ -41,7 +41,7 @@ def prop(name, value):
 pipe, jobs_file = sys.argv[1], sys.argv[2]
 local = uno.getComponentContext()
 resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
-for _ in range(600):
+for _ in range(1800):  # up to 3 minutes on a loaded machine
     try:
         ctx = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
         break
