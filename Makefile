@@ -49,6 +49,7 @@ workbooks: install
 	$(BIN)/python -m xxgk.guide
 	$(BIN)/python templates/make_templates.py
 	$(BIN)/python -m xxgk.report.context
+	$(BIN)/python -m xxgk.rules --readme
 	$(BIN)/xxgk fill $(BLANK19) workbook/examples/gulou-audit-2020.json -o workbook/examples/gulou-audit-2020.xlsx --overwrite
 
 clean:

@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from conftest import valid_data  # noqa: E402
-from xxgk.claims import check_claims  # noqa: E402
+from xxgk.rules.claims import check_claims  # noqa: E402
 from xxgk.data import TEXT_KEYS  # noqa: E402
 from xxgk.form import load_form  # noqa: E402
 

@@ -14,7 +14,7 @@ from functools import lru_cache
 import pytest
 
 from conftest import EXAMPLE_JSON, valid_data
-from xxgk.claims import check_claims, cn_to_int, parse_number
+from xxgk.rules.claims import check_claims, cn_to_int, parse_number
 from xxgk.data import TEXT_KEYS, load_json
 from xxgk.form import load_form
 

@@ -6,7 +6,8 @@ import json
 
 from conftest import EXAMPLE_XLSX, valid_data
 from test_rules import previous_of
-from xxgk.check import check, similarity
+from xxgk.check import check
+from xxgk.rules.crossyear import similarity
 from xxgk.cli import main
 from xxgk.read import load
 

@@ -5,6 +5,7 @@ import re
 
 from conftest import ROOT
 from xxgk.rules import RULES
+from xxgk.rules.__main__ import readme_with_catalogue
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
@@ -20,6 +21,11 @@ def test_two_setup_commands_at_the_top():
 def test_every_rule_documented():
     table = {m.group(1) for m in re.finditer(r"^\| (\S+) \| (?:错误|警告|提示)", README, re.M)}
     assert table == set(RULES)
+
+
+def test_readme_rule_table_is_generated_from_the_registry():
+    """The table is the registry's catalogue, never retyped: `python -m xxgk.rules --readme` regenerates it."""
+    assert readme_with_catalogue(README) == README, "README's rule table is stale: run python -m xxgk.rules --readme"
 
 
 def test_installing_on_office_pcs_in_five_steps():

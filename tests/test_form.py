@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from xxgk.rules import RULES
 from xxgk.form import FORMATS, defined_name, load_form, split_address, col_index
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -400,7 +401,7 @@ def test_printed_totals_have_parts(fmt):
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_t3_02_covers_seven_columns(fmt):
     form = FORMS[fmt]
-    sums = [s for s in form.sums if s.rule == "T3-02"]
+    sums = [s for s in form.sums if s.kind == "t3.total"]
     cols = [c for c, _ in form.t3_columns]
     assert len(cols) == 7 and [s.target for s in sums] == [f"t3.total.{c}" for c in cols]
     results = _t3_result_rows(form)
@@ -415,7 +416,7 @@ def test_t3_02_covers_seven_columns(fmt):
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_t3_03_covers_every_row(fmt):
     form = FORMS[fmt]
-    sums = [s for s in form.sums if s.rule == "T3-03"]
+    sums = [s for s in form.sums if s.kind == "t3.row"]
     rows = [r["key"] for r in form.t3_rows]
     org = ["natural_person", "commercial_enterprise", "research_institution", "social_welfare_org",
            "legal_service_org", "other_org"]
@@ -428,7 +429,7 @@ def test_t3_03_covers_every_row(fmt):
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_t3_06_group_subtotals(fmt):
     form = FORMS[fmt]
-    sums = [s for s in form.sums if s.rule == "T3-06"]
+    sums = [s for s in form.sums if s.kind == "t3.group"]
     sizes = {"denied": 8, "unable": 3, "not_processed": 5}
     if fmt == "2021":
         sizes["other"] = 3
@@ -446,11 +447,13 @@ def test_t3_06_group_subtotals(fmt):
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_t4_sums(fmt):
     form = FORMS[fmt]
-    sums = {s.rule: s for s in form.sums if s.rule.startswith("T4-")}
+    sums = {s.kind: s for s in form.sums if s.kind.startswith("t4.")}
     for rule, row in (("T4-01", "review"), ("T4-02", "lit_direct"), ("T4-03", "lit_after_review")):
-        assert sums[rule].target == f"t4.{row}.total"
-        assert sums[rule].parts == tuple(f"t4.{row}.{c}" for c in ("upheld", "corrected", "other", "pending"))
-    assert len([s for s in form.sums if s.rule.startswith("T4-")]) == 3
+        assert sums[f"t4.{row}"].target == f"t4.{row}.total"
+        assert sums[f"t4.{row}"].parts == tuple(f"t4.{row}.{c}" for c in ("upheld", "corrected", "other", "pending"))
+        assert RULES[rule].sums == f"t4.{row}"  # the registry checks the sum the form declares for that rule
+        assert next(r for r in form.raw["t4"]["rows"] if r["key"] == row)["rule"] == rule
+    assert len(sums) == 3
 
 
 # -- defined names ---------------------------------------------------------------------------------------------

@@ -22,8 +22,10 @@ from openpyxl.worksheet.protection import SheetProtection
 from . import __version__
 from .data import ReportData
 from .form import (CHECK_SHEET, GUIDE_SHEET, INFO_SHEET, META_SHEET, TEMPLATE_VERSION, TEXT_SHEET_NOTE, Form,
-                   col_index, col_letter, defined_name, formula_of, split_address, text_layout)
-from .check import FEE_WORD, NOT_COUNTED
+                   col_letter, formula_of, split_address, text_layout)
+from .rules import RULES
+from .rules.registry import sheet_ref
+from .rules.text import N_06
 from .fsutil import reproducible_zip, write_atomic
 
 FIXED_TIME = dt.datetime(2021, 1, 1)  # docProps and zip entry times: builds are byte-for-byte repeatable
@@ -58,7 +60,7 @@ RIGHT = Alignment(horizontal="right", vertical="center")
 UNLOCKED = Protection(locked=False)
 CHECK_TEXT_WIDTH = 80  # 校验!B, in character widths
 # N-06 counts characters without these; Excel spells them as string literals or CHAR(n).
-_BLANKS = tuple(f"CHAR({ord(ch)})" if ord(ch) < 32 else f'"{ch}"' for ch in NOT_COUNTED)
+_BLANKS = tuple(f"CHAR({ord(ch)})" if ord(ch) < 32 else f'"{ch}"' for ch in N_06.params["not_counted"])
 
 VALIDATION = {
     "count": dict(type="whole", operator="greaterThanOrEqual", formula1="0",
@@ -71,11 +73,6 @@ VALIDATION = {
                   prompt="填写金额（不小于 0，最多 6 位小数），没有的填 0。",
                   error="此处只能填写不小于 0 的金额数字，不要输入文字或单位。"),
 }
-
-
-def _sheet_ref(sheet: str, address: str) -> str:
-    col, row = split_address(address)
-    return f"'{sheet}'!${col}${row}"
 
 
 class _WorkbookBuilder:
@@ -210,7 +207,7 @@ class _WorkbookBuilder:
                 self.validate(ws, "unit", cell.unit_address, type="list",
                               formula1='"' + ",".join(cell.unit_choices) + '"',
                               prompt="选择金额单位：元 或 万元。", error="请从列表中选择：元 或 万元。")
-            self.wb.defined_names[cell.name] = DefinedName(cell.name, attr_text=_sheet_ref(cell.sheet, cell.address))
+            self.wb.defined_names[cell.name] = DefinedName(cell.name, attr_text=sheet_ref(cell.sheet, cell.address))
 
     def table_setup(self):
         form = self.form
@@ -300,6 +297,9 @@ class _WorkbookBuilder:
             ("在命令行运行：xxgk check 本工作簿.xlsx（校验）；xxgk export 本工作簿.xlsx -o 数据.json（导出数据）。", BODY),
             ("工作表和工作簿结构已保护（无密码），以免误改标签和公式；报送时请保存为 .xlsx，不要另存为含宏的格式。", BODY),
         ]
+        lines += [("", BODY), ("校验规则（“校验”工作表、xxgk check 和“校验”按钮按这些规则检查；“错误”必须改正，“警告”请核实）", BOLD)]
+        lines += [(f"{entry.id}（{entry.severities}）{entry.title}", BODY) for entry in RULES.values()
+                  if form.format in entry.formats]
         for i, (text, font) in enumerate(lines, 1):
             self.put(ws, f"A{i}", text, font=font)
 
@@ -420,75 +420,11 @@ class _WorkbookBuilder:
         self.page(ws)
 
     def check_rows(self):
-        """(rule, description, left, right, difference, status) formulas, one row per check."""
-        form = self.form
-        n = defined_name
-        cols = form.t3_columns
-
-        def status_eq(ids, left, right):
-            return f'IF(COUNT({",".join(n(i) for i in ids)})=0,"未填",IF({left}={right},"通过","错误"))'
-
-        for ckey, ctext in cols:
-            ids = [f"t3.{r}.{ckey}" for r in ("new_received", "carried_over", "total", "carry_forward")]
-            left = f"SUM({n(ids[0])},{n(ids[1])})"
-            right = f"SUM({n(ids[2])},{n(ids[3])})"
-            yield ("T3-01", f"表三「{ctext}」列：一、本年新收 + 二、上年结转 = 三（七）总计 + 四、结转下年度继续办理",
-                   left, right, f"{left}-{right}", status_eq(ids, left, right))
-        for rule in form.sums:
-            if not rule.printed:
-                continue
-            target = form.cells[rule.target]
-            parts = f"SUM({','.join(n(p) for p in rule.parts)})"
-            yield (rule.rule, f"{target.label}（{target.address}）= 分项之和", n(rule.target), parts,
-                   f"{n(rule.target)}-{parts}", status_eq([rule.target, *rule.parts], n(rule.target), parts))
-        others = [f"t3.{r['key']}.total" for r in form.t3_rows if r["key"] == "other" or r["key"].startswith("other.")]
-        other_sum = f"SUM({','.join(n(o) for o in others)})"
-        yield ("T3-04", "（六）其他处理占（七）总计的比例不超过 10%", other_sum, n("t3.total.total"),
-               f'IF({n("t3.total.total")}>0,TEXT({other_sum}/{n("t3.total.total")},"0.0%"),"")',
-               f'IF(AND(N({n("t3.total.total")})>0,{other_sum}>0.1*N({n("t3.total.total")})),"警告","通过")')
-        if form.format == "2021":
-            for row, name in (("regulations", "规章"), ("normative_docs", "行政规范性文件")):
-                i, r, f = (n(f"t2.{row}.{c}") for c in ("issued", "repealed", "in_force"))
-                yield ("T2-02", f"表二“{name}”：现行有效件数 + 本年废止件数 ≥ 本年制发件数", f"SUM({f},{r})", i,
-                       f'IF(COUNT({i},{r},{f})<3,"",SUM({f},{r})-{i})',  # text in a cell: no #VALUE!
-                       f'IF(COUNT({i},{r},{f})<3,"未填",IF(SUM({f},{r})>={i},"通过","警告"))')
-            fee = n("info_fee.amount_yuan")
-            part6 = self.texts["part6"]
-            part6_ref = f"'{part6.sheet}'!{part6.col}{part6.first_row}:{part6.col}{part6.last_row}"
-            yield ("N-05", "第六部分报告信息处理费收取情况（“六”表中填写金额，未收取填 0）", fee, None, None,
-                   f'IF(OR(ISNUMBER({fee}),COUNTIF({part6_ref},"*{FEE_WORD}*")>0),"通过","错误")')
-            part1 = self.texts["part1"]
-            count = f"'{part1.sheet}'!C{part1.title_row}"
-            yield ("N-06", "总体情况篇幅原则上不超过一千字（不计空白）", count, "1000", f"{count}-1000",
-                   f'IF({count}>1000,"警告","通过")')
-        else:
-            for row, name in (("regulations", "规章"), ("normative_docs", "规范性文件")):
-                new, total = n(f"t2.{row}.new_published"), n(f"t2.{row}.total_published")
-                yield ("T2v19-03", f"表二“{name}”：本年新公开数量 ≤ 对外公开总数量", new, total,
-                       f'IF(COUNT({new},{total})<2,"",{new}-{total})',  # text in a cell: no #VALUE!
-                       f'IF(COUNT({new},{total})<2,"未填",IF({new}<={total},"通过","警告"))')
-            amount = form.cells["t2.procurement.amount"]
-            unit = _sheet_ref(amount.sheet, amount.unit_address)
-            yield ("V-03", "表二“采购总金额”不为 0 时注明单位（元或万元）", n(amount.id), None, None,
-                   f'IF(AND(N({n(amount.id)})<>0,{unit}=""),"警告","通过")')
-        # S-04 and V-01 per table: blanks, text, negatives and fractions among the input cells.
-        for table in ("t2", "t3", "t4", "extra"):
-            cells = [c for c in form.input_cells() if c.table == table]
-            if not cells or table == "extra":
-                continue
-            ranges = _row_ranges(cells)
-            blank = "+".join(f"COUNTBLANK({r})" for r in ranges)
-            text = "+".join(f"(COUNTA({r})-COUNT({r}))" for r in ranges)
-            name = {"t2": "表二", "t3": "表三", "t4": "表四"}[table]
-            yield ("S-04", f"{name}：空白的数据单元格（没有的应填 0）", blank, "0", None,
-                   f'IF({blank}=0,"通过","错误")')
-            yield ("S-04", f"{name}：填写了文字而不是数字的单元格", text, "0", None, f'IF({text}=0,"通过","错误")')
-            counts = [c for c in cells if c.type == "count"]
-            if counts:
-                cranges = _row_ranges(counts)
-                bad = "+".join(f'COUNTIF({r},"<0")+SUMPRODUCT(ISNUMBER({r})*(MOD(N(+{r}),1)<>0))' for r in cranges)
-                yield ("V-01", f"{name}：件数为负数或小数的单元格", f"IFERROR({bad},0)", "0", None,
-                       f'IF(IFERROR({bad},0)=0,"通过","错误")')
+        """(rule, description, left, right, difference, status) formulas: the rows of every rule of the registry
+        that the workbook checks live, in the registry's order."""
+        for entry in RULES.values():
+            if entry.sheet and self.form.format in entry.formats:
+                yield from entry.sheet(self.form, self.texts)
 
     def meta(self):
         ws = self.sheet(META_SHEET)
@@ -498,27 +434,6 @@ class _WorkbookBuilder:
         for i, (key, value) in enumerate(rows, 1):
             ws[f"A{i}"], ws[f"B{i}"] = key, value
         ws.sheet_state = "hidden"
-
-
-def _row_ranges(cells) -> list[str]:
-    """Quoted A1 ranges covering the cells, one per run of adjacent cells in a row."""
-    by_row: dict[tuple[str, int], list[int]] = {}
-    for c in cells:
-        col, row = split_address(c.address)
-        by_row.setdefault((c.sheet, row), []).append(col_index(col))
-    out = []
-    for (sheet, row), cols in by_row.items():
-        cols.sort()
-        start = prev = cols[0]
-        for x in cols[1:] + [None]:
-            if x is not None and x == prev + 1:
-                prev = x
-                continue
-            a, b = col_letter(start), col_letter(prev)
-            out.append(f"'{sheet}'!{a}{row}" + (f":{b}{row}" if b != a else ""))
-            if x is not None:
-                start = prev = x
-    return out
 
 
 def build_bytes(form: Form, data: ReportData | None = None, extra: tuple[ExtraSheet, ...] = ()) -> bytes:

@@ -168,18 +168,18 @@ def parse_date(raw) -> str | None:
     return None
 
 
-def parse_year(raw) -> tuple[int | None, str | None]:
-    """报告年度 → (year, None); (None, None) when blank; (None, why) when it is no year.
+def parse_year(raw) -> tuple[int | None, bool]:
+    """报告年度 → (year, False); (None, False) when blank; (None, True) when it is no year.
     2025, 2025.0, "2025", "2025年", "２０２５年度" are all 2025."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
-        return None, None
+        return None, False
     if isinstance(raw, str):
         m = _YEAR.match(raw.strip().translate(_DIGITS))
         raw = int(m.group(1)) if m else raw
     number, _ = to_number(raw)
     if isinstance(number, int) and 1900 < number < 3000:
-        return number, None
-    return None, "应为四位年份，如 2025"
+        return number, False
+    return None, True
 
 
 def fmt_number(v) -> str:
@@ -274,16 +274,15 @@ def from_json(raw, source: str = "") -> ReportData:
         if reason:
             data.bad_values[cid] = (value, reason)
     from .form import load_form
-    from .rules import severity
+    from .rules.info import I_01
 
     for f in load_form(fmt).info:  # dates as a workbook's are read: the same parser, the same finding
         if f.kind == "date" and info.get(f.key, "").strip():
             value = parse_date(info[f.key])
             data.info[f.key] = value or ""
             if value is None:
-                data.problems.append(Finding("I-01", severity("I-01"), f"“{f.label}”（info.{f.key}）不是日期：“{info[f.key][:40]}”。"
-                                                                       f"请填写如 2026-01-08 的日期。",
-                                             values={"field": f.key, "stated": info[f.key][:200]}))
+                data.problems.append(I_01.finding("date_bad", label=f.label, where=f"info.{f.key}", shown=info[f.key][:40],
+                                                  field=f.key, stated=info[f.key][:200]))
     return data
 
 

@@ -15,6 +15,7 @@ class Finding:
     cells: list[str] = field(default_factory=list)  # cell ids
     addresses: list[str] = field(default_factory=list)  # "sheet!A1"
     values: dict = field(default_factory=dict)  # stated, computed, difference, blank …
+    case: str = ""  # the situation of the rule (its registry entry's case) that gave the message and severity
 
     @property
     def sheet(self) -> str:

@@ -1,8 +1,8 @@
 """The national formats as data: load `workbook/forms/*.toml` into a Form that knows every cell.
 
 A Form knows, for every number cell, its id (cells.md), type, label path, sheet and A1 address; the
-printed labels with their positions and merges; and the sum hierarchy, from which the sum rules
-(T3-02, T3-03, T3-06, T4-01…T4-03), the workbook's formulas and the recomputation are all derived.
+printed labels with their positions and merges; and the sum hierarchy, from which the sum rules (the
+registry checks each kind of sum), the workbook's formulas and the recomputation are all derived.
 """
 from __future__ import annotations
 
@@ -63,7 +63,7 @@ class Cell:
 
 @dataclass(frozen=True)
 class SumRule:
-    rule: str  # rule id of rules.md
+    kind: str  # t3.row (每行总计), t3.total (（七）总计), t3.group (分组小计), t4.<row> (表四各总计)
     target: str
     parts: tuple[str, ...]
     printed: bool  # False for the group subtotals (T3-06), which the form never prints
@@ -360,16 +360,16 @@ class _Builder:
                                    f"{row_label_of(row)}×「{ctext}」", row_label_of(row), parts=parts))
         # The sum hierarchy, declared once in the form: the total column, the total row, the groups.
         for key in keys:
-            self.sums.append(SumRule("T3-03", f"t3.{key}.{total_key}",
+            self.sums.append(SumRule("t3.row", f"t3.{key}.{total_key}",
                                      tuple(f"t3.{key}.{c}" for c in org_cols), True))
         for ckey, _ in columns:
-            self.sums.append(SumRule("T3-02", f"t3.{total_row}.{ckey}",
+            self.sums.append(SumRule("t3.total", f"t3.{total_row}.{ckey}",
                                      tuple(f"t3.{r}.{ckey}" for r in result_rows), True))
         groups = dict.fromkeys(k.split(".")[0] for k in keys if "." in k)
         for g in groups:
             members = [k for k in keys if k.startswith(g + ".")]
             for ckey, _ in columns:
-                self.sums.append(SumRule("T3-06", f"t3.{g}.{ckey}",
+                self.sums.append(SumRule("t3.group", f"t3.{g}.{ckey}",
                                          tuple(f"t3.{m}.{ckey}" for m in members), False))
 
     # -- 表四 ----------------------------------------------------------------------------------------
@@ -407,7 +407,7 @@ class _Builder:
                 path = f"{row['group']}·{row['label']}" if grouped else row["label"]
                 self.add_cell(Cell(f"t4.{row['key']}.{ckey}", "t4", sheet, f"{col}5", "count",
                                    f"表四「{path}」×「{ctext}」", f"表四「{path}」", parts=parts))
-            self.sums.append(SumRule(row["rule"], f"t4.{row['key']}.{total_key}",
+            self.sums.append(SumRule(f"t4.{row['key']}", f"t4.{row['key']}.{total_key}",
                                      tuple(f"t4.{row['key']}.{c}" for c, _ in columns if c != total_key), True))
 
     # -- number cells outside the tables -------------------------------------------------------------

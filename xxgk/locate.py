@@ -24,10 +24,8 @@ from dataclasses import dataclass, field
 
 from .findings import Finding
 from .form import INFO_SHEET, Form, col_index, col_letter, defined_name, span_of, split_address
-from .rules import severity
+from .rules.structure import S_02, WB_02, WB_06, WB_07
 
-# Structure changes that make a file unusable: export, report, new --previous and merge refuse it.
-REFUSING = ("WB-02", "WB-06", "WB-07")
 INFO_HEADER_ROWS = 2  # 基本信息: the sheet title and the column headings
 _REF = re.compile(r"^=?(?:'((?:[^']|'')+)'|([^'!]+))!\$?([A-Z]{1,3})\$?([0-9]{1,7})$")
 SHOWN = 5  # cells named in one message
@@ -82,8 +80,8 @@ class _Locator:
         self.names = {ours[k]: parse_ref(v) for k, v in found.items()} if found else None
         self.allowed: dict[str, set[tuple[int, int]]] = {}  # sheet → (row, col) of cells accounted for
 
-    def problem(self, rule, message, cells=(), addresses=(), values=None):
-        self.layout.problems.append(Finding(rule, severity(rule), message, list(cells), list(addresses), values or {}))
+    def problem(self, entry, case="", addresses=(), **fields):
+        self.layout.problems.append(entry.finding(case, addresses=addresses, **fields))
 
     def allow(self, sheet: str, row: int, col: int):
         self.allowed.setdefault(sheet, set()).add((row, col))
@@ -167,19 +165,16 @@ class _Locator:
         if changes:
             self.layout.unread.add(sheet)
             table = self.table_name(sheet)
-            self.problem("WB-06", f"{table}（工作表“{sheet}”）的结构被改动：{'；'.join(changes)}。表格必须与国家格式一致，"
-                                  f"xxgk 不按错位的位置读取数字，本表的数字未读取。请撤销这些改动（删除插入的行或列、恢复删除的行或列），"
-                                  f"或用“xxgk new”新建工作簿后重新填写。",
-                         addresses=[f"{sheet}!A1"], values={"sheet": sheet, "changes": changes})
+            self.problem(WB_06, addresses=[f"{sheet}!A1"], table=table, sheet=sheet, changes_shown="；".join(changes),
+                         changes=changes)
             return
         # the structure holds: labels edited in place are S-02; the region's cells are accounted for
         for l in labels:
             found = grid.get(l.address)
             if _text(found) != l.text:
                 shown = found if found is None or isinstance(found, str) else str(found)
-                self.problem("S-02", f"“{l.sheet}”{l.address} 的标签应为“{l.text}”，现为“{_shown(found or '', 40)}”。"
-                                     f"请恢复模板标签（表格必须与国家格式一致）。",
-                             addresses=[f"{l.sheet}!{l.address}"], values={"expected": l.text, "found": shown})
+                self.problem(S_02, "label", addresses=[f"{l.sheet}!{l.address}"], sheet=l.sheet, address=l.address,
+                             expected=l.text, found_shown=_shown(found or "", 40), found=shown)
         for l in labels:
             self.allow(sheet, *pos(l.address))
         for c in cells:
@@ -237,9 +232,8 @@ class _Locator:
             found = rows.get(f.label, [])
             if len(found) != 1:
                 why = "找不到" if not found else f"有 {len(found)} 行（第 {'、'.join(map(str, found))} 行）"
-                self.problem("WB-02", f"“{INFO_SHEET}”中“{f.label}”一行{why}，该项未读取。请恢复模板中的这一行"
-                                      f"（A 列为项目名称，B 列填写内容）。", addresses=[f"{INFO_SHEET}!A{split_address(f.address)[1]}"],
-                             values={"field": f.key})
+                self.problem(WB_02, "info_row", addresses=[f"{INFO_SHEET}!A{split_address(f.address)[1]}"],
+                             sheet=INFO_SHEET, label=f.label, why=why, field=f.key)
                 continue
             self.layout.info_rows[f.key] = found[0]
             for c in (1, 2, 3):  # the label, the value, the hint column (说明 — notes there are no content)
@@ -263,9 +257,8 @@ class _Locator:
                 found = [r for r, text in enumerate(column_a, start=1) if text == block.title]
                 if len(found) != 1:
                     why = "找不到" if not found else f"出现了 {len(found)} 次"
-                    self.problem("WB-02", f"工作表“{sheet}”A 列中文字部分的标题“{block.title}”{why}，该部分文字未读取。"
-                                          f"请恢复标题行（如插入或删除了列，请撤销）。",
-                                 addresses=[f"{sheet}!A1"], values={"part": block.key, "sheet": sheet})
+                    self.problem(WB_02, "text_title", addresses=[f"{sheet}!A1"], sheet=sheet, title=block.title, why=why,
+                                 part=block.key)
                     continue
                 titles.append((found[0], block))
             titles.sort(key=lambda t: t[0])
@@ -300,10 +293,8 @@ class _Locator:
                 continue
             shown = "；".join(f"{col_letter(c)}{r}“{_shown(v)}”" for r, c, v in stray[:SHOWN])
             more = f" 等 {len(stray)} 个单元格" if len(stray) > SHOWN else ""
-            self.problem("WB-07", f"工作表“{sheet}”中有内容不在模板的填写位置，xxgk 不会读取（报告中也不会有）：{shown}{more}。"
-                                  f"请把数字填入表格的浅黄色单元格、把文字填入文字部分的单元格（每个单元格一段），然后删除这些内容。",
-                         addresses=[f"{sheet}!{col_letter(c)}{r}" for r, c, _ in stray[:SHOWN]],
-                         values={"sheet": sheet, "cells": [f"{col_letter(c)}{r}" for r, c, _ in stray]})
+            self.problem(WB_07, addresses=[f"{sheet}!{col_letter(c)}{r}" for r, c, _ in stray[:SHOWN]], sheet=sheet,
+                         shown=shown, more=more, cells=[f"{col_letter(c)}{r}" for r, c, _ in stray])
 
 
 def _span(name, a: int, b: int) -> str:

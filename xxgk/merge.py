@@ -30,7 +30,9 @@ from .data import ReportData
 from .errors import XxgkError
 from .findings import SEVERITY_NAMES, Finding, Report
 from .form import SUMMARY_DETAIL_SHEET, Form, format_for_year, load_form
-from .locate import REFUSING
+from .rules import REFUSING
+from .rules.info import I_02
+from .rules.text import P_01
 from .xlsx import MAX_FILE_BYTES, MAX_RATIO, RATIO_FLOOR
 
 REPORT_SUFFIXES = (".xlsx", ".xlsm", ".json")
@@ -49,7 +51,7 @@ INCLUDED = ("ok", "warnings", "errors")
 KEY_TOTALS = (("t3.new_received.total", "本年新收申请"), ("t3.total.total", "办理结果总计"),
               ("t3.carry_forward.total", "结转下年度"), ("t4.review.total", "行政复议"),
               (("t4.lit_direct.total", "t4.lit_after_review.total"), "行政诉讼"))
-TO_FILL = ("I-02", "P-01")  # a summary has the units' numbers, not the office's own 基本信息 and text
+TO_FILL = (I_02.id, P_01.id)  # a summary has the units' numbers, not the office's own 基本信息 and text
 DUPLICATE_RULE = "同一机关同一年度有多份报表时只计一份：先取错误较少的，再取成文日期较晚的，再取文件名排序在前的"
 
 Progress = Callable[[int, int, str], None]  # (done, total, file just finished)
@@ -476,7 +478,8 @@ def _read_all(sources: list[Source], jobs: int | None, progress: Progress | None
         return out  # type: ignore[return-value]
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    from . import check, claims, pipeline, read  # noqa: F401 - imported once here, inherited by forked workers
+    from . import check, pipeline, read  # noqa: F401 - imported once here, inherited by forked workers
+    from .rules import claims  # noqa: F401
     import python_calamine  # noqa: F401
 
     # Batches, not single units: one task per unit spends more time in inter-process traffic than reading.

@@ -14,7 +14,8 @@ from .check import check
 from .data import ReportData
 from .errors import XxgkError
 from .findings import Finding, Report
-from .locate import REFUSING
+from .rules import REFUSING
+from .rules.crossyear import X_01
 
 Find = Callable[[str], "ReportData | None"]  # a location → the report there, None when absent; XxgkError when unreadable
 
@@ -73,9 +74,7 @@ def find_previous(data: ReportData, find: Find | None = None) -> tuple[ReportDat
         if previous is None:
             raise XxgkError("文件不存在")
     except XxgkError as exc:
-        return None, Finding("X-01", "warning", f"基本信息中的上一年度报告文件无法使用，未作跨年核对：{exc.message}"
-                                                f"（{location}）。请改正文件名（在 Excel 中可点击“上年报告”按钮选择），"
-                                                f"或用 --previous 指定。", values={"previous_file": location})
+        return None, X_01.finding("unusable", reason=exc.message, previous_file=location)
     return previous, None
 
 

@@ -7,8 +7,6 @@ the constant is what the report then states. openpyxl is the fallback when calam
 """
 from __future__ import annotations
 
-import datetime as dt
-import re
 from pathlib import Path
 
 from .data import ReportData, load_json, load_json_bytes, parse_date, parse_year, to_number
@@ -17,7 +15,8 @@ from .findings import Finding
 from .form import (FORMATS, EXTRA_SHEETS, INFO_SHEET, META_SHEET, SUMMARY_DETAIL_SHEET, Form, TEMPLATE_VERSION, formula_of, load_form,
                    normalise_formula, split_address, col_index)
 from .locate import TextArea, locate
-from .rules import severity
+from .rules.info import I_01
+from .rules.structure import S_05, WB_01, WB_02, WB_03, WB_05
 from .sums import recompute_totals
 from .xlsx import Package, open_package
 
@@ -128,25 +127,22 @@ class _Reader:
         self.source, self.form, self.meta = source, form, meta
         self.problems: list[Finding] = []
 
-    def problem(self, rule, message, cells=(), addresses=(), values=None):
-        self.problems.append(Finding(rule, severity(rule), message, list(cells), list(addresses), values or {}))
+    def problem(self, entry, case="", cells=(), addresses=(), **fields):
+        self.problems.append(entry.finding(case, cell_ids=cells, addresses=addresses, **fields))
 
     def read(self, grids: dict[str, Grid]) -> ReportData:
         form, source = self.form, self.source
         data = ReportData(format=form.format, year=None, source=str(source.path), kind="workbook")
         if self.meta.get("form_hash") != form.hash or self.meta.get("template_version") != TEMPLATE_VERSION:
-            self.problem("WB-03", f"工作簿由另一版本的 {form.format} 格式模板生成（模板版本 {self.meta.get('template_version', '?')}），"
-                                  f"按当前模板读取。如有数字读取错位，请用“xxgk new”新建工作簿并用“xxgk fill”导入数据。")
+            self.problem(WB_03, format=form.format, version=self.meta.get("template_version", "?"))
         if source.has_macros:
-            self.problem("WB-05", "工作簿含有宏（VBA 代码）。xxgk 只读取数据，不会运行任何宏；报送时请另存为不含宏的 .xlsx。",
-                         values={"macros": True})
+            self.problem(WB_05, macros=True)
         wanted = [INFO_SHEET, *dict.fromkeys(form.parts)]
         missing = [s for s in wanted if s not in source.sheet_names]
         strange = [s for s in source.sheet_names if s not in form.sheets and s not in (META_SHEET, *EXTRA_SHEETS)]
         renamed = f"工作簿中另有模板之外的工作表“{'”“'.join(_shown(s) for s in strange[:5])}”，可能就是它被改了名。" if strange else ""
         for sheet in missing:
-            self.problem("WB-02", f"缺少工作表“{sheet}”（被删除或改名）。{renamed}请恢复原工作表名称；该表的数据未读取。",
-                         values={"sheet": sheet, "sheets": list(source.sheet_names)})
+            self.problem(WB_02, "sheet", sheet=sheet, renamed=renamed, sheets=list(source.sheet_names))
         layout = locate(form, grids, source.defined_names(), source.sheet_names)
         self.problems += layout.problems
         self.read_cells(data, grids, layout.unread)
@@ -180,19 +176,18 @@ class _Reader:
                 number, _ = to_number(raw)
                 data.cells[cell.id] = number
                 keep.add(cell.id)
-                self.problem("WB-01", f"{cell.label}（{cell.sheet} {cell.address}）的合计公式{what}。"
-                                      f"合计必须由公式 {formula_of(form, cell)} 计算，请恢复该公式（或用“xxgk new”新建工作簿重新填报）。",
-                             [cell.id], [cell.ref], {"stated": raw if isinstance(raw, (int, float, str)) else None,
-                                                    "expected_formula": formula_of(form, cell)})
+                self.problem(WB_01, "", [cell.id], [cell.ref], label=cell.label, where=f"{cell.sheet} {cell.address}",
+                             what=what, stated=raw if isinstance(raw, (int, float, str)) else None,
+                             expected_formula=formula_of(form, cell))
                 continue
             number, reason = to_number(raw)
             data.cells[cell.id] = number
             if cell.address in sheet_formulas:  # a formula typed into an input cell: its result is shown, not trusted
                 text = sheet_formulas[cell.address]
                 result = f"，显示的结果为 {_shown(raw)}" if raw is not None else "，没有计算结果（显示为空白）"
-                self.problem("S-05", f"{cell.label}（{cell.sheet} {cell.address}）填写的是公式 ={_shown(text or '…')}{result}。"
-                                     f"输入单元格应填写数字，不要填写公式（合计由模板中的公式计算）。",
-                             [cell.id], [cell.ref], {"formula": text, "stated": raw if isinstance(raw, (int, float, str)) else None})
+                self.problem(S_05, "", [cell.id], [cell.ref], label=cell.label, where=f"{cell.sheet} {cell.address}",
+                             formula_shown=_shown(text or "…"), result=result, formula=text,
+                             stated=raw if isinstance(raw, (int, float, str)) else None)
             if reason:
                 data.bad_values[cell.id] = (raw if isinstance(raw, (int, float, str, bool)) else str(raw), reason)
             if cell.unit_address:
@@ -210,17 +205,17 @@ class _Reader:
             raw = grid.get(address)
             where = f"{INFO_SHEET} {address}"
             if field.key == "year":
-                data.year, problem = parse_year(raw)
-                if problem:
-                    self.problem("I-01", f"“报告年度”（{where}）{problem}，现为“{_shown(raw)}”。",
-                                 addresses=[f"{INFO_SHEET}!{address}"], values={"field": "year", "stated": str(raw)})
+                data.year, bad = parse_year(raw)
+                if bad:
+                    self.problem(I_01, "year_bad", addresses=[f"{INFO_SHEET}!{address}"], where=where, shown=_shown(raw),
+                                 field="year", stated=str(raw))
             elif field.key == "org":
                 data.org = "" if raw is None else str(raw).strip()
             elif field.kind == "date":
                 value = parse_date(raw)
                 if value is None and raw is not None:
-                    self.problem("I-01", f"“{field.label}”（{where}）不是日期：“{_shown(raw)}”。请填写如 2026-01-08 的日期。",
-                                 addresses=[f"{INFO_SHEET}!{address}"], values={"field": field.key, "stated": str(raw)})
+                    self.problem(I_01, "date_bad", addresses=[f"{INFO_SHEET}!{address}"], label=field.label, where=where,
+                                 shown=_shown(raw), field=field.key, stated=str(raw))
                 data.info[field.key] = value or ""
             else:
                 if isinstance(raw, float) and raw.is_integer():

@@ -105,21 +105,18 @@ def import_bytes(blob: bytes, name: str, year: int | None = None, org: str | Non
 
 def _findings(data: ReportData, form, result: Imported) -> None:
     """What the import could not read, as findings of the check (S-02: labels and rows not as the form)."""
-    from ..findings import Finding
-    from ..rules import severity
+    from ..rules.structure import S_02
 
     if result.missing:
         by_table: dict[str, list[str]] = {}
         for cid in result.missing:
             by_table.setdefault(form.cells[cid].row_label, []).append(cid)
         rows = "；".join(f"{row} {len(ids)} 格" for row, ids in list(by_table.items())[:6])
-        data.problems.append(Finding(
-            "S-02", severity("S-02", "audit"),
-            f"报告中找不到 {len(result.missing)} 个表格单元格（{rows}{' 等' if len(by_table) > 6 else ''}）："
-            f"表格的行或栏目与国家格式不符，或表格缺失。这些单元格没有读取，不作核对。",
-            list(result.missing), values={"missing": list(result.missing)}))
+        data.problems.append(S_02.finding("missing_cells", cell_ids=list(result.missing), mode="audit",
+                                          count=len(result.missing), rows=rows + (" 等" if len(by_table) > 6 else ""),
+                                          missing=list(result.missing)))
     for text in result.unplaced:
-        data.problems.append(Finding("S-02", severity("S-02", "audit"), text, values={"unplaced": text}))
+        data.problems.append(S_02.finding("unplaced", mode="audit", text=text, unplaced=text))
 
 
 def _kind(blob: bytes, name: str) -> str:

@@ -31,19 +31,33 @@ topic or sub-unit, clauses with two readings, blank cells. Precision over recall
 from __future__ import annotations
 
 import re
+import sys
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
 
-from .data import TEXT_KEYS, ReportData
-from .findings import Finding
-from .form import Form
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
 
-SEVERITY = "warning"  # every N-rule of rules.md G except N-05 (not here)
+from ..data import TEXT_KEYS
+from ..findings import Finding
+from ..form import Form
+from . import narrative as N
+from .registry import Context
+
 QUOTE_WIDTH = 60
 MAX_SENTENCE = 1500  # longer "sentences" are lists or pasted tables, not claims: skipped
 MAX_PART = 50_000  # characters read per part (a real part has a few thousand); bounds the work on hostile files
 MAX_TOTALS = 50  # totals the text states, kept as possible bases of shares
+
+# -- the vocabulary (claims.toml) ----------------------------------------------------------------------------
+
+VOCABULARY = tomllib.loads((Path(__file__).with_name("claims.toml")).read_text(encoding="utf-8"))
+_P = {k: re.compile(v) for k, v in VOCABULARY.items() if isinstance(v, str)}
 
 # -- numbers ---------------------------------------------------------------------------------------------
 
@@ -126,70 +140,53 @@ def normalise(text: str) -> str:
     return text.translate(_FULLWIDTH)
 
 
-_NUM = rf"(?:\d{{1,3}}(?:,\d{{3}})+(?!\d)|\d+|[{_CN}]+)"
-_COUNT = re.compile(rf"(?P<num>{_NUM})\s*(?P<unit>件|起|宗|条)")
-_PCT = re.compile(r"(?P<num>\d+(?:\.\d+)?)\s*%|百分之(?P<cn>[零〇一二两三四五六七八九十百]+)(?:点(?P<cnd>[零〇一二三四五六七八九]+))?")
+_COUNT = _P["count"]
+_PCT = _P["pct"]
 _HARD = "，,；;：:。！？!?\n（）()【】[]"
-_ALLOWED_AFTER = re.compile(
-    r"\s*(?:$|[，,。；;：:、（(）)！!？?“”\"]|申请|政府|信息|依申请|行政|复议|诉讼|案|其中|均|全|已|都|并|予|占|规|结转|顺延|现行|因|经)")
-_PREFIX_ANY = re.compile(r"(?:第|每|各|约|近|逾|超过|超|不足|不到|至少|最多|至多|不少于|不超过|大约|接近|将近|同|任|哪|某|逐|单|这|那|此|该|另|前|后|余|多)\s*$")
-_PREFIX_CN = re.compile(r"(?:数|几|上|成|好|若)\s*$")
-_RANGE = re.compile(rf"[\d{_CN}]\s*[-—–~～至到或、]\s*$")
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年|([〇零一二三四五六七八九]{4})年")
-_MONTH = re.compile(r"(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月(?:份)?\s*(\d{1,2}|[一二三四五六七八九十]{1,3})?\s*(日|号)?")
-_PARTIAL = re.compile(r"季度|上半年|下半年|月份|当月|本月|同期")
+_ALLOWED_AFTER = _P["allowed_after"]
+_PREFIX_ANY = _P["prefix_any"]
+_PREFIX_CN = _P["prefix_cn"]
+_RANGE = _P["range"]
+_YEAR = _P["year"]
+_MONTH = _P["month"]
+_PARTIAL = _P["partial"]
 
 # -- what a clause speaks about -----------------------------------------------------------------------------
 
-_DOMAIN_OUT = re.compile(
-    r"许可|审批|建议|提案|信访(?!举报投诉类)|来信|来访|热线|投诉|举报|咨询|留言|诉求|政务服务|办件|事项|处罚|强制|"
-    r"网上|网络|在线|信函|当面|现场|邮寄|传真|邮件|电话|平台|系统|渠道|方式|自然人|法人|企业|科研机构|公益组织|"
-    r"法律服务机构|涉及|关于|集中|主动|补正|延期|征求|除|以外|之外|人次|类")
-_APPLICANTS_ALL = re.compile(r"(?:公民|自然人)?[、，,和及与]?法人(?:或者?|和|及|与|、)其他组织")
-_DELTA = re.compile(r"同比|环比|较|(?<!占)比(?!例)|增加|减少|增长|下降|上升|降低|提高|持平|多于|少于|"
-                    r"去年|往年|历年|以来|近[\d一二两三四五]年|上一?年(?!度?结转)(?!度?转入)")
-_APPLICATION = re.compile(r"申请")
-_DISCLOSURE = re.compile(r"信息公开|依申请公开|公开申请|申请公开")
+_DOMAIN_OUT = _P["domain_out"]
+_APPLICANTS_ALL = _P["applicants_all"]
+_DELTA = _P["delta"]
+_APPLICATION = _P["application"]
+_DISCLOSURE = _P["disclosure"]
 
-_CARRY_FWD = re.compile(r"结转(?:至|到|入)?(?:下|次)一?年|转入(?:下|次)一?年|顺延|下一?年度?继续办理|结转(?:至|到)\d{4}年")
-_CARRY_IN = re.compile(r"上一?年度?(?:结转|转入)|结转自上一?年|往年结转")
-_NEW_STRICT = re.compile(r"新收")
-_NEW = re.compile(r"新收|收到|(?<!不予)受理|接收|接到")
-_HANDLED = re.compile(r"办结|答复|办理完毕|处理完毕|完成办理")
-_HANDLED_LOOSE = re.compile(r"(?<!正在)(?<!继续)(?<!尚在)(?<!仍在)(?<!待)办理(?!中|完毕)")
-_NOT_DONE = re.compile(r"正在|继续|尚在|仍在|待|未办结|未答复")
-_AMBIGUOUS_NEW = re.compile(r"结转|顺延|共计?办理|合计办理|累计办理|[（(]含")
-_OUTCOME = re.compile(r"不予公开|部分公开|予以公开|同意公开|全部公开|无法提供|不予处理|其他处理")
-_OUTCOME_KEY = {"不予公开": "denied", "部分公开": "partial", "予以公开": "granted", "同意公开": "granted",
-                "全部公开": "granted", "无法提供": "unable", "不予处理": "not_processed", "其他处理": "other"}
-_OUTCOME_NAME = {"granted": "予以公开", "partial": "部分公开", "denied": "不予公开", "unable": "无法提供",
-                 "not_processed": "不予处理", "other": "其他处理"}
-_OUTCOME_LABEL = {"granted": "（一）予以公开", "partial": "（二）部分公开", "denied": "（三）不予公开",
-                  "unable": "（四）无法提供", "not_processed": "（五）不予处理", "other": "（六）其他处理"}
+_CARRY_FWD = _P["carry_fwd"]
+_CARRY_IN = _P["carry_in"]
+_NEW_STRICT = _P["new_strict"]
+_NEW = _P["new"]
+_HANDLED = _P["handled"]
+_HANDLED_LOOSE = _P["handled_loose"]
+_NOT_DONE = _P["not_done"]
+_AMBIGUOUS_NEW = _P["ambiguous_new"]
+_OUTCOME = _P["outcome"]
+_OUTCOME_KEY = VOCABULARY["outcome_keys"]
 
 # 表四: the subject of a clause. Longest first so that 复议后起诉 is not read as 复议.
-_SUBJECT = re.compile(r"(?P<after>(?:经)?复议后(?:提起)?(?:行政)?(?:起诉|诉讼))|(?P<direct>(?:未经复议)?直接(?:提起)?(?:行政)?(?:起诉|诉讼))|"
-                      r"(?P<lit>行政诉讼|诉讼|起诉)|(?P<review>行政复议|复议)")
-_SUBJECT_NAME = {"review": "行政复议", "lit": "行政诉讼", "direct": "未经复议直接起诉的行政诉讼",
-                 "after": "复议后起诉的行政诉讼"}
+_SUBJECT = _P["subject"]
 _T4_ROWS = {"review": ("review",), "lit": ("lit_direct", "lit_after_review"), "direct": ("lit_direct",),
             "after": ("lit_after_review",)}
-_T4_COL = re.compile(r"(?P<upheld>维持)|(?P<corrected>纠正)|(?P<pending>尚未审结|未审结|正在审理|审理中|尚在审理)|(?P<other>其他结果)")
-_T4_COL_NAME = {"upheld": "结果维持", "corrected": "结果纠正", "pending": "尚未审结", "other": "其他结果", "total": "总计"}
-_T4_OUT = re.compile(r"受理|(?<!被)(?<!正在)审理(?!中)|办理|作为|共同被告|申请人|复议机关|各")
-_T4_OTHER_WORDS = re.compile(r"纠错|败诉|撤销|确认违法|驳回|审结|结果|超期|违法|被纠")
-_NEGATION = re.compile(r"(?:未(?!经)|没有|尚无|并无|(?<![有毫])无(?!论|法|关|需|须|正当|偿|效|疑)|不存在)")
-_ALL_ZERO = re.compile(r"(?:均|都)(?:为|是)?\s*(?:0|零|〇)(?:件|起)?(?![\d.])|(?:均|都)(?:无|没有)")
-_ALL_UPHELD = re.compile(r"(?:均|全部|都|皆|一律)(?:已|依法|经审理)?(?:获|被|予以|得到|为|是)?(?:依法)?维持|结果均为维持")
-_NONE_RECEIVED = re.compile(r"(?:未|没有|无|并未|尚未)(?:收到|受理|接到|接收|发生|有)?(?P<mid>[^，。；]{0,20}?)"
-                            r"(?:政府信息公开申请|信息公开申请|公开申请|依申请公开)")
+_T4_COL = _P["t4_col"]
+_T4_OUT = _P["t4_out"]
+_T4_OTHER_WORDS = _P["t4_other_words"]
+_NEGATION = _P["negation"]
+_ALL_ZERO = _P["all_zero"]
+_ALL_UPHELD = _P["all_upheld"]
+_NONE_RECEIVED = _P["none_received"]
 # between 未/没有 and 行政复议: only words that keep the claim about every case (not 因答复不当引起的 …)
-_NONE_MID = re.compile(r"(?:发生|出现|收到|接到|有|涉及|产生|过|任何|因|由于|政府信息公开|信息公开|依申请公开|工作|方面|"
-                       r"申请|引起|引发|导致|而|的|被|提起|提出|本机关|本单位|我局|针对|对|本|机关|单位|局|、|和|或|及)*")
-_TOTAL_WORD = re.compile(r"共|合计|总计")
-_RESPECTIVELY = re.compile(r"分别|各自|依次")
-_SUB_COUNT = re.compile(r"其中|本级|各(?:乡镇|街道|部门|单位|镇|区|县|市)|乡镇|街道|(?<!本)部门|下属|所属|直属|分别")
-_T4_COL_WORDS = re.compile(r"结果维持|结果纠正|其他结果|尚未审结|未审结")
+_NONE_MID = _P["none_mid"]
+_TOTAL_WORD = _P["total_word"]
+_RESPECTIVELY = _P["respectively"]
+_SUB_COUNT = _P["sub_count"]
+_T4_COL_WORDS = _P["t4_col_words"]
 
 
 def _subject_kinds_of(kinds) -> set[str]:
@@ -206,22 +203,42 @@ def _subject_kinds(matches) -> list[str]:
     return [k for k in _T4_ROWS if k in kinds]
 
 
-_DECIDED_ONLY = re.compile(r"已审结|审结的|已结案|结案的|已作出")
+_DECIDED_ONLY = _P["decided_only"]
 
 # 表二
-_T2_SUBJECT = re.compile(r"(?P<reg>(?<!内部)规章(?!制度))|(?P<norm>(?<!党内)(?:行政)?规范性文件)")
-_T2_OUT = re.compile(r"清理|审查|审核|备案|评估|征求|起草|解读|修改|修订|报送|梳理|政策文件|党内")
-_T2_VERBS = {
-    "2021": [("issued", re.compile(r"制发|印发|制定|出台")), ("repealed", re.compile(r"废止|废除")),
-             ("in_force", re.compile(r"现行有效"))],
-    "2019": [("new_made", re.compile(r"新制作|制作")), ("new_published", re.compile(r"新公开")),
-             ("total_published", re.compile(r"对外公开总数|累计对外公开|累计公开"))],
-}
-_T2_VERB_NAME = {"issued": "本年制发", "repealed": "本年废止", "in_force": "现行有效", "new_made": "本年新制作",
-                 "new_published": "本年新公开", "total_published": "对外公开总数"}
-_PCT_ATTACH = re.compile(r"\s*[，,（(]?\s*(?P<kw>约占|占比|占到|占|比例为|比例)(?P<mid>[^，。；;%\d]{0,16}?)\s*$")
-_PCT_MID = re.compile(r"(?:比|总数|总量|全部|所有|申请|办结|答复|收到|受理|办理|新收|总|的|为|是|件数|数|量|政府信息公开|"
-                      r"信息公开|依申请公开|本年|全年|总计|合计|数量|了|达|\s)*")
+_T2_SUBJECT = _P["t2_subject"]
+_T2_OUT = _P["t2_out"]
+_T2_VERB_NAME = VOCABULARY["t2_verb_names"]
+_PCT_ATTACH = _P["pct_attach"]
+_PCT_MID = _P["pct_mid"]
+
+
+class _Words:
+    """The words of one format: the verbs of 表二 (claims.toml), and the table labels the messages name, from the form."""
+
+    def __init__(self, form: Form):
+        rows = form.t3_rows
+        self.outcome_label = {}
+        for group in ("granted", "partial", "denied", "unable", "not_processed", "other"):
+            row = next(r for r in rows if r["key"] == group or r["key"].startswith(group + "."))
+            label = row["label"] if row["key"] == group else row["group"][-1]
+            self.outcome_label[group] = re.sub(r"（[^（）]*）$", "", label)  # （二）部分公开 without its remark
+        self.outcome_name = {g: re.sub(r"^（[一二三四五六七八九十]+）", "", label) for g, label in self.outcome_label.items()}
+        t4 = {r["key"]: r for r in form.raw["t4"]["rows"]}
+        direct, after = t4["lit_direct"], t4["lit_after_review"]
+        self.subject_name = {"review": t4["review"]["label"], "lit": direct["group"],
+                             "direct": f"{direct['label']}的{direct['group']}", "after": f"{after['label']}的{after['group']}"}
+        self.t4_col_name = dict(form.raw["t4"]["columns"])
+        self.lit_sum = f"表四「{direct['group']}」{direct['label']}与{after['label']}的「{{col}}」之和"
+        self.t2_verbs = [(col, re.compile(p)) for col, p in VOCABULARY["t2_verbs"][form.format].items()]
+        self.t2_row_name = {key: text for block in form.raw["t2"]["blocks"] for key, text in block["rows"]}
+
+
+@lru_cache(maxsize=None)
+def words(fmt: str) -> _Words:
+    from ..form import load_form
+
+    return _Words(load_form(fmt))
 
 
 @dataclass
@@ -257,14 +274,15 @@ class _Sentence:
 
 def _masked(s: str) -> list[tuple[int, int]]:
     spans = []
-    for m in re.finditer(r"《[^》]*》|“[^”]*”|\"[^\"]*\"|「[^」]*」", s):
+    for m in _P["quoted"].finditer(s):
         spans.append((m.start(), m.end()))
     return spans
 
 
 class _Scanner:
-    def __init__(self, data: ReportData, form: Form):
-        self.data, self.form, self.v = data, form, data.cells
+    def __init__(self, ctx: Context):
+        self.ctx, self.data, self.form, self.v = ctx, ctx.data, ctx.form, ctx.data.cells
+        self.words = words(ctx.form.format)
         self.findings: list[Finding] = []
         self.seen_totals: list[int] = []  # 收到/办结/办理 numbers the text states: bases a share may use
         self.text_totals: list[int] = []
@@ -307,7 +325,7 @@ class _Scanner:
         ids = []
         for g in groups:
             ids += [f"t3.{r['key']}.total" for r in self.form.t3_rows if r["key"] == g or r["key"].startswith(g + ".")]
-        label = "表三「" + "」「".join(_OUTCOME_LABEL[g] for g in groups) + "」" + ("之和" if len(ids) > 1 else "")
+        label = "表三「" + "」「".join(self.words.outcome_label[g] for g in groups) + "」" + ("之和" if len(ids) > 1 else "")
         if len(ids) == 1:
             label = self.form.cells[ids[0]].label
         return _Quantity(tuple(ids), label + ("（总计列）" if len(ids) > 1 else ""))
@@ -317,7 +335,7 @@ class _Scanner:
         ids = tuple(f"t4.{r}.{col}" for r in rows)
         if len(ids) == 1:
             return _Quantity(ids, self.form.cells[ids[0]].label)
-        return _Quantity(ids, f"表四「行政诉讼」未经复议直接起诉与复议后起诉的「{_T4_COL_NAME[col]}」之和")
+        return _Quantity(ids, self.words.lit_sum.format(col=self.words.t4_col_name[col]))
 
     def part_name(self, key: str) -> str:
         if key == "preamble":
@@ -337,24 +355,22 @@ class _Scanner:
         a = max(0, min(a, b - QUOTE_WIDTH))
         return ("…" if a > 0 else "") + raw[a:b] + ("…" if b < len(raw) else "")
 
-    def add(self, rule: str, sen: _Sentence, message: str, ids, claimed, table, **extra):
+    def add(self, entry, case: str, sen: _Sentence, ids, claimed, table, **fields):
+        """A finding of `entry` (narrative.py): what the text says, the table's value, the sentence, its part."""
         if self.collecting:
             return
-        ids = list(dict.fromkeys(ids))
-        addresses = [self.form.cells[i].ref for i in ids if i in self.form.cells]
-        values = {"claimed": claimed, "table": table, "sentence": sen.raw.strip(), "part": sen.part, **extra}
-        self.findings.append(Finding(rule, SEVERITY, message, ids, addresses, values))
+        self.findings.append(self.ctx.finding(entry, case, list(dict.fromkeys(ids)), claimed=claimed, table=table,
+                                              sentence=sen.raw.strip(), part=sen.part, part_name=self.part_name(sen.part),
+                                              **fields))
 
-    def compare(self, rule: str, sen: _Sentence, tok_span, what: str, claimed: int, q: _Quantity,
+    def compare(self, entry, sen: _Sentence, tok_span, what: str, claimed: int, q: _Quantity,
                 unit: str = "件", zero_claim: bool = False):
         table = self.value(q.ids)
         if table is None or table == claimed or self.collecting:
             return
-        quote = self.quote(sen, *tok_span)
         said = f"称{what}（即 0 {unit}）" if zero_claim else f"写{what} {claimed} {unit}"
-        self.add(rule, sen,
-                 f"{self.part_name(sen.part)}：“{quote}”{said}，而{q.label}（{self.where(q.ids)}）为 {table} {unit}。"
-                 f"文字与表格不一致，请核对后改正文字或表格。", q.ids, claimed, table)
+        self.add(entry, "", sen, q.ids, claimed, table, quote=self.quote(sen, *tok_span), said=said, label=q.label,
+                 where=self.where(q.ids), unit=unit)
 
     # -- scanning ----------------------------------------------------------------------------------------
     def run(self) -> list[Finding]:
@@ -376,7 +392,7 @@ class _Scanner:
                     continue
                 app, disc = heading
                 amb = bool(_AMBIGUOUS_NEW.search(para))
-                for m in re.finditer(r"[^。！？!?]+[。！？!?]*", para):
+                for m in _P["sentence"].finditer(para):
                     raw = m.group()
                     app = app or bool(_APPLICATION.search(raw))
                     disc = disc or bool(_DISCLOSURE.search(raw))
@@ -392,7 +408,7 @@ class _Scanner:
             y = int(m.group(1)) if m.group(1) else int("".join(str(_CN_DIGIT[c]) for c in m.group(2)))
             if y == year:
                 continue
-            if year is not None and y == year + 1 and re.search(r"结转(?:至|到|入)\s*$", s[:m.start()]):
+            if year is not None and y == year + 1 and _P["carried_to_next_year"].search(s[:m.start()]):
                 continue
             return True
         if _PARTIAL.search(s):
@@ -401,7 +417,7 @@ class _Scanner:
             month, day = m.group(1), m.group(2)
             if (month, day) in (("1", "1"), ("一", "一"), ("12", "31"), ("十二", "三十一")):
                 continue
-            if month in ("12", "十二") and re.match(r"\s*(底|末)", s[m.end():]):
+            if month in ("12", "十二") and _P["year_end"].match(s[m.end():]):
                 continue
             return True
         return False
@@ -442,8 +458,8 @@ class _Scanner:
             # the numeral may sit inside a word (十九届, 进一步): the run must start a word of its own
             if num in ("零", "〇") or _PREFIX_CN.search(before):
                 return None
-            if num + unit == "一起" and (re.search(r"[与和同跟随]", s[max(0, start - 12):start])
-                                        or not re.match(r"\s*(?:$|[，,。；;（(]|行政|案)", s[m.end():])):
+            if num + unit == "一起" and (_P["together_before"].search(s[max(0, start - 12):start])
+                                        or not _P["one_case_after"].match(s[m.end():])):
                 return None  # 一起 is "together" far more often than "one case"
         else:
             prev = s[start - 1] if start else ""
@@ -516,12 +532,12 @@ class _Scanner:
             return
         if tok.unit in ("起", "宗"):
             return
-        if _T2_SUBJECT.search(local) or (any(p.search(left) for _, p in _T2_VERBS[self.form.format])
+        if _T2_SUBJECT.search(local) or (any(p.search(left) for _, p in self.words.t2_verbs)
                                          and self.nearest_subjects(sen, tok.start, t2=True)):
             if tok.unit == "件":
                 self.t2_count(sen, tok, left, right, span)
             return
-        if tok.unit == "条" and not re.search(r"申请|案件", local):
+        if tok.unit == "条" and not _P["tiao_domain"].search(local):
             return
         claim = self.t3_count(sen, tok, left, right, span)
         self.percent(sen, tok, left, right, span, used_pcts, claim)
@@ -540,17 +556,17 @@ class _Scanner:
             if (carry_fwd and carry_in) or outcomes or new or handled or not self.t3_domain(sen, local, True):
                 return None  # "办结上年结转申请 3 件": some of them, not all
             if carry_fwd:
-                self.compare("N-01c", sen, span, "结转下年度继续办理", tok.value, self.t3("carry_forward"))
+                self.compare(N.N_01c, sen, span, "结转下年度继续办理", tok.value, self.t3("carry_forward"))
             else:
-                self.compare("N-01c", sen, span, "上年结转", tok.value, self.t3("carried_over"))
+                self.compare(N.N_01c, sen, span, "上年结转", tok.value, self.t3("carried_over"))
             return None
         if outcomes:
             if _NOT_DONE.search(left) or not self.t3_domain(sen, local, True):
                 return None
             groups = list(dict.fromkeys(outcomes))
             q = self.outcome(groups)
-            what = "及".join(_OUTCOME_NAME[g] for g in groups)
-            self.compare("N-04", sen, span, what, tok.value, q)
+            what = "及".join(self.words.outcome_name[g] for g in groups)
+            self.compare(N.N_04, sen, span, what, tok.value, q)
             return ("outcome", groups)
         if _NOT_DONE.search(left):
             return None
@@ -567,9 +583,9 @@ class _Scanner:
             else:
                 self.either(sen, span, tok.value, "收到（受理）申请", self.t3("new_received"), "本年新收")
         elif kind == "handled":
-            self.compare("N-01b", sen, span, "办结（答复）申请", tok.value, self.t3("total"))
+            self.compare(N.N_01b, sen, span, "办结（答复）申请", tok.value, self.t3("total"))
         else:
-            self.either(sen, span, tok.value, "办理申请", self.t3("total"), "（七）总计", rule="N-01b")
+            self.either(sen, span, tok.value, "办理申请", self.t3("total"), "（七）总计", entry=N.N_01b)
         return ("count", kind)
 
     def new_claim(self, sen, span, claimed, zero=False):
@@ -585,10 +601,10 @@ class _Scanner:
                     f"或分别写出本年新收和上年结转的件数。")
         else:
             hint = "文字与表格不一致，请核对后改正文字或表格。"
-        self.add("N-01", sen, f"{self.part_name(sen.part)}：“{quote}”{said}，而{q.label}（{self.where(q.ids)}）为 "
-                              f"{new} 件。{hint}", q.ids, claimed, new)
+        self.add(N.N_01, "", sen, q.ids, claimed, new, quote=quote, said=said, label=q.label, where=self.where(q.ids),
+                 hint=hint)
 
-    def either(self, sen, span, claimed, what, q1: _Quantity, name1: str, rule="N-01"):
+    def either(self, sen, span, claimed, what, q1: _Quantity, name1: str, entry=N.N_01):
         """The number may be `q1` or 本年新收 + 上年结转: passes when it is either, else says the sentence is ambiguous."""
         v1 = self.value(q1.ids)
         new, carried = self.value(("t3.new_received.total",)), self.value(("t3.carried_over.total",))
@@ -598,16 +614,12 @@ class _Scanner:
         if claimed in (v1, both):
             return
         ids = [*q1.ids, "t3.new_received.total", "t3.carried_over.total"]
-        quote = self.quote(sen, *span)
-        self.add(rule, sen,
-                 f"{self.part_name(sen.part)}：“{quote}”写{what} {claimed} 件，语句有歧义：可能指{name1}"
-                 f"（{q1.label}，{self.where(q1.ids)}，为 {v1} 件），也可能指本年新收加上年结转（{new} + {carried} = {both} 件，"
-                 f"{self.where(['t3.new_received.total', 't3.carried_over.total'])}），但与两者都不相等。"
-                 f"请核对数字，并写明是“本年新收”还是“含上年结转”。",
-                 ids, claimed, v1, table_with_carried=both)
+        self.add(entry, "ambiguous", sen, ids, claimed, v1, quote=self.quote(sen, *span), what=what, name=name1,
+                 label=q1.label, where=self.where(q1.ids), new=new, carried=carried, table_with_carried=both,
+                 where_both=self.where(["t3.new_received.total", "t3.carried_over.total"]))
 
     def t4_count(self, sen, tok, left, right, span):
-        if not self.t4_domain(sen) or _T4_OUT.search(left + "|" + right) or re.search(r"结转|上年", left + "|" + right):
+        if not self.t4_domain(sen) or _T4_OUT.search(left + "|" + right) or _P["t4_carried"].search(left + "|" + right):
             return
         local_subjects = set(_subject_kinds(_SUBJECT.finditer(left + "|" + right)))
         cols = [m.lastgroup for m in _T4_COL.finditer(left)]
@@ -619,14 +631,14 @@ class _Scanner:
         subject = subjects.pop()
         col = cols[0] if cols else "total"
         q = self.t4(subject, col)
-        what = _SUBJECT_NAME[subject] + ("" if col == "total" else _T4_COL_NAME[col])
-        self.compare("N-02", sen, span, what, tok.value, q, unit=tok.unit)
+        what = self.words.subject_name[subject] + ("" if col == "total" else self.words.t4_col_name[col])
+        self.compare(N.N_02, sen, span, what, tok.value, q, unit=tok.unit)
 
     def t2_count(self, sen, tok, left, right, span):
         local = left + "|" + right
         if _T2_OUT.search(local) or _SUBJECT.search(local) or _OUTCOME.search(left):
             return
-        verbs = [col for col, p in _T2_VERBS[self.form.format] if p.search(left)]
+        verbs = [col for col, p in self.words.t2_verbs if p.search(left)]
         if len(verbs) != 1:
             return
         subjects = {m.lastgroup for m in _T2_SUBJECT.finditer(local)}
@@ -641,8 +653,7 @@ class _Scanner:
         cid = f"t2.{row}.{verbs[0]}"
         if cid not in self.form.cells:
             return
-        name = "规章" if row == "regulations" else ("行政规范性文件" if self.form.format == "2021" else "规范性文件")
-        self.compare("N-03", sen, span, f"{_T2_VERB_NAME[verbs[0]]}{name}", tok.value,
+        self.compare(N.N_03, sen, span, f"{_T2_VERB_NAME[verbs[0]]}{self.words.t2_row_name[row]}", tok.value,
                      _Quantity((cid,), self.form.cells[cid].label))
 
     # -- percentages -------------------------------------------------------------------------------------
@@ -702,8 +713,7 @@ class _Scanner:
             return
         used_pcts.add(m.start())
         local = left + "|" + right
-        hard_out = re.search(r"许可|审批|建议|提案|信访(?!举报投诉类)|来信|来访|热线|投诉|举报|咨询|留言|诉求|政务服务|办件|"
-                             r"处罚|强制|主动|约|全[省市区县国]|系统", local)
+        hard_out = _P["share_out"].search(local)
         if claim is None and (hard_out or not _APPLICATION.search(sen.s) or
                               not (sen.part == "part3" or sen.disc_ctx)):
             return
@@ -723,15 +733,13 @@ class _Scanner:
         shown = sen.raw[m.start():m.end()].strip()
         where = f"，{self.where(ids)}" if ids else ""
         others = "、".join(str(x) for x, _, _ in dens[1:6])
-        self.add("N-07", sen,
-                 f"{self.part_name(sen.part)}：“{quote}”写 {tok.value} 件占 {shown}，但 {tok.value} ÷ {d}（{name}{where}）"
-                 f"= {calc}%{f'，以 {others} 为总数计算也不相符' if others else ''}。请核对百分比或件数。",
-                 list(ids), float(pct), float(calc), count=tok.value, denominator=d)
+        self.add(N.N_07, "", sen, list(ids), float(pct), float(calc), quote=quote, shown=shown, name=name, where=where,
+                 calc=calc, others=f"，以 {others} 为总数计算也不相符" if others else "", count=tok.value, denominator=d)
 
     def share_claim(self, sen: _Sentence, m: re.Match):
         """N-04: "予以公开的占 60%" without a count: the table's share must agree."""
         a, left = self.left(sen, m.start())
-        if not re.search(r"占|比例", left) or re.search(r"约|率", left) or _DELTA.search(left):
+        if not _P["share_word"].search(left) or _P["share_approx"].search(left) or _DELTA.search(left):
             return
         outcomes = [_OUTCOME_KEY[x.group()] for x in _OUTCOME.finditer(left)]
         if not outcomes or not self.t3_domain(sen, left, True):
@@ -748,12 +756,11 @@ class _Scanner:
             return
         d, name, ids = dens[0]
         calc = (Decimal(count) * 100 / Decimal(d)).quantize(Decimal(1).scaleb(-places))
-        what = "及".join(_OUTCOME_NAME[g] for g in groups)
+        what = "及".join(self.words.outcome_name[g] for g in groups)
         quote = self.quote(sen, a, m.end())
-        self.add("N-04", sen,
-                 f"{self.part_name(sen.part)}：“{quote}”写{what}占 {sen.raw[m.start():m.end()].strip()}，而表中{what} "
-                 f"{count} 件（{self.where(q.ids)}）÷ {name} {d} 件 = {calc}%。请核对百分比或表格。",
-                 [*q.ids, *ids], float(pct), float(calc), count=count, denominator=d)
+        self.add(N.N_04, "share", sen, [*q.ids, *ids], float(pct), float(calc), quote=quote, what=what,
+                 shown=sen.raw[m.start():m.end()].strip(), where=self.where(q.ids), name=name, calc=calc, count=count,
+                 denominator=d)
 
     # -- claims without a number ---------------------------------------------------------------------------
     def zero_claims(self, sen: _Sentence):
@@ -767,9 +774,8 @@ class _Scanner:
                 continue
             # 表三: 未收到政府信息公开申请
             m = _NONE_RECEIVED.search(cl)
-            if m and re.fullmatch(r"(?:任何|过|一件|社会|公众|公民|法人|或者?|其他|组织|个人|单位|提出|提交|的|、|和|及|与|群众|"
-                                  r"申请人|向|本|我|局|机关|单位|委|办|院|部|厅|中心|镇|街道|政府)*", m.group("mid")) \
-                    and not _SUBJECT.search(cl) and not re.search(r"许可|审批|事项|涉及|关于|类|除|以外", cl) \
+            if m and _P["none_received_mid"].fullmatch(m.group("mid")) \
+                    and not _SUBJECT.search(cl) and not _P["none_received_out"].search(cl) \
                     and (sen.part == "part3" or sen.disc_ctx):
                 self.new_claim(sen, (a + m.start(), a + m.end()), 0, zero=True)
                 continue
@@ -788,7 +794,7 @@ class _Scanner:
                 continue
             for kind in _subject_kinds(named):
                 q = self.t4(kind, "total")
-                self.compare("N-02", sen, (a, b), f"没有{_SUBJECT_NAME[kind]}案件", 0, q, zero_claim=True)
+                self.compare(N.N_02, sen, (a, b), f"没有{self.words.subject_name[kind]}案件", 0, q, zero_claim=True)
 
     def all_upheld(self, sen: _Sentence):
         s = sen.s
@@ -796,7 +802,7 @@ class _Scanner:
             return
         for m in _ALL_UPHELD.finditer(s):
             a, b = self.clause(sen, m.start())
-            if _NEGATION.search(s[a:m.start()]) or re.search(r"未", s[m.start():m.end()]):
+            if _NEGATION.search(s[a:m.start()]) or _P["not_in_clause"].search(s[m.start():m.end()]):
                 continue
             named = [x for x in sen.subjects if x.end() <= m.start()
                      and not _NEGATION.search(sen.s, *self.clause(sen, x.start()))]  # not 未发生行政复议
@@ -813,7 +819,7 @@ class _Scanner:
                 if base > 0 and cols["upheld"] == base:
                     continue
                 ids = [i for c in ("total", "upheld", "corrected", "other", "pending") for i in self.t4(kind, c).ids]
-                name = _SUBJECT_NAME[kind]
+                name = self.words.subject_name[kind]
                 quote = self.quote(sen, a, m.end())
                 if base <= 0:
                     why = (f"但表四{name}总计为 0 件" if total == 0 else
@@ -821,16 +827,16 @@ class _Scanner:
                 else:
                     why = (f"但表四{name}{'已审结的 ' + str(base) if decided_only else '总计 ' + str(total)} 件中结果维持 "
                            f"{cols['upheld']} 件（结果纠正 {cols['corrected']}、其他结果 {cols['other']}、尚未审结 {cols['pending']}）")
-                self.add("N-02", sen,
-                         f"{self.part_name(sen.part)}：“{quote}”称{name}{'已审结的' if decided_only else ''}均获维持，{why}"
-                         f"（{self.where(self.t4(kind, 'total').ids)}）。请核对文字或表四。",
-                         ids, "均获维持", cols["upheld"], total=total, decided=base, corrected=cols["corrected"],
-                         other=cols["other"], pending=cols["pending"])
+                self.add(N.N_02, "all_upheld", sen, ids, "均获维持", cols["upheld"], quote=quote, name=name,
+                         decided_word="已审结的" if decided_only else "", why=why, where=self.where(self.t4(kind, "total").ids),
+                         total=total, decided=base, corrected=cols["corrected"], other=cols["other"], pending=cols["pending"])
 
 
-def check_claims(data: ReportData, form: Form) -> list[Finding]:
+def read_claims(ctx: Context) -> list[Finding]:
     """N-01…N-04, N-07: the numbers the text states, compared with the tables. Never raises on text."""
-    return _Scanner(data, form).run()
+    return _Scanner(ctx).run()
 
 
-__all__ = ["check_claims", "cn_to_int", "parse_number"]
+def check_claims(data, form: Form, mode: str = "generate") -> list[Finding]:
+    """The claims of a report's text on their own (tests, benchmarks): as the check reads them."""
+    return read_claims(Context(data, form, mode, data.cells))
