@@ -11,9 +11,9 @@ from pathlib import Path
 from . import __version__
 from .errors import XxgkError
 from .findings import SEVERITY_NAMES, Report
+from .merge import DEFAULT_SUMMARY_ORG
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
-DEFAULT_SUMMARY_ORG = "汇总单位"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -403,10 +403,7 @@ def cmd_workbook(args) -> int:
 
 def render_report(report: Report) -> str:
     head = f"{report.org or '（未填机关名称）'}，{report.year or '?'} 年度，{report.format} 格式"
-    if report.valid:
-        verdict = f"✓ 通过（{report.warnings} 个警告）" if report.warnings else "✓ 通过"
-    else:
-        verdict = f"✗ 未通过：{report.errors} 个错误，{report.warnings} 个警告"
+    verdict = report.verdict()
     lines = [f"{report.file}（{head}）", f"  {verdict}"]
     from .form import load_form
 

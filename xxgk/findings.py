@@ -49,5 +49,11 @@ class Report:
     def valid(self) -> bool:
         return self.errors == 0
 
+    def verdict(self) -> str:
+        """✓ 通过 / ✓ 通过（N 个警告） / ✗ 未通过：N 个错误，M 个警告 — as every output says it."""
+        if self.valid:
+            return f"✓ 通过（{self.warnings} 个警告）" if self.warnings else "✓ 通过"
+        return f"✗ 未通过：{self.errors} 个错误，{self.warnings} 个警告"
+
     def to_json(self) -> dict:
         return {"file": self.file, "valid": self.valid, "findings": [f.to_json() for f in self.findings]}

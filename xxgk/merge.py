@@ -51,6 +51,7 @@ INCLUDED = ("ok", "warnings", "errors")
 KEY_TOTALS = (("t3.new_received.total", "本年新收申请"), ("t3.total.total", "办理结果总计"),
               ("t3.carry_forward.total", "结转下年度"), ("t4.review.total", "行政复议"),
               (("t4.lit_direct.total", "t4.lit_after_review.total"), "行政诉讼"))
+DEFAULT_SUMMARY_ORG = "汇总单位"  # the summary's 机关名称 when the office does not give its own
 TO_FILL = (I_02.id, P_01.id)  # a summary has the units' numbers, not the office's own 基本信息 and text
 DUPLICATE_RULE = "同一机关同一年度有多份报表时只计一份：先取错误较少的，再取成文日期较晚的，再取文件名排序在前的"
 

@@ -78,6 +78,13 @@ def find_previous(data: ReportData, find: Find | None = None) -> tuple[ReportDat
     return previous, None
 
 
+def require_previous_year(previous: ReportData, year: int | None) -> None:
+    """Last year's report must be of the year before (xxgk new --previous, the ribbon's 上年报告)."""
+    if previous.year is not None and year is not None and previous.year != year - 1:
+        raise XxgkError(f"所选的上一年度文件是 {previous.year} 年度的报告，本报告是 {year} 年度：请选择 {year - 1} 年度的报告",
+                        file=previous.source or None)
+
+
 def refusals(data: ReportData) -> list[Finding]:
     """The findings that make the data unusable: what was read is not exactly what the workbook shows."""
     return [p for p in data.problems if p.rule in REFUSING]

@@ -5,7 +5,6 @@ import os
 from pathlib import Path
 
 from .data import ReportData
-from .errors import XxgkError
 from .form import load_form
 
 # Organisation details that stay from year to year (the 文号, dates and every text are new each year).
@@ -14,13 +13,11 @@ CARRIED_INFO = ("issuer_mark", "address", "postcode", "phone", "email", "website
 
 def prefill(previous: ReportData, year: int, org: str, fmt: str, output: Path) -> tuple[ReportData, list[str]]:
     """→ (the new year's data, warnings to show). Refuses last year's data when it could not be read exactly."""
-    from .pipeline import require_usable
+    from .pipeline import require_previous_year, require_usable
 
     require_usable(previous, "用作上一年度报告预填")
+    require_previous_year(previous, year)
     notes = []
-    if previous.year is not None and previous.year != year - 1:
-        raise XxgkError(f"上一年度文件是 {previous.year} 年度的报告，新报告是 {year} 年度：请选择 {year - 1} 年度的报告",
-                        file=previous.source or None)
     form = load_form(fmt)
     data = ReportData(format=fmt, year=year, org=org)
     data.info = {k: previous.info[k] for k in CARRIED_INFO if previous.info.get(k)}

@@ -11,11 +11,10 @@ from pathlib import Path
 
 from .. import __version__
 from ..addin import installed_addin
-from ..cli import DEFAULT_SUMMARY_ORG
 from ..errors import XxgkError
 from ..findings import Report
 from ..form import GUIDE_SHEET, INFO_SHEET, load_form
-from ..pipeline import check_loaded, previous_location, require_usable
+from ..pipeline import check_loaded, previous_location, require_previous_year, require_usable
 from . import ui
 from .book import is_saved, read_book, set_info, sheet_names, show_findings
 
@@ -127,10 +126,7 @@ def previous(call: Call):
     picked = ui.pick_file(call.app, f"选择{want}的年报工作簿", folder)
     if not picked:
         return None
-    last = load(picked)
-    if data.year and last.year and last.year != data.year - 1:
-        raise XxgkError(f"所选文件是 {last.year} 年度的报告，本报告是 {data.year} 年度：请选择 {data.year - 1} 年度的报告",
-                        file=picked)
+    require_previous_year(load(picked), data.year)
     value = picked
     if folder is not None:
         try:
@@ -144,6 +140,7 @@ def previous(call: Call):
 def merge(call: Call):
     """汇总下级报表: pick a folder, check and sum it into <folder>_汇总表.xlsx beside it, open the summary."""
     from ..fsutil import write_atomic
+    from ..merge import DEFAULT_SUMMARY_ORG
     from ..merge import merge as merge_units
     from ..merge import render_html
 

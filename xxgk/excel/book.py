@@ -213,10 +213,7 @@ def short_names(form: Form) -> dict[str, str]:
 def result_rows(report: Report, org: str, marked: dict[int, list[str]], short: dict[str, str]) -> list[list]:
     """The 校验结果 sheet's cells: a heading, the verdict, the header, then one row per finding."""
     stamp = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
-    if report.valid:
-        verdict = f"✓ 通过（{report.warnings} 个警告，请核实）" if report.warnings else "✓ 通过"
-    else:
-        verdict = f"✗ 未通过：{report.errors} 个错误，{report.warnings} 个警告。错误必须改正；点击“位置”可转到该单元格。"
+    verdict = report.verdict() + ("" if report.valid else "。错误必须改正；点击“位置”可转到该单元格。")
     rows = [[_safe_text(f"校验结果：{org or '（未填机关名称）'}，{report.year or '?'} 年度，{report.format} 格式（{stamp}）"),
              None, None, None, None, None],
             [_safe_text(verdict), None, None, None, None, None],
