@@ -58,7 +58,7 @@ def default_startup_dir() -> Path:
         return Path(os.environ["APPDATA"]) / "Microsoft" / "Excel" / "XLSTART"
     if sys.platform == "darwin":
         return Path.home() / MAC_STARTUP
-    raise XxgkError("本机不是 Windows 或 macOS，没有 Excel 的启动文件夹。请用 --startup-dir 指定加载项要复制到的文件夹")
+    raise XxgkError("本机不是 Windows 或 macOS，没有 Excel 的启动文件夹。请用 --startup-dir 指定加载项要复制到的文件夹", kind="package")
 
 
 def gui_python() -> Path:
@@ -117,19 +117,19 @@ def install(startup_dir: str | None = None) -> list[str]:
     from .xlam import committed_xlam_path
 
     if importlib.util.find_spec("xlwings") is None:
-        raise XxgkError("本环境没有安装 xlwings，功能区按钮无法连接 Excel。请先运行：pip install \"xxgk[excel]\"，再运行 xxgk addin install")
+        raise XxgkError("本环境没有安装 xlwings，功能区按钮无法连接 Excel。请先运行：pip install \"xxgk[excel]\"，再运行 xxgk addin install", kind="tool_missing")
     source = committed_xlam_path()
     if not source.is_file():
-        raise XxgkError("找不到加载项文件（安装不完整），请重新安装 xxgk 或运行 xxgk addin build", file=str(source))
+        raise XxgkError("找不到加载项文件（安装不完整），请重新安装 xxgk 或运行 xxgk addin build", file=str(source), kind="package")
     folder = Path(startup_dir) if startup_dir else default_startup_dir()
     target = folder / ADDIN_FILE
     try:
         folder.mkdir(parents=True, exist_ok=True)
         write_atomic(target, source.read_bytes())
     except PermissionError:
-        raise XxgkError("无法写入加载项：它可能正被 Excel 使用。请先关闭 Excel 再安装", file=str(target)) from None
+        raise XxgkError("无法写入加载项：它可能正被 Excel 使用。请先关闭 Excel 再安装", file=str(target), kind="output") from None
     except OSError as exc:
-        raise XxgkError(f"无法写入加载项（{exc.strerror}）", file=str(target)) from None
+        raise XxgkError(f"无法写入加载项（{exc.strerror}）", file=str(target), kind="output") from None
     _unblock(target)
     python = gui_python()
     config = config_dir() / CONFIG_FILE
@@ -167,7 +167,7 @@ def uninstall(startup_dir: str | None = None) -> list[str]:
             try:
                 path.unlink()
             except PermissionError:
-                raise XxgkError("无法删除加载项：它可能正被 Excel 使用。请先关闭 Excel", file=str(path)) from None
+                raise XxgkError("无法删除加载项：它可能正被 Excel 使用。请先关闭 Excel", file=str(path), kind="package") from None
             removed.append(str(path))
     folder = config_dir()
     for name in (CONFIG_FILE, LAST_ERROR_FILE, LOG_FILE):

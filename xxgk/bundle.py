@@ -120,14 +120,14 @@ def _pythons(platform: str | None, pythons: str | None) -> tuple[str, ...]:
     if platform is None:
         if pythons and [p.strip() for p in pythons.split(",")] != [this_python()]:
             raise XxgkError(f"不指定 --platform 时，安装包只适用于本机的 Python {this_python()}；"
-                            "为 Windows 打包请加 --platform win_amd64 或 win32")
+                            "为 Windows 打包请加 --platform win_amd64 或 win32", kind="package")
         return (this_python(),)
     if platform not in WINDOWS:
-        raise XxgkError(f"--platform 只能是 {' 或 '.join(WINDOWS)}，不能是 {platform}")
+        raise XxgkError(f"--platform 只能是 {' 或 '.join(WINDOWS)}，不能是 {platform}", kind="usage")
     versions = tuple(dict.fromkeys(p.strip() for p in pythons.split(","))) if pythons else DEFAULT_PYTHONS
     for v in versions:
         if not re.fullmatch(r"3\.\d{1,2}", v) or int(v.split(".")[1]) < 10:
-            raise XxgkError(f"--python 的版本应写成 3.10、3.11 这样，并且不低于 3.10：{v}")
+            raise XxgkError(f"--python 的版本应写成 3.10、3.11 这样，并且不低于 3.10：{v}", kind="usage")
     return versions
 
 
@@ -137,32 +137,32 @@ def _python_installer(path: str | None, platform: str | None, versions) -> Path 
         return None
     installer = Path(path)
     if platform is None:
-        raise XxgkError("--python-installer 只用于 Windows 安装包，请同时指定 --platform")
+        raise XxgkError("--python-installer 只用于 Windows 安装包，请同时指定 --platform", kind="package")
     if not installer.is_file():
-        raise XxgkError("文件不存在", file=path)
+        raise XxgkError("文件不存在", file=path, kind="not_found")
     m = _INSTALLER_NAME.fullmatch(installer.name)
     with installer.open("rb") as fh:
         is_program = fh.read(2) == b"MZ"
     if not m or not is_program:
         raise XxgkError("这不是 Python 官方的 Windows 安装程序（文件名应为 python-3.x.y-amd64.exe 或 python-3.x.y.exe）",
-                        file=path)
+                        file=path, kind="package")
     arch = (m.group(2) or "").lower()
     if arch != {"win_amd64": "amd64", "win32": ""}[platform]:
-        raise XxgkError(f"安装程序是 {arch or '32 位'} 的，与安装包的平台 {platform} 不符", file=path)
+        raise XxgkError(f"安装程序是 {arch or '32 位'} 的，与安装包的平台 {platform} 不符", file=path, kind="package")
     if m.group(1) not in versions:
-        raise XxgkError(f"安装程序是 Python {m.group(1)}，不在安装包支持的版本（{'、'.join(versions)}）之中", file=path)
+        raise XxgkError(f"安装程序是 Python {m.group(1)}，不在安装包支持的版本（{'、'.join(versions)}）之中", file=path, kind="package")
     return installer
 
 
 def _check_output(out: Path, overwrite: bool) -> None:
     if not out.parent.is_dir():
-        raise XxgkError("输出目录不存在", file=str(out))
+        raise XxgkError("输出目录不存在", file=str(out), kind="output")
     if not out.exists():
         return
     if not overwrite:
-        raise XxgkError("输出已存在，未覆盖（如确需覆盖请加 --overwrite）", file=str(out))
+        raise XxgkError("输出已存在，未覆盖（如确需覆盖请加 --overwrite）", file=str(out), kind="output")
     if out.is_dir() and not (out / MANIFEST).is_file():
-        raise XxgkError("这个文件夹不是 xxgk 安装包（没有 bundle.json），不会覆盖它", file=str(out))
+        raise XxgkError("这个文件夹不是 xxgk 安装包（没有 bundle.json），不会覆盖它", file=str(out), kind="output")
 
 
 def _replace(out: Path, root: Path, overwrite: bool) -> None:
@@ -187,20 +187,20 @@ def _own_wheel(wheel: str | None, house: Path, say) -> Path:
         try:
             name, version, _, _ = parse_wheel_filename(source.name)
         except Exception:  # packaging's InvalidWheelFilename and friends
-            raise XxgkError("不是 wheel 文件（.whl）", file=wheel) from None
+            raise XxgkError("不是 wheel 文件（.whl）", file=wheel, kind="package") from None
         if name != "xxgk" or str(version) != __version__ or not source.is_file():
-            raise XxgkError(f"需要 xxgk {__version__} 的 wheel 文件（与本程序的版本相同）", file=wheel)
+            raise XxgkError(f"需要 xxgk {__version__} 的 wheel 文件（与本程序的版本相同）", file=wheel, kind="package")
         shutil.copyfile(source, house / source.name)
         return house / source.name
     root = Path(__file__).resolve().parent.parent
     if not (root / "pyproject.toml").is_file():
         raise XxgkError("找不到 xxgk 的源代码，无法生成 xxgk 的 wheel：请在源代码目录中运行，或用 --wheel 指定 "
-                        f"xxgk {__version__} 的 wheel 文件")
+                        f"xxgk {__version__} 的 wheel 文件", kind="package")
     say("生成 xxgk 的 wheel ……")
     _pip(["wheel", "--no-deps", "--wheel-dir", str(house), str(root)], "生成 xxgk 的 wheel")
     found = list(house.glob("xxgk-*.whl"))
     if len(found) != 1:
-        raise XxgkError("生成 xxgk 的 wheel 失败（没有得到 wheel 文件）")
+        raise XxgkError("生成 xxgk 的 wheel 失败（没有得到 wheel 文件）", kind="tool_failed")
     return found[0]
 
 
@@ -209,7 +209,7 @@ def _pip(args: list[str], what: str) -> None:
                           capture_output=True, text=True, errors="replace")
     if done.returncode != 0:
         tail = "\n".join(done.stderr.strip().splitlines()[-8:])
-        raise XxgkError(f"{what}失败（pip 退出码 {done.returncode}；需要能访问 PyPI 或本单位的镜像）：\n{tail}")
+        raise XxgkError(f"{what}失败（pip 退出码 {done.returncode}；需要能访问 PyPI 或本单位的镜像）：\n{tail}", kind="tool_failed")
 
 
 def _download(house: Path, requirements: list[str], target: Target, platform: str | None) -> None:
@@ -228,7 +228,7 @@ def _fill(house: Path, own: Path, target: Target, platform: str | None) -> None:
             return
         _download(house, sorted({_without_marker(r) for r in missing}), target, platform)
     raise XxgkError(f"找不到适用于 Python {target.python}（{platform or this_platform()}）的 wheel："
-                    + "、".join(sorted({str(r) for r in missing})))
+                    + "、".join(sorted({str(r) for r in missing})), kind="package")
 
 
 def _without_marker(req: Requirement) -> str:

@@ -21,7 +21,7 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message):  # noqa: D102 - argparse API
         self.print_usage(sys.stderr)
-        raise XxgkError(f"命令用法有误：{message}（运行 xxgk {self.prog.split()[-1]} -h 查看帮助）")
+        raise XxgkError(f"命令用法有误：{message}（运行 xxgk {self.prog.split()[-1]} -h 查看帮助）", kind="usage")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -127,9 +127,9 @@ def cmd_new(args) -> int:
 
     fmt = format_for_year(args.year)
     if args.format and args.format != fmt:
-        raise XxgkError(f"{args.year} 年度的报告应使用 {fmt} 格式，不能用 {args.format} 格式（见国办公开办函〔2021〕30号）")
+        raise XxgkError(f"{args.year} 年度的报告应使用 {fmt} 格式，不能用 {args.format} 格式（见国办公开办函〔2021〕30号）", kind="wrong_format")
     if not args.org.strip():
-        raise XxgkError("--org 机关名称不能为空")
+        raise XxgkError("--org 机关名称不能为空", kind="usage")
     out = _xlsx_output(args.output, args.overwrite)
     notes = []
     if args.previous:
@@ -157,7 +157,7 @@ def cmd_fill(args) -> int:
     out = _xlsx_output(args.output, args.overwrite)
     _refuse_same_file(out, args.workbook, args.data)
     if Path(args.data).suffix.lower() != ".json":
-        raise XxgkError("第二个参数应为 JSON 数据文件（.json）", file=args.data)
+        raise XxgkError("第二个参数应为 JSON 数据文件（.json）", file=args.data, kind="usage")
     base = read_workbook(args.workbook)
     require_usable(base, "作为填写的底稿")
     incoming = load(args.data)
@@ -197,7 +197,7 @@ def cmd_import(args) -> int:
         out = Path(args.output)
         _refuse_same_file(out, args.file)
         if out.exists() and not args.overwrite:
-            raise XxgkError("输出文件已存在，未覆盖（如确需覆盖请加 --overwrite）", file=str(out))
+            raise XxgkError("输出文件已存在，未覆盖（如确需覆盖请加 --overwrite）", file=str(out), kind="output")
         save_json(data, out)
     else:
         sys.stdout.write(data.dump())
@@ -238,7 +238,7 @@ def cmd_check(args) -> int:
             _, report = check_file(file, given)
         except XxgkError as exc:
             code = EXIT_USAGE
-            results.append({"file": file, "valid": False, "error": exc.message, "findings": []})
+            results.append({"file": file, "valid": False, "error": exc.message, "code": exc.kind, "findings": []})
             if not args.json:
                 print(f"✗ {file}\n  无法校验：{exc.message}\n", file=sys.stderr)
             continue
@@ -285,14 +285,14 @@ def cmd_merge(args) -> int:
         check_output(path, args.overwrite)
         _refuse_same_file(path, *args.inputs)
     if args.html and out.resolve() == Path(args.html).resolve():
-        raise XxgkError("--html 与 -o 不能是同一个文件")
+        raise XxgkError("--html 与 -o 不能是同一个文件", kind="usage")
     if args.jobs is not None and args.jobs < 1:
-        raise XxgkError("--jobs 应为不小于 1 的整数")
+        raise XxgkError("--jobs 应为不小于 1 的整数", kind="usage")
     if args.org is None:
         args.org = DEFAULT_SUMMARY_ORG
         print(f"未指定 --org：汇总表的机关名称写为“{DEFAULT_SUMMARY_ORG}”，请在汇总表“基本信息”中改为本机关名称。", file=sys.stderr)
     if not args.org.strip():
-        raise XxgkError("--org 汇总单位名称不能为空")
+        raise XxgkError("--org 汇总单位名称不能为空", kind="usage")
     roster = read_roster(args.roster) if args.roster else None
     with _progress_bar("读取并校验") as progress:
         result = merge(args.inputs, args.org, year=args.year, roster=roster, jobs=args.jobs, progress=progress,
@@ -345,7 +345,7 @@ def cmd_addin(args) -> int:
 
         target = Path(args.output) if args.output else committed_xlam_path()
         if target.suffix.lower() != ".xlam":
-            raise XxgkError("输出文件应以 .xlam 结尾", file=str(target))
+            raise XxgkError("输出文件应以 .xlam 结尾", file=str(target), kind="output")
         blob = build_xlam()
         if args.check:
             if not target.is_file() or target.read_bytes() != blob:
@@ -356,7 +356,7 @@ def cmd_addin(args) -> int:
         write_atomic(target, blob)
         print(f"已生成：{target}（{len(blob)} 字节）")
         return EXIT_OK
-    raise XxgkError("用法：xxgk addin install | uninstall | build")
+    raise XxgkError("用法：xxgk addin install | uninstall | build", kind="usage")
 
 
 def cmd_bundle(args) -> int:
@@ -378,7 +378,7 @@ def cmd_workbook(args) -> int:
     from .form import FORMATS, load_form
 
     if args.action != "build":
-        raise XxgkError("用法：xxgk workbook build [--out-dir DIR] [--check]")
+        raise XxgkError("用法：xxgk workbook build [--out-dir DIR] [--check]", kind="usage")
     stale = []
     for fmt in FORMATS:
         target = blank_workbook_path(fmt)
@@ -424,7 +424,7 @@ def _xlsx_output(path: str, overwrite: bool) -> Path:
 
     out = Path(path)
     if out.suffix.lower() != ".xlsx":
-        raise XxgkError("输出文件应以 .xlsx 结尾（不要保存为含宏的 .xlsm）", file=path)
+        raise XxgkError("输出文件应以 .xlsx 结尾（不要保存为含宏的 .xlsm）", file=path, kind="output")
     check_output(out, overwrite)
     return out
 
@@ -440,7 +440,7 @@ def shell_arg(text: str) -> str:
 def _refuse_same_file(out: Path, *inputs: str) -> None:
     for src in inputs:
         if Path(src).exists() and out.exists() and out.resolve() == Path(src).resolve():
-            raise XxgkError("输出文件不能与输入文件相同（xxgk 从不修改输入文件）", file=str(out))
+            raise XxgkError("输出文件不能与输入文件相同（xxgk 从不修改输入文件）", file=str(out), kind="output")
 
 
 COMMANDS = {"import": cmd_import, "new": cmd_new, "fill": cmd_fill, "export": cmd_export, "check": cmd_check,

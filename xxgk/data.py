@@ -198,7 +198,7 @@ def load_json(path: str | Path) -> ReportData:
     try:
         size = path.stat().st_size
         if size > MAX_JSON_BYTES:
-            raise XxgkError(f"JSON 数据文件过大（{size // 1048576} MB，上限 64 MB）", file=str(path))
+            raise XxgkError(f"JSON 数据文件过大（{size // 1048576} MB，上限 64 MB）", file=str(path), kind="too_large")
         blob = path.read_bytes()
     except OSError as exc:
         raise file_error(exc, path, " JSON 数据文件") from None
@@ -209,21 +209,21 @@ def load_json_bytes(blob: bytes, name: str) -> ReportData:
     """A JSON data file held in memory, shown as `name`."""
     path = name
     if len(blob) > MAX_JSON_BYTES:
-        raise XxgkError(f"JSON 数据文件过大（{len(blob) // 1048576} MB，上限 64 MB）", file=str(path))
+        raise XxgkError(f"JSON 数据文件过大（{len(blob) // 1048576} MB，上限 64 MB）", file=str(path), kind="too_large")
     try:
         raw = json.loads(blob.decode("utf-8-sig"), parse_float=Decimal)
     except UnicodeDecodeError:
-        raise XxgkError("JSON 数据文件不是 UTF-8 编码，请用 UTF-8 保存", file=str(path)) from None
+        raise XxgkError("JSON 数据文件不是 UTF-8 编码，请用 UTF-8 保存", file=str(path), kind="bad_data") from None
     except json.JSONDecodeError as exc:
-        raise XxgkError(f"不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}）", file=str(path)) from None
+        raise XxgkError(f"不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}）", file=str(path), kind="bad_data") from None
     except (ValueError, RecursionError):  # an integer of thousands of digits; nesting thousands deep
-        raise XxgkError("不是有效的 JSON 数据文件（含有位数过多的数字或嵌套过深的结构）", file=str(path)) from None
+        raise XxgkError("不是有效的 JSON 数据文件（含有位数过多的数字或嵌套过深的结构）", file=str(path), kind="bad_data") from None
     return from_json(raw, source=str(path))
 
 
 def from_json(raw, source: str = "") -> ReportData:
     def bad(msg):
-        return XxgkError(msg, file=source or None)
+        return XxgkError(msg, file=source or None, kind="bad_data")
 
     if not isinstance(raw, dict):
         raise bad("JSON 数据文件的顶层应为对象 {…}")

@@ -197,14 +197,14 @@ def defined_name(cid: str) -> str:
 def format_for_year(year: int) -> str:
     """The national format that applies to a report year (rules.md S-03)."""
     if year < 2019:
-        raise XxgkError(f"报告年度 {year} 早于 2019 年，现行两种年报格式均不适用")
+        raise XxgkError(f"报告年度 {year} 早于 2019 年，现行两种年报格式均不适用", kind="wrong_year")
     return "2019" if year <= 2020 else "2021"
 
 
 @lru_cache(maxsize=None)
 def load_form(fmt: str) -> Form:
     if fmt not in FORMATS:
-        raise XxgkError(f"未知的年报格式“{fmt}”，只支持 2019（2019–2020年度）和 2021（2021年度起）")
+        raise XxgkError(f"未知的年报格式“{fmt}”，只支持 2019（2019–2020年度）和 2021（2021年度起）", kind="wrong_format")
     folder = data_dir("workbook") / "forms"
     common_bytes = (folder / "common.toml").read_bytes()
     form_bytes = (folder / f"{fmt}.toml").read_bytes()

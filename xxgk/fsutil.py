@@ -15,14 +15,14 @@ def check_output(path: Path, overwrite: bool = False) -> None:
     """Refuse, before any work is done, an output that cannot or must not be written."""
     path = Path(path)
     if path.is_dir():
-        raise XxgkError("这是一个已有的文件夹，请给出要生成的文件名（如 文件夹/年报.docx）", file=str(path))
+        raise XxgkError("这是一个已有的文件夹，请给出要生成的文件名（如 文件夹/年报.docx）", file=str(path), kind="output")
     if path.exists() and not overwrite:
-        raise XxgkError("输出文件已存在，未覆盖（如确需覆盖请加 --overwrite）", file=str(path))
+        raise XxgkError("输出文件已存在，未覆盖（如确需覆盖请加 --overwrite）", file=str(path), kind="output")
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.is_dir():
-        raise XxgkError(f"输出目录不存在：{parent}", file=str(path))
+        raise XxgkError(f"输出目录不存在：{parent}", file=str(path), kind="output")
     if not os.access(parent, os.W_OK):
-        raise XxgkError(f"输出目录不可写（没有写入权限或只读）：{parent}", file=str(path))
+        raise XxgkError(f"输出目录不可写（没有写入权限或只读）：{parent}", file=str(path), kind="output")
 
 
 def write_atomic(path: Path, data: bytes, overwrite: bool = True) -> None:
@@ -39,7 +39,7 @@ def write_atomic(path: Path, data: bytes, overwrite: bool = True) -> None:
     except OSError as exc:
         _remove(tmp)
         raise XxgkError(f"无法写入文件（{exc.strerror or exc}）。请确认文件夹可写、磁盘未满，文件没有在 Word 或 Excel 中打开",
-                        file=str(path)) from None
+                        file=str(path), kind="output") from None
     except BaseException:
         _remove(tmp)
         raise

@@ -72,7 +72,7 @@ def find_previous(data: ReportData, find: Find | None = None) -> tuple[ReportDat
     try:
         previous = (find or _from_disk)(location)
         if previous is None:
-            raise XxgkError("文件不存在")
+            raise XxgkError("文件不存在", kind="not_found")
     except XxgkError as exc:
         return None, X_01.finding("unusable", reason=exc.message, previous_file=location)
     return previous, None
@@ -82,7 +82,7 @@ def require_previous_year(previous: ReportData, year: int | None) -> None:
     """Last year's report must be of the year before (xxgk new --previous, the ribbon's 上年报告)."""
     if previous.year is not None and year is not None and previous.year != year - 1:
         raise XxgkError(f"所选的上一年度文件是 {previous.year} 年度的报告，本报告是 {year} 年度：请选择 {year - 1} 年度的报告",
-                        file=previous.source or None)
+                        file=previous.source or None, kind="wrong_year")
 
 
 def refusals(data: ReportData) -> list[Finding]:
@@ -95,5 +95,5 @@ def require_usable(data: ReportData, what: str) -> None:
     found = refusals(data)
     if found:
         raise XxgkError(f"工作簿的结构被改动，不能{what}（数字或文字无法按原位置准确读取）：\n  "
-                        + "\n  ".join(f"{f.rule}：{f.message}" for f in found[:5]), file=data.source or None)
+                        + "\n  ".join(f"{f.rule}：{f.message}" for f in found[:5]), file=data.source or None, kind="structure_changed")
 

@@ -80,7 +80,7 @@ def _grids(pkg: Package, sheets: list[str]) -> dict[str, Grid]:
                 wb.close()
         except Exception:
             raise XxgkError(f"无法读取工作簿内容（{first}）。请用 Excel 或 WPS 打开后另存为 .xlsx 再试",
-                            file=str(pkg.path)) from None
+                            file=str(pkg.path), kind="unreadable") from None
 
 
 def read_meta(source, grid: Grid) -> dict[str, str]:
@@ -90,7 +90,7 @@ def read_meta(source, grid: Grid) -> dict[str, str]:
             meta[row[0]] = "" if row[1] is None else str(row[1])
     if meta.get("format") not in ("2019", "2021"):
         raise XxgkError("元数据工作表 _xxgk 已损坏（缺少年报格式），无法识别。请用“xxgk new”新建工作簿后重新填报",
-                        file=str(source.path))
+                        file=str(source.path), kind="not_ours")
     return meta
 
 
@@ -112,7 +112,7 @@ def require_meta(source) -> None:
     """Told before any sheet is read: a workbook without our metadata sheet is not one of ours."""
     if META_SHEET not in source.sheet_names:
         raise XxgkError("不是 xxgk 年报工作簿（缺少隐藏的元数据工作表 _xxgk）。请用“xxgk new”新建工作簿填报，"
-                        "或用“xxgk fill”把数据导入工作簿", file=str(source.path))
+                        "或用“xxgk fill”把数据导入工作簿", file=str(source.path), kind="not_ours")
 
 
 def read_sheets(source, grids: dict[str, Grid]) -> ReportData:
@@ -251,7 +251,7 @@ def summary_units(grid: Grid) -> list[dict[str, str]]:
                                                           ("included", "计入汇总"))}
     except ValueError:
         raise XxgkError(f"汇总表的“{SUMMARY_DETAIL_SHEET}”工作表缺少表头（文件、SHA-256、机关名称、计入汇总），"
-                        f"无法确认它汇总了哪些单位") from None
+                        f"无法确认它汇总了哪些单位", kind="unreadable") from None
 
     def cell(row, key):
         value = row[cols[key]] if cols[key] < len(row) else None

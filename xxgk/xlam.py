@@ -112,9 +112,9 @@ def _module_source(module: Module) -> bytes:
         bad = next((c for c in line if ord(c) > 0x7F), None)
         if bad is not None:
             raise XxgkError(f"VBA 模块 {module.name} 第 {number} 行含非 ASCII 字符 {bad!r}：VBA 源码只能用 ASCII，"
-                            "中文请写成 \\uXXXX 转义并用 U() 解码，或放进 customUI.xml")
+                            "中文请写成 \\uXXXX 转义并用 U() 解码，或放进 customUI.xml", kind="package")
     if not code.startswith(f'Attribute VB_Name = "{module.name}"\r\n'):
-        raise XxgkError(f'VBA 模块 {module.name} 的第一行必须是 Attribute VB_Name = "{module.name}"')
+        raise XxgkError(f'VBA 模块 {module.name} 的第一行必须是 Attribute VB_Name = "{module.name}"', kind="package")
     return code.encode("ascii")
 
 
@@ -191,9 +191,9 @@ def _customui_xml() -> bytes:
     try:
         root = SafeET.fromstring(raw, forbid_dtd=True)
     except (SafeET.ParseError, DefusedXmlException) as exc:
-        raise XxgkError(f"customUI.xml 不是合格的 XML：{exc}", file=str(path)) from exc
+        raise XxgkError(f"customUI.xml 不是合格的 XML：{exc}", file=str(path), kind="package") from exc
     if root.tag != f"{{{CUSTOMUI_NS}}}customUI":
-        raise XxgkError(f"customUI.xml 的根元素必须是 {CUSTOMUI_NS} 命名空间的 customUI", file=str(path))
+        raise XxgkError(f"customUI.xml 的根元素必须是 {CUSTOMUI_NS} 命名空间的 customUI", file=str(path), kind="package")
     return raw
 
 

@@ -30,7 +30,7 @@ class Call:
 
     def workbook(self):
         if self.book is None:
-            raise XxgkError("请先打开要处理的年报工作簿，再点击按钮")
+            raise XxgkError("请先打开要处理的年报工作簿，再点击按钮", kind="excel")
         return self.book
 
 
@@ -73,7 +73,7 @@ def report(call: Call, pdf: bool = False):
 
     book = call.workbook()
     if not is_saved(book):
-        raise XxgkError("请先保存工作簿：报告保存在工作簿所在的文件夹")
+        raise XxgkError("请先保存工作簿：报告保存在工作簿所在的文件夹", kind="excel")
     data, checked = _checked(book)
     if not checked.valid:
         show_findings(book, checked, data)

@@ -74,7 +74,7 @@ def office_pdf(docx: Path, pdf: Path) -> None:
     try:
         import win32com.client  # pywin32 comes with xlwings on Windows
     except ImportError:
-        raise XxgkError("生成 PDF 需要 LibreOffice 或 Word，本机都没有找到") from None
+        raise XxgkError("生成 PDF 需要 LibreOffice 或 Word，本机都没有找到", kind="tool_missing") from None
     last = None
     for progid in ("Word.Application", "KWPS.Application"):
         try:
@@ -91,4 +91,4 @@ def office_pdf(docx: Path, pdf: Path) -> None:
             last = exc
         finally:
             word.Quit()
-    raise XxgkError(f"无法用 Word 生成 PDF（{last}）。可在 Word 中打开报告后另存为 PDF", file=str(docx))
+    raise XxgkError(f"无法用 Word 生成 PDF（{last}）。可在 Word 中打开报告后另存为 PDF", file=str(docx), kind="tool_failed")

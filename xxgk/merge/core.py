@@ -18,12 +18,12 @@ def merge(inputs, org: str, year: int | None = None, roster: list[str] | str | P
     """Read, check, classify and sum the units. Raises XxgkError only for usage errors (no inputs, bad roster)."""
     org = (org or "").strip()
     if not org:
-        raise XxgkError("汇总单位名称（--org）不能为空")
+        raise XxgkError("汇总单位名称（--org）不能为空", kind="usage")
     if roster is not None and not isinstance(roster, list):
         roster = read_roster(roster)
     sources, skipped, broken = collect(inputs, exclude)
     if not sources and not broken:
-        raise XxgkError("没有找到可汇总的年报文件（.xlsx、.xlsm、.json，或含有它们的文件夹、.zip、.eml）")
+        raise XxgkError("没有找到可汇总的年报文件（.xlsx、.xlsm、.json，或含有它们的文件夹、.zip、.eml）", kind="no_input")
     units = read_all(sources, jobs, progress) + broken
     for i, name in enumerate(sorted(range(len(units)), key=lambda k: units[k].file)):
         units[name].order = i

@@ -37,12 +37,12 @@ def collect(inputs, exclude=()) -> tuple[list[Source], list[Skipped], list[Unit]
             sources.append(Source(name, blob=blob))
         elif lower.endswith((".zip", ".eml")):
             if depth >= MAX_NESTING:
-                broken.append(Unit(name, error=f"压缩包或邮件嵌套超过 {MAX_NESTING} 层，未读取"))
+                broken.append(Unit(name, error=f"压缩包或邮件嵌套超过 {MAX_NESTING} 层，未读取", error_code="unsafe"))
                 return
             try:
                 (_zip_members if lower.endswith(".zip") else _eml_attachments)(blob, name, add_blob, depth + 1, skipped)
             except XxgkError as exc:
-                broken.append(Unit(name, sha256=hashlib.sha256(blob).hexdigest(), error=exc.message))
+                broken.append(Unit(name, sha256=hashlib.sha256(blob).hexdigest(), error=exc.message, error_code=exc.kind))
         else:
             skipped.append(Skipped(name, _not_a_report(lower)))
 
@@ -58,13 +58,13 @@ def collect(inputs, exclude=()) -> tuple[list[Source], list[Skipped], list[Unit]
             try:
                 size = path.stat().st_size
                 if size > MAX_ARCHIVE_BYTES:
-                    raise XxgkError(f"文件过大（{size // 1048576} MB），未读取")
+                    raise XxgkError(f"文件过大（{size // 1048576} MB），未读取", kind="too_large")
                 blob = path.read_bytes()
             except OSError as exc:
-                broken.append(Unit(name, error=f"无法读取文件（{exc.strerror}）"))
+                broken.append(Unit(name, error=f"无法读取文件（{exc.strerror}）", error_code="unreadable"))
                 return
             except XxgkError as exc:
-                broken.append(Unit(name, error=exc.message))
+                broken.append(Unit(name, error=exc.message, error_code=exc.kind))
                 return
             add_blob(name, blob, 0)
         else:
@@ -78,7 +78,7 @@ def collect(inputs, exclude=()) -> tuple[list[Source], list[Skipped], list[Unit]
         elif path.exists():
             add_file(path)
         else:
-            broken.append(Unit(str(item), error="文件不存在"))
+            broken.append(Unit(str(item), error="文件不存在", error_code="not_found"))
     return sources, skipped, broken
 
 
@@ -119,13 +119,13 @@ def _zip_members(blob: bytes, name: str, add, depth: int, skipped: list[Skipped]
     try:
         zf = zipfile.ZipFile(io.BytesIO(blob))
     except zipfile.BadZipFile:
-        raise XxgkError("压缩包已损坏或不是 zip 文件") from None
+        raise XxgkError("压缩包已损坏或不是 zip 文件", kind="unreadable") from None
     with zf:
         infos = [i for i in zf.infolist() if not i.is_dir()]
         if len(infos) > MAX_ARCHIVE_MEMBERS:
-            raise XxgkError(f"压缩包内文件过多（{len(infos)} 个，上限 {MAX_ARCHIVE_MEMBERS}），未读取")
+            raise XxgkError(f"压缩包内文件过多（{len(infos)} 个，上限 {MAX_ARCHIVE_MEMBERS}），未读取", kind="unsafe")
         if sum(i.file_size for i in infos) > MAX_ARCHIVE_TOTAL:
-            raise XxgkError("压缩包解压后体积异常巨大，疑似“压缩炸弹”，未读取")
+            raise XxgkError("压缩包解压后体积异常巨大，疑似“压缩炸弹”，未读取", kind="unsafe")
         for info in sorted(infos, key=_zip_name):
             member = f"{name}!{_zip_name(info)}"
             if member.rsplit("!", 1)[-1].startswith("__MACOSX/"):

@@ -58,6 +58,7 @@ class Unit:
     errors: int = 0
     warnings: int = 0
     error: str = ""  # why it could not be read
+    error_code: str = ""  # … as a stable code: a kind of errors.ERROR_KINDS, or "internal"
     date: str = ""  # 成文日期
     findings: list[Finding] = field(default_factory=list)
     data: ReportData | None = None
@@ -88,6 +89,7 @@ class Unit:
                "status": self.status, "included": self.included, "errors": self.errors, "warnings": self.warnings}
         if self.error:
             out["error"] = self.error
+            out["error_code"] = self.error_code
         if self.kept:
             out["duplicate_of"] = self.kept
             out["rule"] = self.duplicate_rule

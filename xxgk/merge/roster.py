@@ -31,7 +31,7 @@ def read_roster(path: str | Path) -> list[str]:
         elif lower.endswith((".xlsx", ".xlsm")):
             rows = _xlsx_rows(path)
         else:
-            raise XxgkError("单位名单应为 .xlsx 或 .csv 文件", file=str(path))
+            raise XxgkError("单位名单应为 .xlsx 或 .csv 文件", file=str(path), kind="usage")
     except OSError as exc:
         from ..errors import file_error
 
@@ -49,13 +49,13 @@ def read_roster(path: str | Path) -> list[str]:
         if normalise_name(name) and name not in names:
             names.append(name)
     if not names:
-        raise XxgkError("单位名单是空的（表头“机关名称”“单位名称”下面，或第一列中，没有名称）", file=str(path))
+        raise XxgkError("单位名单是空的（表头“机关名称”“单位名称”下面，或第一列中，没有名称）", file=str(path), kind="bad_data")
     implausible = [n for n in names if not _plausible_name(n)]
     if implausible:
         where = f"“{rows[start - 1][col]}”列" if start else "第一列"
         raise XxgkError(f"单位名单的{where}中有不像单位名称的内容：{'、'.join(implausible[:5])}"
                         f"{' 等' if len(implausible) > 5 else ''}（{len(implausible)} 个）。请让名称单独占一列、"
-                        f"表头写“单位名称”，删去序号、日期和合计等内容后再试", file=str(path))
+                        f"表头写“单位名称”，删去序号、日期和合计等内容后再试", file=str(path), kind="bad_data")
     return names
 
 
@@ -90,6 +90,6 @@ def _xlsx_rows(path: Path) -> list[list]:
     except XxgkError:
         raise
     except Exception as exc:
-        raise XxgkError(f"无法读取单位名单（{exc}）", file=str(path)) from None
+        raise XxgkError(f"无法读取单位名单（{exc}）", file=str(path), kind="unreadable") from None
     finally:
         pkg.close()

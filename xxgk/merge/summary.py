@@ -30,7 +30,7 @@ def summary_bytes(result: MergeResult) -> bytes:
     from ..build import build_bytes
 
     if result.summary is None:
-        raise XxgkError("没有可计入汇总的报表，未生成汇总表")
+        raise XxgkError("没有可计入汇总的报表，未生成汇总表", kind="no_input")
     return build_bytes(load_form(result.summary.format), result.summary, extra=(detail_sheet(result),))
 
 

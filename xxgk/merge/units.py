@@ -22,20 +22,20 @@ def read_unit(src: Source) -> Unit:
     try:
         blob = src.blob if src.blob is not None else Path(src.path).read_bytes()
     except OSError as exc:
-        unit.error = f"无法读取文件（{exc.strerror}）"
+        unit.error, unit.error_code = f"无法读取文件（{exc.strerror}）", "unreadable"
         return unit
     unit.sha256 = hashlib.sha256(blob).hexdigest()
     try:
         data = load_bytes(blob, src.name)
         report = check_loaded(data, find=lambda location: None)
     except XxgkError as exc:
-        unit.error = exc.message
+        unit.error, unit.error_code = exc.message, exc.kind
         return unit
     except MemoryError:
-        unit.error = "内存不足，文件可能过大或已损坏"
+        unit.error, unit.error_code = "内存不足，文件可能过大或已损坏", "too_large"
         return unit
     except Exception as exc:  # a bad unit never stops the batch
-        unit.error = f"内部错误：{exc.__class__.__name__}: {exc}"
+        unit.error, unit.error_code = f"内部错误：{exc.__class__.__name__}: {exc}", "internal"
         return unit
     unit.data = data
     unit.org, unit.year, unit.format = data.org.strip(), data.year, data.format
@@ -67,7 +67,7 @@ def check_across_years(units: list[Unit]) -> None:
         unit = by_location.get(location if "!" in location else resolved(location))
         if unit is not None:
             if unit.data is None:
-                raise XxgkError(unit.error or "无法读取")
+                raise XxgkError(unit.error or "无法读取", kind="unreadable")
             return unit.data
         return None if "!" in location else load(location)
 
@@ -104,7 +104,7 @@ def read_all(sources: list[Source], jobs: int | None, progress: Progress | None)
             try:
                 units = future.result()
             except Exception as exc:  # a worker died (BrokenProcessPool …): that batch only
-                units = [Unit(sources[i].name, error=f"读取进程异常退出（{exc.__class__.__name__}）") for i in batch]
+                units = [Unit(sources[i].name, error=f"读取进程异常退出（{exc.__class__.__name__}）", error_code="internal") for i in batch]
             for i, unit in zip(batch, units):
                 out[i] = unit
             done += len(batch)

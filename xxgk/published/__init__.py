@@ -52,7 +52,7 @@ def import_file(path: str | Path, year: int | None = None, org: str | None = Non
 def import_bytes(blob: bytes, name: str, year: int | None = None, org: str | None = None) -> Imported:
     kind = _kind(blob, name)
     if not blob:
-        raise XxgkError("文件是空的（0 字节）", file=name)
+        raise XxgkError("文件是空的（0 字节）", file=name, kind="unreadable")
     rows = text = None
     if kind == "html":
         doc = html_reader.read(blob, name)
@@ -74,7 +74,7 @@ def import_bytes(blob: bytes, name: str, year: int | None = None, org: str | Non
     texts, info, headings = parts.split(paragraphs, form)
     end_matter(tables, info)
     if not placed.values and not headings:
-        raise XxgkError("没有找到年度报告的统计表格或六个部分的标题，不像政府信息公开工作年度报告", file=name)
+        raise XxgkError("没有找到年度报告的统计表格或六个部分的标题，不像政府信息公开工作年度报告", file=name, kind="not_a_report")
     year = year or parts.year_of([info.get("title", "")] + [texts["preamble"]] + paragraphs[:5])
     org = org or _org(info, year)
     data = ReportData(format=fmt, year=year, org=org or "", source=name, kind="published")
@@ -127,7 +127,7 @@ def _kind(blob: bytes, name: str) -> str:
     if head.startswith(b"PK\x03\x04"):
         if kind in ("docx", None):
             return "docx"
-        raise XxgkError("文件内容是 zip/Office 文档，与扩展名不符；Word 文档请用 .docx 扩展名", file=name)
+        raise XxgkError("文件内容是 zip/Office 文档，与扩展名不符；Word 文档请用 .docx 扩展名", file=name, kind="unreadable")
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         return "doc"
     if kind in ("html", "txt"):
@@ -136,8 +136,8 @@ def _kind(blob: bytes, name: str) -> str:
         if b"<html" in blob[:4096].lower() or b"<table" in blob[:65536].lower():
             return "html"
         raise XxgkError("无法识别的文件类型。可导入：网页（.html/.htm）、Word（.docx/.doc/.wps）、PDF（有文字层）、文本（.txt）",
-                        file=name)
-    raise XxgkError(f"文件内容不是{KIND_NAMES[kind]}（扩展名与内容不符，或文件已损坏）", file=name)
+                        file=name, kind="not_a_report")
+    raise XxgkError(f"文件内容不是{KIND_NAMES[kind]}（扩展名与内容不符，或文件已损坏）", file=name, kind="unreadable")
 
 
 def _format(tables: list[Table], paragraphs: list[str], text: str | None, year: int | None) -> str:
@@ -151,7 +151,7 @@ def _format(tables: list[Table], paragraphs: list[str], text: str | None, year: 
         return best
     guess = year or parts.year_of(paragraphs[:8])
     if guess is None:
-        raise XxgkError("无法确定年报格式：表格中没有只属于一种格式的栏目，也找不到报告年度。请用 --year 指定年度")
+        raise XxgkError("无法确定年报格式：表格中没有只属于一种格式的栏目，也找不到报告年度。请用 --year 指定年度", kind="wrong_format")
     return format_for_year(guess)
 
 

@@ -20,26 +20,26 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 def _check_package(blob: bytes, name: str) -> None:
     if len(blob) > MAX_BYTES:
-        raise XxgkError(f"Word 文件过大（{len(blob) // 1048576} MB），不像年度报告", file=name)
+        raise XxgkError(f"Word 文件过大（{len(blob) // 1048576} MB），不像年度报告", file=name, kind="too_large")
     try:
         zf = zipfile.ZipFile(io.BytesIO(blob))
     except zipfile.BadZipFile:
-        raise XxgkError("Word 文件已损坏或不完整（不是有效的 .docx）", file=name) from None
+        raise XxgkError("Word 文件已损坏或不完整（不是有效的 .docx）", file=name, kind="unreadable") from None
     with zf:
         infos = zf.infolist()
         if len(infos) > MAX_ENTRIES:
-            raise XxgkError(f"Word 文件内部文件数异常（{len(infos)} 个），拒绝读取", file=name)
+            raise XxgkError(f"Word 文件内部文件数异常（{len(infos)} 个），拒绝读取", file=name, kind="unsafe")
         total = 0
         for info in infos:
             total += info.file_size
             if total > MAX_TOTAL or (info.file_size > 1 << 20 and info.file_size > MAX_RATIO * max(info.compress_size, 1)):
-                raise XxgkError("Word 文件解压后体积异常巨大，疑似“压缩炸弹”，拒绝读取", file=name)
+                raise XxgkError("Word 文件解压后体积异常巨大，疑似“压缩炸弹”，拒绝读取", file=name, kind="unsafe")
         if "word/document.xml" not in zf.namelist():
-            raise XxgkError("不是 Word 文档（.docx）：缺少 word/document.xml", file=name)
+            raise XxgkError("不是 Word 文档（.docx）：缺少 word/document.xml", file=name, kind="unreadable")
         with zf.open("word/document.xml") as fh:
             xml = fh.read(MAX_TOTAL)
         if b"<!DOCTYPE" in xml or b"<!ENTITY" in xml:
-            raise XxgkError("Word 文档含有 DTD，拒绝读取", file=name)
+            raise XxgkError("Word 文档含有 DTD，拒绝读取", file=name, kind="unsafe")
 
 
 def _text(el) -> str:
@@ -102,7 +102,7 @@ def read(blob: bytes, name: str) -> Document:
         body = docx.Document(io.BytesIO(blob)).element.body
     except Exception as exc:  # python-docx raises several kinds for a broken package
         raise XxgkError(f"无法读取 Word 文档（{exc.__class__.__name__}）。请用 Word 或 WPS 打开后另存为 .docx 再试",
-                        file=name) from None
+                        file=name, kind="unreadable") from None
     doc = Document("docx")
     _walk(body, doc)
     return doc

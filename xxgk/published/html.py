@@ -190,7 +190,7 @@ def _cell_text(node: Node) -> str:
 
 def read(blob: bytes, name: str) -> Document:
     if len(blob) > MAX_BYTES:
-        raise XxgkError(f"网页文件过大（{len(blob) // 1048576} MB），不像年度报告", file=name)
+        raise XxgkError(f"网页文件过大（{len(blob) // 1048576} MB），不像年度报告", file=name, kind="too_large")
     builder = _TreeBuilder()
     builder.feed(decode(blob, name))
     builder.close()

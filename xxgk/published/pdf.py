@@ -75,7 +75,7 @@ def _paragraphs(lines: list[dict], left: float, right: float, char: float, body:
 
 def read(blob: bytes, name: str) -> Document:
     if len(blob) > MAX_BYTES:
-        raise XxgkError(f"PDF 文件过大（{len(blob) // 1048576} MB），不像年度报告", file=name)
+        raise XxgkError(f"PDF 文件过大（{len(blob) // 1048576} MB），不像年度报告", file=name, kind="too_large")
     import logging
 
     import pdfplumber
@@ -88,7 +88,7 @@ def read(blob: bytes, name: str) -> Document:
     try:
         with pdfplumber.open(io.BytesIO(blob)) as pdf:
             if len(pdf.pages) > MAX_PAGES:
-                raise XxgkError(f"PDF 有 {len(pdf.pages)} 页，不像年度报告（上限 {MAX_PAGES} 页）", file=name)
+                raise XxgkError(f"PDF 有 {len(pdf.pages)} 页，不像年度报告（上限 {MAX_PAGES} 页）", file=name, kind="too_large")
             lines_all = []
             for page in pdf.pages:
                 chars += len(page.chars)
@@ -107,12 +107,12 @@ def read(blob: bytes, name: str) -> Document:
     except XxgkError:
         raise
     except PDFPasswordIncorrect:
-        raise XxgkError("PDF 设置了密码，无法读取", file=name) from None
+        raise XxgkError("PDF 设置了密码，无法读取", file=name, kind="encrypted") from None
     except (PDFSyntaxError, Exception) as exc:  # pdfminer raises many kinds for a broken file
-        raise XxgkError(f"无法读取 PDF（{exc.__class__.__name__}），文件可能已损坏", file=name) from None
+        raise XxgkError(f"无法读取 PDF（{exc.__class__.__name__}），文件可能已损坏", file=name, kind="unreadable") from None
     if chars == 0:
         raise XxgkError("PDF 没有文字层（可能是扫描件或图片），无法读取。xxgk 不做文字识别（OCR），"
-                        "请使用网站上的网页版或 Word 版报告", file=name)
+                        "请使用网站上的网页版或 Word 版报告", file=name, kind="not_a_report")
     text_lines = [ln for items in lines_all for _, ln in items if isinstance(ln, dict)]
     left = min((ln["x0"] for ln in text_lines), default=0)
     right = max((ln["x1"] for ln in text_lines), default=0)

@@ -35,7 +35,7 @@ class Row:
 
 def read(blob: bytes, name: str) -> tuple[Document, list[Row], str]:
     if len(blob) > MAX_BYTES:
-        raise XxgkError(f"文本文件过大（{len(blob) // 1048576} MB），不像年度报告", file=name)
+        raise XxgkError(f"文本文件过大（{len(blob) // 1048576} MB），不像年度报告", file=name, kind="too_large")
     text = decode(blob, name).replace("\r\n", "\n").replace("\f", "\n")
     doc, rows, para = Document("txt"), [], []
     for n, raw in enumerate(text.split("\n"), 1):

@@ -55,14 +55,14 @@ def default_docx(data: ReportData) -> Path:
 def plan(data: ReportData, out: str | Path | None, pdf: bool, html: bool, overwrite: bool) -> Outputs:
     docx = Path(out) if out else default_docx(data)
     if docx.suffix.lower() != ".docx":
-        raise XxgkError("输出文件应以 .docx 结尾", file=str(docx))
+        raise XxgkError("输出文件应以 .docx 结尾", file=str(docx), kind="output")
     outputs = Outputs(docx, docx.with_suffix(".pdf") if pdf else None, docx.with_suffix(".html") if html else None)
     targets = [p for p in (outputs.docx, outputs.pdf, outputs.html) if p]
     if data.source and any(p.resolve() == Path(data.source).resolve() for p in targets):
-        raise XxgkError("输出文件不能与输入文件相同（xxgk 从不修改输入文件）", file=str(docx))
+        raise XxgkError("输出文件不能与输入文件相同（xxgk 从不修改输入文件）", file=str(docx), kind="output")
     existing = [str(p) for p in targets if p.exists() and not p.is_dir()]
     if existing and not overwrite:
-        raise XxgkError(f"输出文件已存在，未覆盖：{'、'.join(existing)}（如确需覆盖请加 --overwrite）")
+        raise XxgkError(f"输出文件已存在，未覆盖：{'、'.join(existing)}（如确需覆盖请加 --overwrite）", kind="output")
     for path in targets:
         check_output(path, overwrite)
     return outputs
@@ -79,13 +79,13 @@ def generate(data: ReportData, report: Report, outputs: Outputs, draft: bool = F
 
     if not report.valid and not draft:
         raise XxgkError(f"校验发现 {report.errors} 个错误，未生成报告。请改正后重试，或加 --draft 生成标注“草稿（校验未通过）”的草稿",
-                        code=1)
+                        code=1, kind="findings")
     form = load_form(data.format)
     outputs.draft = not report.valid
     context = build_context(data, form, draft=outputs.draft)
     problems = lint_docx(template_path(form.format), context)
     if problems:
-        raise XxgkError("报告模板有问题，请修正模板：\n  " + "\n  ".join(problems[:20]), file=str(template_path(form.format)))
+        raise XxgkError("报告模板有问题，请修正模板：\n  " + "\n  ".join(problems[:20]), file=str(template_path(form.format)), kind="template")
     blob = render_docx(context, form.format, make_env())
     pdf = None
     if soffice_path():

@@ -331,7 +331,7 @@ def pdf_pages(pdf: bytes) -> int:
     """The page count of a PDF written by LibreOffice (one /Pages node, uncompressed object dictionaries)."""
     counts = {int(m) for m in _PAGES.findall(pdf)}
     if len(counts) != 1:
-        raise XxgkError("无法读取 LibreOffice 生成的 PDF 的页数，不能排定版记位置")
+        raise XxgkError("无法读取 LibreOffice 生成的 PDF 的页数，不能排定版记位置", kind="tool_failed")
     return counts.pop()
 
 

@@ -52,7 +52,7 @@ def docx_to_pdf(docx_path, pdf_path, timeout: float = 120, fonts_conf=None) -> P
     """
     docx_path, pdf_path = Path(docx_path), Path(pdf_path)
     if not docx_path.is_file():
-        raise XxgkError("文件不存在", file=str(docx_path))
+        raise XxgkError("文件不存在", file=str(docx_path), kind="not_found")
     [pdf] = convert_many([docx_path.read_bytes()], timeout=timeout, fonts_conf=fonts_conf)
     staging = pdf_path.with_name(f".{pdf_path.name}.xxgk-tmp")
     try:
@@ -60,7 +60,7 @@ def docx_to_pdf(docx_path, pdf_path, timeout: float = 120, fonts_conf=None) -> P
         os.replace(staging, pdf_path)
     except OSError as exc:
         staging.unlink(missing_ok=True)
-        raise XxgkError(f"无法写入 PDF（{exc.strerror}）", file=str(pdf_path)) from None
+        raise XxgkError(f"无法写入 PDF（{exc.strerror}）", file=str(pdf_path), kind="output") from None
     return pdf_path
 
 
@@ -73,7 +73,7 @@ def convert_many(docxs: list[bytes], timeout: float = 120, fonts_conf=None) -> l
     if fonts_conf is not None:
         fonts_conf = Path(fonts_conf).resolve()
         if not fonts_conf.is_file():
-            raise XxgkError("字体配置文件不存在", file=str(fonts_conf))
+            raise XxgkError("字体配置文件不存在", file=str(fonts_conf), kind="not_found")
         env = {**os.environ, "FONTCONFIG_FILE": str(fonts_conf)}
     return convert([(blob, ".docx") for blob in docxs], PDF_FILTER, "pdf", timeout, env, what="PDF")
 
@@ -89,7 +89,7 @@ def convert(sources: list[tuple[bytes, str]], filter_: str, ext: str, timeout: f
     exe = soffice_path()
     if exe is None:
         raise XxgkError(f"找不到 LibreOffice（soffice），无法生成 {what}：{INSTALL_HINT}。"
-                        + ("Word 文档（.docx）不受影响，也可以用 Word/WPS 打开后“另存为 PDF”" if ext == "pdf" else ""))
+                        + ("Word 文档（.docx）不受影响，也可以用 Word/WPS 打开后“另存为 PDF”" if ext == "pdf" else ""), kind="tool_missing")
     env = dict(env or os.environ)
     with tempfile.TemporaryDirectory(prefix="xxgk-lo-") as tmp:
         tmp = Path(tmp)
@@ -110,7 +110,7 @@ def convert(sources: list[tuple[bytes, str]], filter_: str, ext: str, timeout: f
             proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
                                     start_new_session=(os.name == "posix"))
         except OSError as exc:
-            raise XxgkError(f"无法启动 LibreOffice（{exe}：{exc.strerror}）：{INSTALL_HINT}") from None
+            raise XxgkError(f"无法启动 LibreOffice（{exe}：{exc.strerror}）：{INSTALL_HINT}", kind="tool_failed") from None
         try:
             out, err = proc.communicate(timeout=timeout)
         except BaseException as exc:  # a timeout, or Ctrl-C: LibreOffice must not outlive us nor refill the temp folder
@@ -119,13 +119,13 @@ def convert(sources: list[tuple[bytes, str]], filter_: str, ext: str, timeout: f
                 raise
             raise XxgkError(f"LibreOffice 在 {timeout:g} 秒内没有完成 {what} 转换，已停止。请关闭其他正在运行的 "
                             "LibreOffice 后重试" + ("；Word 文档（.docx）已生成，也可以用 Word/WPS 另存为 PDF"
-                                                   if ext == "pdf" else "")) from None
+                                                   if ext == "pdf" else ""), kind="tool_failed") from None
         outputs = []
         for path in paths:
             result = outdir / f"{path.stem}.{ext}"
             if not result.is_file() or result.stat().st_size == 0:
                 detail = " ".join((err or out or "").split())[-300:]
                 raise XxgkError(f"LibreOffice 没有生成 {what}（退出码 {proc.returncode}"
-                                + (f"，输出：{detail}" if detail else "") + "）。请确认文件能用 Word/WPS 打开")
+                                + (f"，输出：{detail}" if detail else "") + "）。请确认文件能用 Word/WPS 打开", kind="tool_failed")
             outputs.append(result.read_bytes())
     return outputs
