@@ -37,6 +37,8 @@ demo: install sysdeps
 	$(BIN)/xxgk report workbook/examples/gulou-audit-2020.xlsx -o $(OUT)/gulou-audit-2020.docx --pdf --html --overwrite
 
 test: install sysdeps
+	$(BIN)/ruff format --check $$(git ls-files '*.py')
+	$(BIN)/ruff check $$(git ls-files '*.py')
 	$(BIN)/python -m pytest -q
 
 # Regenerate the committed artefacts: blank workbooks and the filled example (from workbook/forms), the

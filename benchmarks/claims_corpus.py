@@ -21,6 +21,7 @@ paragraph are left out everywhere.
 Usage: python benchmarks/claims_corpus.py [--verbose]
 The figures are printed; nothing is asserted.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,9 +38,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from conftest import valid_data  # noqa: E402
-from xxgk.rules.claims import check_claims  # noqa: E402
+
 from xxgk.data import TEXT_KEYS  # noqa: E402
 from xxgk.form import load_form  # noqa: E402
+from xxgk.rules.claims import check_claims  # noqa: E402
 
 CORPUS = ROOT / "tests" / "data" / "claims" / "real_sentences.toml"
 T4_COLS = ("upheld", "corrected", "other", "pending", "total")
@@ -106,15 +108,21 @@ def matches(finding, claim: dict) -> bool:
     one of its blocks, or one on a block's 结果纠正 cell (what a reader of 无纠错 would name)."""
     if "says" in claim:
         corrected = {c for c in block_cells(claim) if c.endswith(".corrected")}
-        return finding.rule == "N-02" and bool(set(block_cells(claim)) & set(finding.cells)) and (
-            finding.values.get("claimed") == ALL_UPHELD or bool(corrected & set(finding.cells)))
+        return (
+            finding.rule == "N-02"
+            and bool(set(block_cells(claim)) & set(finding.cells))
+            and (finding.values.get("claimed") == ALL_UPHELD or bool(corrected & set(finding.cells)))
+        )
     ids = set(claim["cells"]) | {c for alt in claim.get("alternatives", []) for c in alt}
     return finding.values.get("claimed") == claim["number"] and bool(ids & set(finding.cells))
 
 
 def states_share(finding, claim: dict) -> bool:
-    return ("percent" in claim and finding.rule in ("N-04", "N-07")
-            and finding.values.get("claimed") == float(claim["percent"]))
+    return (
+        "percent" in claim
+        and finding.rule in ("N-04", "N-07")
+        and finding.values.get("claimed") == float(claim["percent"])
+    )
 
 
 def wrong_share(entry: dict, claim: dict) -> tuple[dict, float]:
@@ -129,8 +137,11 @@ def wrong_share(entry: dict, claim: dict) -> tuple[dict, float]:
 def findings_on(entry: dict, data) -> list:
     """The findings on the sentence itself (not on its context)."""
     text = entry["text"]
-    return [f for f in check_claims(data, load_form(entry["format"]))
-            if f.values["sentence"] in text or text in f.values["sentence"]]
+    return [
+        f
+        for f in check_claims(data, load_form(entry["format"]))
+        if f.values["sentence"] in text or text in f.values["sentence"]
+    ]
 
 
 def show(tag: str, entry: dict, what: str):
@@ -147,12 +158,17 @@ def read_claims(entry: dict, verbose: bool) -> tuple[list[tuple[str, bool]], lis
         used.update(i for i, f in enumerate(found) if states_share(f, claim))  # a share the table makes wrong
         results.append((claim["kind"], bool(hits)))
         if verbose:
-            show("ok" if hits else "MISS", entry, f"{claim['kind']} {claim.get('number', claim.get('says'))} "
-                                                  f"{claim['cells'][:2]}")
+            show(
+                "ok" if hits else "MISS",
+                entry,
+                f"{claim['kind']} {claim.get('number', claim.get('says'))} {claim['cells'][:2]}",
+            )
         if "percent" in claim:
             changed, wrong = wrong_share(entry, claim)
-            checked = any(f.values.get("claimed") == wrong
-                          for f in findings_on(changed, make_report(changed, agree=True, near_miss=False)))
+            checked = any(
+                f.values.get("claimed") == wrong
+                for f in findings_on(changed, make_report(changed, agree=True, near_miss=False))
+            )
             shares.append(checked)
             if verbose:
                 show("ok" if checked else "MISS", entry, f"share {claim['percent']}% (probed as {wrong}%)")
@@ -164,11 +180,17 @@ def read_claims(entry: dict, verbose: bool) -> tuple[list[tuple[str, bool]], lis
 
 def false_findings(entry: dict, near_miss: bool, verbose: bool) -> bool:
     """Findings although every claim the entry lists holds (N-07 left out for claim sentences)."""
-    found = [f for f in findings_on(entry, make_report(entry, agree=True, near_miss=near_miss))
-             if near_miss or f.rule != "N-07"]
+    found = [
+        f
+        for f in findings_on(entry, make_report(entry, agree=True, near_miss=near_miss))
+        if near_miss or f.rule != "N-07"
+    ]
     for f in found if verbose else ():
-        show("FALSE" if near_miss else "AGREE", entry, f"{f.rule} claimed {f.values.get('claimed')} "
-                                                       f"table {f.values.get('table')}")
+        show(
+            "FALSE" if near_miss else "AGREE",
+            entry,
+            f"{f.rule} claimed {f.values.get('claimed')} table {f.values.get('table')}",
+        )
     return bool(found)
 
 
@@ -220,7 +242,10 @@ def run(verbose: bool):
     print(f"claim sentences read against their report's published table values: {len(own)}, with findings:")
     for sid, found in own:
         if found:
-            print(f"  {sid}: " + "; ".join(f"{f.rule} {f.values.get('claimed')} vs {f.values.get('table')}" for f in found))
+            print(
+                f"  {sid}: "
+                + "; ".join(f"{f.rule} {f.values.get('claimed')} vs {f.values.get('table')}" for f in found)
+            )
 
 
 def main(argv=None):

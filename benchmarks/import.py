@@ -4,6 +4,7 @@ Prints, per file and overall: the share of cells read exactly, the share of repo
 table cell missing), the share of text parts read exactly, and the time per report for each input kind.
 Run: python benchmarks/import.py
 """
+
 from __future__ import annotations
 
 import json
@@ -61,15 +62,19 @@ def main() -> int:
         kinds[kind].append(seconds)
         cells, exact, complete = cells + n, exact + n - len(diffs), complete + full
         texts, texts_ok = texts + tn, texts_ok + tok
-        print(f"{path.name:44} {kind:5} 单元格 {n - len(diffs):3}/{n}  {'完整' if full else '不完整'}  "
-              f"文字 {tok}/{tn}  {seconds * 1000:7.0f} ms")
+        print(
+            f"{path.name:44} {kind:5} 单元格 {n - len(diffs):3}/{n}  {'完整' if full else '不完整'}  "
+            f"文字 {tok}/{tn}  {seconds * 1000:7.0f} ms"
+        )
         for cid, want, have in diffs[:5]:
             print(f"    {cid}: 应为 {want!r}，读到 {have!r}")
         if len(diffs) > 5:
             print(f"    …另有 {len(diffs) - 5} 格不同")
-    print(f"\n{len(files)} 个文件：单元格读对 {exact}/{cells} = {exact / max(cells, 1):.2%}；"
-          f"完整读到表格的报告 {complete}/{len(files)} = {complete / max(len(files), 1):.0%}；"
-          f"文字部分相同 {texts_ok}/{texts}")
+    print(
+        f"\n{len(files)} 个文件：单元格读对 {exact}/{cells} = {exact / max(cells, 1):.2%}；"
+        f"完整读到表格的报告 {complete}/{len(files)} = {complete / max(len(files), 1):.0%}；"
+        f"文字部分相同 {texts_ok}/{texts}"
+    )
     for kind, times in sorted(kinds.items()):
         print(f"  {kind:5} {len(times)} 份，平均 {sum(times) / len(times) * 1000:.0f} ms/份")
     return 0

@@ -9,11 +9,11 @@ Generation is fast on purpose: one workbook is built with xxgk's builder, and ea
 organisation name and two balancing 表三 cells (一、本年新收 and 四、结转下年度, 自然人 column) are patched in
 the sheet XML, so every unit is valid and different.
 """
+
 from __future__ import annotations
 
 import argparse
 import io
-import os
 import re
 import resource
 import shutil
@@ -133,8 +133,11 @@ def main() -> int:
         merged = time.perf_counter() - start
         shutil.rmtree(summary.parent, ignore_errors=True)
         included = sum(1 for u in result.units if u.included)
-        print(f"merge: {included} of {len(result.units)} units included, summary written; "
-              f"peak memory {peak_mb():.0f} MB (largest process)", flush=True)
+        print(
+            f"merge: {included} of {len(result.units)} units included, summary written; "
+            f"peak memory {peak_mb():.0f} MB (largest process)",
+            flush=True,
+        )
         loop = openpyxl_loop(paths)
         print(f"units {args.units} merged in {merged:.2f} s; openpyxl loop {loop:.2f} s; ratio {loop / merged:.1f}")
     finally:

@@ -9,6 +9,7 @@ configuration of the machine, so nothing is fetched from a network. Then `xxgk a
 into Excel's startup folder. What was done is printed in Chinese and appended to install.log beside the
 environment. Standard library only: this file runs before anything is installed, on any Python 3.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -72,11 +73,23 @@ class Log:
 def run(log: Log, cmd: list, what: str) -> str:
     """Run a command, its output into the log; InstallError naming `what` when it fails."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_")}
-    env.update(PIP_CONFIG_FILE=os.devnull, PIP_DISABLE_PIP_VERSION_CHECK="1", PIP_NO_INPUT="1", PYTHONUTF8="1",
-               PYTHONIOENCODING="utf-8")
+    env.update(
+        PIP_CONFIG_FILE=os.devnull,
+        PIP_DISABLE_PIP_VERSION_CHECK="1",
+        PIP_NO_INPUT="1",
+        PYTHONUTF8="1",
+        PYTHONIOENCODING="utf-8",
+    )
     log.detail("$ " + " ".join(str(c) for c in cmd))
-    done = subprocess.run([str(c) for c in cmd], capture_output=True, text=True, encoding="utf-8", errors="replace",
-                          env=env, cwd=str(HERE))
+    done = subprocess.run(
+        [str(c) for c in cmd],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        env=env,
+        cwd=str(HERE),
+    )
     log.detail(done.stdout + done.stderr)
     if done.returncode != 0:
         tail = "\n".join((done.stderr or done.stdout).strip().splitlines()[-6:])
@@ -88,7 +101,9 @@ def read_manifest() -> dict:
     try:
         return json.loads((HERE / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        raise InstallError(f"找不到安装包说明文件 {MANIFEST}：请在完整的安装包文件夹中运行安装.cmd（不要只复制其中的几个文件）")
+        raise InstallError(
+            f"找不到安装包说明文件 {MANIFEST}：请在完整的安装包文件夹中运行安装.cmd（不要只复制其中的几个文件）"
+        ) from None
 
 
 def check_python(manifest: dict) -> None:
@@ -98,7 +113,8 @@ def check_python(manifest: dict) -> None:
             f"本机找到的 Python {version}（{this_platform()}）不能使用此安装包：它适用于 "
             f"Python {'、'.join(manifest['pythons'])}（{manifest['platform']}）。\n"
             f"请安装其中一个版本（{PYTHON_DOWNLOAD}，选择 “Windows installer ({'64' if manifest['platform'] == 'win_amd64' else '32'}-bit)”，"
-            "安装时不必勾选“为所有用户安装”），或请制作安装包的人员用 --python-installer 把 Python 安装程序放进安装包。")
+            "安装时不必勾选“为所有用户安装”），或请制作安装包的人员用 --python-installer 把 Python 安装程序放进安装包。"
+        )
 
 
 def check_wheels(manifest: dict) -> None:
@@ -109,8 +125,9 @@ def check_wheels(manifest: dict) -> None:
         if not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != digest:
             bad.append(name)
     if bad:
-        raise InstallError("安装包不完整或已损坏，以下文件缺失或内容不对：\n  " + "\n  ".join(bad)
-                           + "\n请重新复制整个安装包文件夹。")
+        raise InstallError(
+            "安装包不完整或已损坏，以下文件缺失或内容不对：\n  " + "\n  ".join(bad) + "\n请重新复制整个安装包文件夹。"
+        )
 
 
 def venv_version(env: Path) -> str | None:
@@ -143,8 +160,22 @@ def install(log: Log) -> None:
             raise InstallError(f"无法创建 Python 环境（{exc}）：请确认本机的 Python 是完整安装的（含 pip）") from None
     python = env_python(env)
     log.say(f"从安装包安装 xxgk {version} 及其依赖（不连接网络）……")
-    run(log, [python, "-m", "pip", "install", "--no-index", "--find-links", HERE / "wheelhouse", "--force-reinstall",
-              "--no-warn-script-location", f"xxgk[excel]=={version}"], "安装 xxgk（pip；Excel 开着时请先关闭）")
+    run(
+        log,
+        [
+            python,
+            "-m",
+            "pip",
+            "install",
+            "--no-index",
+            "--find-links",
+            HERE / "wheelhouse",
+            "--force-reinstall",
+            "--no-warn-script-location",
+            f"xxgk[excel]=={version}",
+        ],
+        "安装 xxgk（pip；Excel 开着时请先关闭）",
+    )
     installed = run(log, [python, "-m", "xxgk", "--version"], "运行 xxgk").strip()
     if installed != f"xxgk {version}":
         raise InstallError(f"安装后的版本（{installed}）与安装包（{version}）不一致，详细信息见日志 {log.path}")
@@ -152,7 +183,9 @@ def install(log: Log) -> None:
     if os.name != "nt" and sys.platform != "darwin" and not os.environ.get("APPDATA"):
         log.say("本机不是 Windows 或 macOS，没有 Excel：不安装功能区加载项。")
     else:
-        log.say(run(log, [python, "-m", "xxgk", "addin", "install"], "安装 Excel 加载项（请先关闭 Excel 再重试）").strip())
+        log.say(
+            run(log, [python, "-m", "xxgk", "addin", "install"], "安装 Excel 加载项（请先关闭 Excel 再重试）").strip()
+        )
     log.say(f"完成。命令行工具：{python.parent / ('xxgk.exe' if os.name == 'nt' else 'xxgk')}\n日志：{log.path}")
 
 
@@ -160,7 +193,9 @@ def uninstall(log: Log) -> None:
     env = base_dir() / "env"
     python = env_python(env)
     if python.is_file():
-        log.say(run(log, [python, "-m", "xxgk", "addin", "uninstall"], "删除 Excel 加载项（请先关闭 Excel 再重试）").strip())
+        log.say(
+            run(log, [python, "-m", "xxgk", "addin", "uninstall"], "删除 Excel 加载项（请先关闭 Excel 再重试）").strip()
+        )
     elif not env.exists():
         log.say(f"没有找到 xxgk 的环境（{env}），可能已经卸载。")
     if env.exists():
@@ -172,9 +207,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="从离线安装包安装或卸载 xxgk 和 Excel 加载项")
     parser.add_argument("--uninstall", action="store_true", help="卸载：删除环境、加载项和配置")
     args = parser.parse_args(argv)
-    if sys.version_info < (3, 10):
-        print(f"错误：本机的 Python {sys.version_info[0]}.{sys.version_info[1]} 太旧，xxgk 需要 Python 3.10 或更新版本"
-              f"（{PYTHON_DOWNLOAD}）。", file=sys.stderr)
+    if sys.version_info < (3, 10):  # noqa: UP036 - this script may be started by whatever Python the PC has
+        print(
+            f"错误：本机的 Python {sys.version_info[0]}.{sys.version_info[1]} 太旧，xxgk 需要 Python 3.10 或更新版本"
+            f"（{PYTHON_DOWNLOAD}）。",
+            file=sys.stderr,
+        )
         return 1
     base = base_dir()
     log = Log(base / LOG)

@@ -17,6 +17,7 @@ lines (exact 28.95 pt) × 28 characters (3号 with −0.25 pt character spacing)
 版记 with thick/thin rules. The statutory tables are built from xxgk.form (labels and merges are never typed
 twice): one placeholder per number cell, named by the cell id ({{ t3.denied.state_secret.total }}).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -81,8 +82,7 @@ XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
 
 def rfonts(east_asia: str, latin: str = LATIN) -> str:
-    return (f'<w:rFonts w:ascii="{latin}" w:hAnsi="{latin}" w:eastAsia="{east_asia}" w:cs="{latin}" '
-            f'w:hint="eastAsia"/>')
+    return f'<w:rFonts w:ascii="{latin}" w:hAnsi="{latin}" w:eastAsia="{east_asia}" w:cs="{latin}" w:hint="eastAsia"/>'
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -113,14 +113,15 @@ def borders(tag: str, sides: dict[str, tuple[int, str] | None]) -> str:
         if side not in sides:
             continue
         spec = sides[side]
-        out.append(f'<w:{side} w:val="nil"/>' if spec is None
-                   else BORDER.format(side=side, sz=spec[0], color=spec[1]))
+        out.append(f'<w:{side} w:val="nil"/>' if spec is None else BORDER.format(side=side, sz=spec[0], color=spec[1]))
     return f"<w:{tag}>{''.join(out)}</w:{tag}>"
 
 
 def cell_margins(left: int, right: int, top: int = 0, bottom: int = 0) -> str:
-    return (f'<w:tblCellMar><w:top w:w="{top}" w:type="dxa"/><w:left w:w="{left}" w:type="dxa"/>'
-            f'<w:bottom w:w="{bottom}" w:type="dxa"/><w:right w:w="{right}" w:type="dxa"/></w:tblCellMar>')
+    return (
+        f'<w:tblCellMar><w:top w:w="{top}" w:type="dxa"/><w:left w:w="{left}" w:type="dxa"/>'
+        f'<w:bottom w:w="{bottom}" w:type="dxa"/><w:right w:w="{right}" w:type="dxa"/></w:tblCellMar>'
+    )
 
 
 def body_indent(first_chars: int = 2) -> str:
@@ -136,97 +137,227 @@ SIGNATURE_TAB = TEXT_W - 4 * BODY_CHAR - 960
 BANJI_TAB = TEXT_W - SMALL_CHAR
 
 STYLES = [
-    Style("Normal", "Normal", default=True, next="Normal",
-          ppr=f'<w:widowControl w:val="0"/><w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/>{EXACT}'
-              '<w:jc w:val="both"/>',
-          rpr=f'{rfonts(FONT_BODY)}<w:kern w:val="0"/><w:sz w:val="{SZ_BODY}"/><w:szCs w:val="{SZ_BODY}"/>'),
+    Style(
+        "Normal",
+        "Normal",
+        default=True,
+        next="Normal",
+        ppr=f'<w:widowControl w:val="0"/><w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/>{EXACT}'
+        '<w:jc w:val="both"/>',
+        rpr=f'{rfonts(FONT_BODY)}<w:kern w:val="0"/><w:sz w:val="{SZ_BODY}"/><w:szCs w:val="{SZ_BODY}"/>',
+    ),
     Style("DefaultParagraphFont", "Default Paragraph Font", kind="character", default=True, primary=False),
-    Style("TableNormal", "Normal Table", kind="table", default=True, primary=False,
-          tblpr=f'<w:tblInd w:w="0" w:type="dxa"/>{cell_margins(108, 108)}'),
+    Style(
+        "TableNormal",
+        "Normal Table",
+        kind="table",
+        default=True,
+        primary=False,
+        tblpr=f'<w:tblInd w:w="0" w:type="dxa"/>{cell_margins(108, 108)}',
+    ),
     Style("NoList", "No List", kind="numbering", default=True, primary=False),
-    Style("GongwenZhengwen", "公文正文", based_on="Normal", next="GongwenZhengwen",
-          ppr=body_indent(),
-          rpr=f'{rfonts(FONT_BODY)}<w:spacing w:val="{CHAR_SPACING}"/><w:sz w:val="{SZ_BODY}"/>'
-              f'<w:szCs w:val="{SZ_BODY}"/>'),
-    Style("BiaoqianDuanluo", "表前段落", based_on="GongwenZhengwen", next="GongwenZhengwen",
-          # the generated sentences just above a statutory table ("…见下表") stay on the table's page
-          ppr='<w:keepNext/>', rpr=rfonts(FONT_BODY)),
-    Style("FawenJiguanBiaozhi", "发文机关标志", based_on="Normal", next="FawenZihao",
-          # top of the characters about 35 mm below the top of the 版心 (GB/T 9704 7.2.4)
-          ppr=f'{NO_GRID}<w:spacing w:before="1870" w:after="0" w:line="900" w:lineRule="exact"/>'
-              '<w:ind w:firstLine="0"/><w:jc w:val="center"/>',
-          rpr=f'{rfonts(FONT_TITLE)}<w:color w:val="{RED}"/><w:sz w:val="{SZ_MARK}"/><w:szCs w:val="{SZ_MARK}"/>'),
-    Style("FawenZihao", "发文字号", based_on="Normal", next="GongwenZhengwen",
-          # two lines below the 标志; the red separator line 4 mm below (GB/T 9704 7.2.5, 7.2.7)
-          ppr=f'<w:pBdr><w:bottom w:val="single" w:sz="12" w:space="5" w:color="{RED}"/></w:pBdr>'
-              f'<w:spacing w:before="{2 * LINE}" w:after="0" w:line="{LINE}" w:lineRule="exact"/>'
-              '<w:ind w:firstLine="0"/><w:jc w:val="center"/>',
-          rpr=rfonts(FONT_BODY)),
-    Style("GongwenBiaoti", "公文标题", based_on="Normal", next="GongwenZhengwen",
-          ppr=f'{NO_GRID}<w:spacing w:before="0" w:after="0" w:line="700" w:lineRule="exact"/>'
-              '<w:ind w:firstLine="0"/><w:jc w:val="center"/><w:outlineLvl w:val="0"/>',
-          rpr=f'{rfonts(FONT_TITLE)}<w:sz w:val="{SZ_TITLE}"/><w:szCs w:val="{SZ_TITLE}"/>'),
-    Style("YijiBiaoti", "一级标题", based_on="GongwenZhengwen", next="GongwenZhengwen",
-          ppr='<w:keepNext/><w:outlineLvl w:val="0"/>', rpr=rfonts(FONT_H1)),
-    Style("ErjiBiaoti", "二级标题", based_on="GongwenZhengwen", next="GongwenZhengwen",
-          ppr='<w:keepNext/><w:outlineLvl w:val="1"/>', rpr=rfonts(FONT_H2)),
-    Style("SanjiBiaoti", "三级标题", based_on="GongwenZhengwen", next="GongwenZhengwen",
-          ppr='<w:outlineLvl w:val="2"/>', rpr=f'{rfonts(FONT_BODY)}<w:b/><w:bCs/>'),
-    Style("FawenJiguanShuming", "发文机关署名", based_on="GongwenZhengwen", next="ChengwenRiqi",
-          ppr=f'<w:keepNext/><w:tabs><w:tab w:val="center" w:pos="{SIGNATURE_TAB}"/></w:tabs>'
-              '<w:ind w:firstLine="0" w:firstLineChars="0"/>',
-          rpr=rfonts(FONT_BODY)),
-    Style("ChengwenRiqi", "成文日期", based_on="GongwenZhengwen", next="GongwenZhengwen",
-          ppr=f'<w:ind w:right="{4 * BODY_CHAR}" w:rightChars="400" w:firstLine="0" w:firstLineChars="0"/>'
-              '<w:jc w:val="right"/>',
-          rpr=rfonts(FONT_BODY)),
-    Style("Banji", "版记", based_on="Normal", next="Banji",
-          ppr=f'<w:tabs><w:tab w:val="right" w:pos="{BANJI_TAB}"/></w:tabs>'
-              f'<w:spacing w:before="0" w:after="0" w:line="{LINE}" w:lineRule="exact"/>'
-              f'<w:ind w:left="{SMALL_CHAR}" w:leftChars="100" w:right="{SMALL_CHAR}" w:rightChars="100"/>'
-              '<w:jc w:val="left"/>',
-          rpr=f'{rfonts(FONT_BODY)}<w:sz w:val="{SZ_4HAO}"/><w:szCs w:val="{SZ_4HAO}"/>'),
-    Style("BanjiChaosong", "版记抄送", based_on="Banji", next="Banji",
-          # wrapped lines start under the first name, after "抄送："
-          ppr=f'<w:ind w:left="{4 * SMALL_CHAR}" w:leftChars="400" w:right="{SMALL_CHAR}" w:rightChars="100" '
-              f'w:hanging="{3 * SMALL_CHAR}" w:hangingChars="300"/>',
-          rpr=rfonts(FONT_BODY)),
-    Style("BiaogeWenzi", "表格文字", based_on="Normal", next="BiaogeWenzi",
-          ppr=f'{NO_GRID}<w:spacing w:before="30" w:after="30" w:line="240" w:lineRule="auto"/>'
-              '<w:ind w:firstLine="0"/><w:jc w:val="left"/>',
-          rpr=f'{rfonts(FONT_TABLE)}<w:sz w:val="{SZ_TABLE}"/><w:szCs w:val="{SZ_TABLE}"/>'),
-    Style("BiaogeBiaotou", "表格表头", based_on="BiaogeWenzi", next="BiaogeWenzi",
-          # which rows stay with the next one is set row by row (kept_rows), not here
-          ppr='<w:jc w:val="center"/>', rpr=rfonts(FONT_TABLE)),
-    Style("BiaogeShuzi", "表格数字", based_on="BiaogeWenzi", next="BiaogeShuzi",
-          ppr='<w:jc w:val="right"/>', rpr=rfonts(FONT_TABLE)),
-    Style("YemaDanye", "页码（单页）", based_on="Normal", next="YemaDanye",
-          ppr=f'{NO_GRID}{SINGLE}<w:ind w:right="{SMALL_CHAR}" w:rightChars="100"/><w:jc w:val="right"/>',
-          rpr=f'{rfonts(FONT_SONG, FONT_SONG)}<w:sz w:val="{SZ_4HAO}"/><w:szCs w:val="{SZ_4HAO}"/>'),
-    Style("YemaShuangye", "页码（双页）", based_on="YemaDanye", next="YemaShuangye",
-          ppr=f'<w:ind w:left="{SMALL_CHAR}" w:leftChars="100" w:right="0" w:rightChars="0"/><w:jc w:val="left"/>',
-          rpr=rfonts(FONT_SONG, FONT_SONG)),
-    Style("CaogaoBiaoji", "草稿标记", based_on="Normal", next="CaogaoBiaoji",
-          ppr=f'{NO_GRID}{SINGLE}<w:jc w:val="center"/>',
-          rpr=f'{rfonts(FONT_H1)}<w:b/><w:bCs/><w:color w:val="{RED}"/><w:sz w:val="{SZ_4HAO}"/>'
-              f'<w:szCs w:val="{SZ_4HAO}"/>'),
-    Style("MobanKongzhi", "模板控制行", based_on="Normal", next="MobanKongzhi",
-          # the {%p … %} lines: grey and small in the template, removed from the report
-          ppr=f'{NO_GRID}{SINGLE}<w:jc w:val="left"/>',
-          rpr=f'{rfonts(FONT_BODY)}<w:color w:val="808080"/><w:sz w:val="20"/><w:szCs w:val="20"/>'),
-    Style("GongwenBiaoge", "公文表格", kind="table", based_on="TableNormal",
-          tblpr='<w:jc w:val="center"/><w:tblInd w:w="0" w:type="dxa"/>'
-                + borders("tblBorders", {s: (4, "000000") for s in
-                                         ("top", "left", "bottom", "right", "insideH", "insideV")})
-                + cell_margins(CELL_MARGIN, CELL_MARGIN),
-          rpr=f'{rfonts(FONT_TABLE)}<w:sz w:val="{SZ_TABLE}"/><w:szCs w:val="{SZ_TABLE}"/>'),
-    Style("BanjiBiaoge", "版记表格", kind="table", based_on="TableNormal",
-          # first and last rules 0.35 mm (sz 8 = 1 pt), rules in between 0.25 mm (sz 6 = 0.75 pt)
-          tblpr='<w:jc w:val="center"/><w:tblInd w:w="0" w:type="dxa"/>'
-                + borders("tblBorders", {"top": (8, "000000"), "left": None, "bottom": (8, "000000"),
-                                         "right": None, "insideH": (6, "000000"), "insideV": None})
-                + cell_margins(0, 0),
-          rpr=f'{rfonts(FONT_BODY)}<w:sz w:val="{SZ_4HAO}"/><w:szCs w:val="{SZ_4HAO}"/>'),
+    Style(
+        "GongwenZhengwen",
+        "公文正文",
+        based_on="Normal",
+        next="GongwenZhengwen",
+        ppr=body_indent(),
+        rpr=f'{rfonts(FONT_BODY)}<w:spacing w:val="{CHAR_SPACING}"/><w:sz w:val="{SZ_BODY}"/>'
+        f'<w:szCs w:val="{SZ_BODY}"/>',
+    ),
+    Style(
+        "BiaoqianDuanluo",
+        "表前段落",
+        based_on="GongwenZhengwen",
+        next="GongwenZhengwen",
+        # the generated sentences just above a statutory table ("…见下表") stay on the table's page
+        ppr="<w:keepNext/>",
+        rpr=rfonts(FONT_BODY),
+    ),
+    Style(
+        "FawenJiguanBiaozhi",
+        "发文机关标志",
+        based_on="Normal",
+        next="FawenZihao",
+        # top of the characters about 35 mm below the top of the 版心 (GB/T 9704 7.2.4)
+        ppr=f'{NO_GRID}<w:spacing w:before="1870" w:after="0" w:line="900" w:lineRule="exact"/>'
+        '<w:ind w:firstLine="0"/><w:jc w:val="center"/>',
+        rpr=f'{rfonts(FONT_TITLE)}<w:color w:val="{RED}"/><w:sz w:val="{SZ_MARK}"/><w:szCs w:val="{SZ_MARK}"/>',
+    ),
+    Style(
+        "FawenZihao",
+        "发文字号",
+        based_on="Normal",
+        next="GongwenZhengwen",
+        # two lines below the 标志; the red separator line 4 mm below (GB/T 9704 7.2.5, 7.2.7)
+        ppr=f'<w:pBdr><w:bottom w:val="single" w:sz="12" w:space="5" w:color="{RED}"/></w:pBdr>'
+        f'<w:spacing w:before="{2 * LINE}" w:after="0" w:line="{LINE}" w:lineRule="exact"/>'
+        '<w:ind w:firstLine="0"/><w:jc w:val="center"/>',
+        rpr=rfonts(FONT_BODY),
+    ),
+    Style(
+        "GongwenBiaoti",
+        "公文标题",
+        based_on="Normal",
+        next="GongwenZhengwen",
+        ppr=f'{NO_GRID}<w:spacing w:before="0" w:after="0" w:line="700" w:lineRule="exact"/>'
+        '<w:ind w:firstLine="0"/><w:jc w:val="center"/><w:outlineLvl w:val="0"/>',
+        rpr=f'{rfonts(FONT_TITLE)}<w:sz w:val="{SZ_TITLE}"/><w:szCs w:val="{SZ_TITLE}"/>',
+    ),
+    Style(
+        "YijiBiaoti",
+        "一级标题",
+        based_on="GongwenZhengwen",
+        next="GongwenZhengwen",
+        ppr='<w:keepNext/><w:outlineLvl w:val="0"/>',
+        rpr=rfonts(FONT_H1),
+    ),
+    Style(
+        "ErjiBiaoti",
+        "二级标题",
+        based_on="GongwenZhengwen",
+        next="GongwenZhengwen",
+        ppr='<w:keepNext/><w:outlineLvl w:val="1"/>',
+        rpr=rfonts(FONT_H2),
+    ),
+    Style(
+        "SanjiBiaoti",
+        "三级标题",
+        based_on="GongwenZhengwen",
+        next="GongwenZhengwen",
+        ppr='<w:outlineLvl w:val="2"/>',
+        rpr=f"{rfonts(FONT_BODY)}<w:b/><w:bCs/>",
+    ),
+    Style(
+        "FawenJiguanShuming",
+        "发文机关署名",
+        based_on="GongwenZhengwen",
+        next="ChengwenRiqi",
+        ppr=f'<w:keepNext/><w:tabs><w:tab w:val="center" w:pos="{SIGNATURE_TAB}"/></w:tabs>'
+        '<w:ind w:firstLine="0" w:firstLineChars="0"/>',
+        rpr=rfonts(FONT_BODY),
+    ),
+    Style(
+        "ChengwenRiqi",
+        "成文日期",
+        based_on="GongwenZhengwen",
+        next="GongwenZhengwen",
+        ppr=f'<w:ind w:right="{4 * BODY_CHAR}" w:rightChars="400" w:firstLine="0" w:firstLineChars="0"/>'
+        '<w:jc w:val="right"/>',
+        rpr=rfonts(FONT_BODY),
+    ),
+    Style(
+        "Banji",
+        "版记",
+        based_on="Normal",
+        next="Banji",
+        ppr=f'<w:tabs><w:tab w:val="right" w:pos="{BANJI_TAB}"/></w:tabs>'
+        f'<w:spacing w:before="0" w:after="0" w:line="{LINE}" w:lineRule="exact"/>'
+        f'<w:ind w:left="{SMALL_CHAR}" w:leftChars="100" w:right="{SMALL_CHAR}" w:rightChars="100"/>'
+        '<w:jc w:val="left"/>',
+        rpr=f'{rfonts(FONT_BODY)}<w:sz w:val="{SZ_4HAO}"/><w:szCs w:val="{SZ_4HAO}"/>',
+    ),
+    Style(
+        "BanjiChaosong",
+        "版记抄送",
+        based_on="Banji",
+        next="Banji",
+        # wrapped lines start under the first name, after "抄送："
+        ppr=f'<w:ind w:left="{4 * SMALL_CHAR}" w:leftChars="400" w:right="{SMALL_CHAR}" w:rightChars="100" '
+        f'w:hanging="{3 * SMALL_CHAR}" w:hangingChars="300"/>',
+        rpr=rfonts(FONT_BODY),
+    ),
+    Style(
+        "BiaogeWenzi",
+        "表格文字",
+        based_on="Normal",
+        next="BiaogeWenzi",
+        ppr=f'{NO_GRID}<w:spacing w:before="30" w:after="30" w:line="240" w:lineRule="auto"/>'
+        '<w:ind w:firstLine="0"/><w:jc w:val="left"/>',
+        rpr=f'{rfonts(FONT_TABLE)}<w:sz w:val="{SZ_TABLE}"/><w:szCs w:val="{SZ_TABLE}"/>',
+    ),
+    Style(
+        "BiaogeBiaotou",
+        "表格表头",
+        based_on="BiaogeWenzi",
+        next="BiaogeWenzi",
+        # which rows stay with the next one is set row by row (kept_rows), not here
+        ppr='<w:jc w:val="center"/>',
+        rpr=rfonts(FONT_TABLE),
+    ),
+    Style(
+        "BiaogeShuzi",
+        "表格数字",
+        based_on="BiaogeWenzi",
+        next="BiaogeShuzi",
+        ppr='<w:jc w:val="right"/>',
+        rpr=rfonts(FONT_TABLE),
+    ),
+    Style(
+        "YemaDanye",
+        "页码（单页）",
+        based_on="Normal",
+        next="YemaDanye",
+        ppr=f'{NO_GRID}{SINGLE}<w:ind w:right="{SMALL_CHAR}" w:rightChars="100"/><w:jc w:val="right"/>',
+        rpr=f'{rfonts(FONT_SONG, FONT_SONG)}<w:sz w:val="{SZ_4HAO}"/><w:szCs w:val="{SZ_4HAO}"/>',
+    ),
+    Style(
+        "YemaShuangye",
+        "页码（双页）",
+        based_on="YemaDanye",
+        next="YemaShuangye",
+        ppr=f'<w:ind w:left="{SMALL_CHAR}" w:leftChars="100" w:right="0" w:rightChars="0"/><w:jc w:val="left"/>',
+        rpr=rfonts(FONT_SONG, FONT_SONG),
+    ),
+    Style(
+        "CaogaoBiaoji",
+        "草稿标记",
+        based_on="Normal",
+        next="CaogaoBiaoji",
+        ppr=f'{NO_GRID}{SINGLE}<w:jc w:val="center"/>',
+        rpr=f'{rfonts(FONT_H1)}<w:b/><w:bCs/><w:color w:val="{RED}"/><w:sz w:val="{SZ_4HAO}"/>'
+        f'<w:szCs w:val="{SZ_4HAO}"/>',
+    ),
+    Style(
+        "MobanKongzhi",
+        "模板控制行",
+        based_on="Normal",
+        next="MobanKongzhi",
+        # the {%p … %} lines: grey and small in the template, removed from the report
+        ppr=f'{NO_GRID}{SINGLE}<w:jc w:val="left"/>',
+        rpr=f'{rfonts(FONT_BODY)}<w:color w:val="808080"/><w:sz w:val="20"/><w:szCs w:val="20"/>',
+    ),
+    Style(
+        "GongwenBiaoge",
+        "公文表格",
+        kind="table",
+        based_on="TableNormal",
+        tblpr='<w:jc w:val="center"/><w:tblInd w:w="0" w:type="dxa"/>'
+        + borders("tblBorders", {s: (4, "000000") for s in ("top", "left", "bottom", "right", "insideH", "insideV")})
+        + cell_margins(CELL_MARGIN, CELL_MARGIN),
+        rpr=f'{rfonts(FONT_TABLE)}<w:sz w:val="{SZ_TABLE}"/><w:szCs w:val="{SZ_TABLE}"/>',
+    ),
+    Style(
+        "BanjiBiaoge",
+        "版记表格",
+        kind="table",
+        based_on="TableNormal",
+        # first and last rules 0.35 mm (sz 8 = 1 pt), rules in between 0.25 mm (sz 6 = 0.75 pt)
+        tblpr='<w:jc w:val="center"/><w:tblInd w:w="0" w:type="dxa"/>'
+        + borders(
+            "tblBorders",
+            {
+                "top": (8, "000000"),
+                "left": None,
+                "bottom": (8, "000000"),
+                "right": None,
+                "insideH": (6, "000000"),
+                "insideV": None,
+            },
+        )
+        + cell_margins(0, 0),
+        rpr=f'{rfonts(FONT_BODY)}<w:sz w:val="{SZ_4HAO}"/><w:szCs w:val="{SZ_4HAO}"/>',
+    ),
 ]
 STYLE_IDS = {s.name: s.id for s in STYLES}
 
@@ -293,21 +424,32 @@ def empty(n: int = 1) -> str:
 
 
 def paragraphs(loop_var: str, seq: str, style: str = "公文正文") -> str:
-    return control(f"{{%p for {loop_var} in {seq} %}}") + para(style, f"{{{{ {loop_var} }}}}") + \
-        control("{%p endfor %}")
+    return (
+        control(f"{{%p for {loop_var} in {seq} %}}") + para(style, f"{{{{ {loop_var} }}}}") + control("{%p endfor %}")
+    )
 
 
 def blocks(part: str) -> str:
-    return (control(f"{{%p for b in {part}.blocks %}}") + control('{%p if b.kind == "h2" %}')
-            + para("二级标题", "{{ b.text }}") + control("{%p else %}") + para("公文正文", "{{ b.text }}")
-            + control("{%p endif %}") + control("{%p endfor %}"))
+    return (
+        control(f"{{%p for b in {part}.blocks %}}")
+        + control('{%p if b.kind == "h2" %}')
+        + para("二级标题", "{{ b.text }}")
+        + control("{%p else %}")
+        + para("公文正文", "{{ b.text }}")
+        + control("{%p endif %}")
+        + control("{%p endfor %}")
+    )
 
 
 def page_field_runs() -> str:
-    return (run("— ") + '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
-            '<w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
-            '<w:r><w:fldChar w:fldCharType="separate"/></w:r>' + run("1")
-            + '<w:r><w:fldChar w:fldCharType="end"/></w:r>' + run(" —"))
+    return (
+        run("— ") + '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        '<w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+        + run("1")
+        + '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+        + run(" —")
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -381,8 +523,13 @@ def widths_of(table: str, n_cols: int) -> list[int]:
     return w
 
 
-ROLE_STYLE = {"note": "表格文字", "header": "表格表头", "caption": "表格表头", "rowhead": "表格文字",
-              "value": "表格数字"}
+ROLE_STYLE = {
+    "note": "表格文字",
+    "header": "表格表头",
+    "caption": "表格表头",
+    "rowhead": "表格文字",
+    "value": "表格数字",
+}
 
 
 def table_xml(form: Form, table: str) -> str:
@@ -404,7 +551,7 @@ def table_xml(form: Form, table: str) -> str:
             if c is None:  # inside a horizontal span of the cell on the left
                 col += 1
                 continue
-            width = sum(widths[c.col:c.col + c.cols])
+            width = sum(widths[c.col : c.col + c.cols])
             tcpr = f'<w:tcW w:w="{width}" w:type="dxa"/>'
             if c.cols > 1:
                 tcpr += f'<w:gridSpan w:val="{c.cols}"/>'
@@ -417,10 +564,12 @@ def table_xml(form: Form, table: str) -> str:
             col += c.cols
         rows_xml.append(f"<w:tr><w:trPr>{trpr}</w:trPr>{''.join(tcs)}</w:tr>")
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
-    tblpr = (f'<w:tblStyle w:val="{STYLE_IDS["公文表格"]}"/><w:tblW w:w="{TEXT_W}" w:type="dxa"/>'
-             '<w:jc w:val="center"/><w:tblLayout w:type="fixed"/>'
-             '<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
-             'w:noHBand="1" w:noVBand="1"/>')
+    tblpr = (
+        f'<w:tblStyle w:val="{STYLE_IDS["公文表格"]}"/><w:tblW w:w="{TEXT_W}" w:type="dxa"/>'
+        '<w:jc w:val="center"/><w:tblLayout w:type="fixed"/>'
+        '<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
+        'w:noHBand="1" w:noVBand="1"/>'
+    )
     return f"<w:tbl><w:tblPr>{tblpr}</w:tblPr><w:tblGrid>{grid}</w:tblGrid>{''.join(rows_xml)}</w:tbl>"
 
 
@@ -435,22 +584,28 @@ def banji_xml() -> str:
     anchored to the margin as wide as the text area inline, and one anchored to the page as a floating frame.
     Which page it goes on (an even page, GB/T 9704 7.4) is decided after measuring: xxgk.report.layout.
     """
+
     def row(content: str, keep: bool = True) -> str:
         trpr = "<w:trPr><w:cantSplit/></w:trPr>" if keep else ""
-        return (f'<w:tr>{trpr}<w:tc><w:tcPr><w:tcW w:w="{TEXT_W}" w:type="dxa"/></w:tcPr>{content}</w:tc></w:tr>')
-    printed = (run("{{ printer }}") + "<w:r><w:tab/></w:r>" + run("{{ print_date }}印发"))
-    tblpr = (f'<w:tblStyle w:val="{STYLE_IDS["版记表格"]}"/>'
-             f'<w:tblpPr w:leftFromText="0" w:rightFromText="0" w:topFromText="{LINE}" w:bottomFromText="0" '
-             f'w:vertAnchor="margin" w:horzAnchor="page" w:tblpX="{MARGIN_LEFT}" w:tblpYSpec="bottom"/>'
-             f'<w:tblOverlap w:val="never"/><w:tblW w:w="{TEXT_W}" w:type="dxa"/><w:tblLayout w:type="fixed"/>'
-             '<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
-             'w:noHBand="1" w:noVBand="1"/>')
-    return (f'<w:tbl><w:tblPr>{tblpr}</w:tblPr><w:tblGrid><w:gridCol w:w="{TEXT_W}"/></w:tblGrid>'
-            + row(control("{%tr if cc %}"), keep=False)
-            + row(para("版记抄送", "抄送：{{ cc }}"))
-            + row(control("{%tr endif %}"), keep=False)
-            + row(para("版记", printed))
-            + "</w:tbl>")
+        return f'<w:tr>{trpr}<w:tc><w:tcPr><w:tcW w:w="{TEXT_W}" w:type="dxa"/></w:tcPr>{content}</w:tc></w:tr>'
+
+    printed = run("{{ printer }}") + "<w:r><w:tab/></w:r>" + run("{{ print_date }}印发")
+    tblpr = (
+        f'<w:tblStyle w:val="{STYLE_IDS["版记表格"]}"/>'
+        f'<w:tblpPr w:leftFromText="0" w:rightFromText="0" w:topFromText="{LINE}" w:bottomFromText="0" '
+        f'w:vertAnchor="margin" w:horzAnchor="page" w:tblpX="{MARGIN_LEFT}" w:tblpYSpec="bottom"/>'
+        f'<w:tblOverlap w:val="never"/><w:tblW w:w="{TEXT_W}" w:type="dxa"/><w:tblLayout w:type="fixed"/>'
+        '<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
+        'w:noHBand="1" w:noVBand="1"/>'
+    )
+    return (
+        f'<w:tbl><w:tblPr>{tblpr}</w:tblPr><w:tblGrid><w:gridCol w:w="{TEXT_W}"/></w:tblGrid>'
+        + row(control("{%tr if cc %}"), keep=False)
+        + row(para("版记抄送", "抄送：{{ cc }}"))
+        + row(control("{%tr endif %}"), keep=False)
+        + row(para("版记", printed))
+        + "</w:tbl>"
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -515,16 +670,18 @@ def footer_xml(style: str) -> str:
 
 
 def settings_xml() -> str:
-    return (f'{XML_DECL}<w:settings {NS}>'
-            '<w:zoom w:percent="100"/>'
-            '<w:defaultTabStop w:val="420"/>'
-            '<w:evenAndOddHeaders/>'
-            '<w:characterSpacingControl w:val="doNotCompress"/>'
-            '<w:compat><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" '
-            'w:val="15"/></w:compat>'
-            '<w:themeFontLang w:val="en-US" w:eastAsia="zh-CN"/>'
-            '<w:decimalSymbol w:val="."/><w:listSeparator w:val=","/>'
-            "</w:settings>")
+    return (
+        f"{XML_DECL}<w:settings {NS}>"
+        '<w:zoom w:percent="100"/>'
+        '<w:defaultTabStop w:val="420"/>'
+        "<w:evenAndOddHeaders/>"
+        '<w:characterSpacingControl w:val="doNotCompress"/>'
+        '<w:compat><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" '
+        'w:val="15"/></w:compat>'
+        '<w:themeFontLang w:val="en-US" w:eastAsia="zh-CN"/>'
+        '<w:decimalSymbol w:val="."/><w:listSeparator w:val=","/>'
+        "</w:settings>"
+    )
 
 
 FONT_TABLE_ENTRIES = [
@@ -542,30 +699,36 @@ def font_table_xml() -> str:
     fonts = []
     for name, alt, panose, charset, family, pitch in FONT_TABLE_ENTRIES:
         alt_xml = f'<w:altName w:val="{alt}"/>' if alt else ""
-        fonts.append(f'<w:font w:name="{name}">{alt_xml}<w:panose1 w:val="{panose}"/><w:charset w:val="{charset}"/>'
-                     f'<w:family w:val="{family}"/><w:pitch w:val="{pitch}"/></w:font>')
+        fonts.append(
+            f'<w:font w:name="{name}">{alt_xml}<w:panose1 w:val="{panose}"/><w:charset w:val="{charset}"/>'
+            f'<w:family w:val="{family}"/><w:pitch w:val="{pitch}"/></w:font>'
+        )
     return f"{XML_DECL}<w:fonts {NS}>{''.join(fonts)}</w:fonts>"
 
 
 def core_xml(form: Form) -> str:
     # docxtpl renders these strings too: the PDF's Title comes from the data (|safe: python-docx escapes it).
     title = '{{ title|replace("\\n", "")|safe }}'
-    return (f'{XML_DECL}<cp:coreProperties '
-            'xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
-            'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
-            'xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-            f"<dc:title>{escape(title)}</dc:title>"
-            f"<dc:subject>政府信息公开工作年度报告（{escape(form.source)}格式）</dc:subject>"
-            "<dc:creator></dc:creator><dc:language>zh-CN</dc:language>"
-            "<cp:lastModifiedBy></cp:lastModifiedBy><cp:revision>1</cp:revision>"
-            '<dcterms:created xsi:type="dcterms:W3CDTF">2025-01-01T00:00:00Z</dcterms:created>'
-            '<dcterms:modified xsi:type="dcterms:W3CDTF">2025-01-01T00:00:00Z</dcterms:modified>'
-            "</cp:coreProperties>")
+    return (
+        f"{XML_DECL}<cp:coreProperties "
+        'xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+        'xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        f"<dc:title>{escape(title)}</dc:title>"
+        f"<dc:subject>政府信息公开工作年度报告（{escape(form.source)}格式）</dc:subject>"
+        "<dc:creator></dc:creator><dc:language>zh-CN</dc:language>"
+        "<cp:lastModifiedBy></cp:lastModifiedBy><cp:revision>1</cp:revision>"
+        '<dcterms:created xsi:type="dcterms:W3CDTF">2025-01-01T00:00:00Z</dcterms:created>'
+        '<dcterms:modified xsi:type="dcterms:W3CDTF">2025-01-01T00:00:00Z</dcterms:modified>'
+        "</cp:coreProperties>"
+    )
 
 
-APP_XML = (f'{XML_DECL}<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
-           'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
-           "<Application>xxgk templates/make_templates.py</Application><DocSecurity>0</DocSecurity></Properties>")
+APP_XML = (
+    f'{XML_DECL}<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+    'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+    "<Application>xxgk templates/make_templates.py</Application><DocSecurity>0</DocSecurity></Properties>"
+)
 
 CONTENT_TYPES = (
     f'{XML_DECL}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
@@ -579,10 +742,11 @@ CONTENT_TYPES = (
     'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"/>'
     '<Override PartName="/word/fontTable.xml" '
     'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.fontTable+xml"/>'
-    + "".join(f'<Override PartName="/word/{n}.xml" '
-              f'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.{k}+xml"/>'
-              for n, k in (("header1", "header"), ("header2", "header"), ("footer1", "footer"),
-                           ("footer2", "footer")))
+    + "".join(
+        f'<Override PartName="/word/{n}.xml" '
+        f'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.{k}+xml"/>'
+        for n, k in (("header1", "header"), ("header2", "header"), ("footer1", "footer"), ("footer2", "footer"))
+    )
     + '<Override PartName="/docProps/core.xml" '
     'ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
     '<Override PartName="/docProps/app.xml" '

@@ -4,6 +4,7 @@ Every function takes a directory and returns the path of the file it wrote. Work
 our example are edited either at the zip level (`rezip`, which keeps every other entry byte-identical)
 or through openpyxl (`edit_workbook`; our protection flags are only flags).
 """
+
 from __future__ import annotations
 
 import io
@@ -12,8 +13,8 @@ import random
 import struct
 import zipfile
 import zlib
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from conftest import EXAMPLE_JSON, EXAMPLE_XLSX
 
@@ -23,8 +24,13 @@ PART1 = "一、总体情况"
 
 # -- zip-level editing ------------------------------------------------------------------------------
 
-def rezip(src: Path, dst: Path, edits: dict[str, bytes | Callable[[bytes], bytes] | None] | None = None,
-          extra: dict[str, bytes] | None = None) -> Path:
+
+def rezip(
+    src: Path,
+    dst: Path,
+    edits: dict[str, bytes | Callable[[bytes], bytes] | None] | None = None,
+    extra: dict[str, bytes] | None = None,
+) -> Path:
     """Copy the zip `src` to `dst`; `edits` replaces (bytes), transforms (callable) or drops (None) entries."""
     edits = edits or {}
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zout:
@@ -43,6 +49,7 @@ def rezip(src: Path, dst: Path, edits: dict[str, bytes | Callable[[bytes], bytes
 
 def replace_text(xml: bytes, old: str, new: str) -> bytes:
     """Replace the first occurrence of `old` in an XML part, written as UTF-8 or as numeric character references."""
+
     def refs(text):
         return "".join(ch if ord(ch) < 128 else f"&#{ord(ch)};" for ch in text).encode()
 
@@ -67,10 +74,12 @@ def set_cells(dst: Path, sheet: str, values: dict[str, object], src: Path = EXAM
     def edit(wb):
         for address, value in values.items():
             wb[sheet][address] = value
+
     return edit_workbook(dst, edit, src)
 
 
 # -- not a workbook at all --------------------------------------------------------------------------
+
 
 def text_renamed(d: Path) -> Path:
     p = d / "文本改名.xlsx"
@@ -129,10 +138,13 @@ def cfb(streams: dict[str, bytes]) -> bytes:
 
     def entry(name: str, kind: int, start: int, size: int, child=_FREE, right=_FREE) -> bytes:
         raw = name.encode("utf-16-le") + b"\0\0"
-        return (raw.ljust(64, b"\0") + struct.pack("<HBB", len(raw), kind, 1)  # name, type, colour black
-                + struct.pack("<III", _FREE, right, child)  # left sibling, right sibling, child
-                + b"\0" * 36  # CLSID, state bits, creation and modification times
-                + struct.pack("<IQ", start, size))
+        return (
+            raw.ljust(64, b"\0")
+            + struct.pack("<HBB", len(raw), kind, 1)  # name, type, colour black
+            + struct.pack("<III", _FREE, right, child)  # left sibling, right sibling, child
+            + b"\0" * 36  # CLSID, state bits, creation and modification times
+            + struct.pack("<IQ", start, size)
+        )
 
     # Root → first stream; siblings chained to the right (a degenerate but valid tree); the rest of the
     # sector is zeros, i.e. unallocated entries.
@@ -140,8 +152,13 @@ def cfb(streams: dict[str, bytes]) -> bytes:
     for i, (name, (start, size)) in enumerate(zip(names, chains)):
         entries.append(entry(name, 2, start, size, right=i + 2 if i + 1 < len(names) else _FREE))
     directory_sector = b"".join(entries).ljust(sector, b"\0")
-    header = (bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 16 + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
-              + b"\0" * 6 + struct.pack("<IIIIIIIII", 0, 1, 1, 0, 4096, _END, 0, _END, 0))
+    header = (
+        bytes.fromhex("D0CF11E0A1B11AE1")
+        + b"\0" * 16
+        + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
+        + b"\0" * 6
+        + struct.pack("<IIIIIIIII", 0, 1, 1, 0, 4096, _END, 0, _END, 0)
+    )
     header += struct.pack("<I", 0) + struct.pack("<I", _FREE) * 108
     assert len(header) == 512
     return header + struct.pack(f"<{sector // 4}I", *fat) + directory_sector + b"".join(blobs)
@@ -176,21 +193,30 @@ XLSX_MAIN_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.shee
 
 def with_macros(d: Path, marker: Path) -> Path:
     """Our workbook as an .xlsm with a vbaProject.bin whose 'macro' would create `marker` if ever run."""
-    source = (f'Attribute VB_Name = "ThisWorkbook"\r\nSub AutoOpen()\r\n  Open "{marker}" For Output As #1\r\n'
-              f'  Shell "touch {marker}"\r\nEnd Sub\r\nSub Workbook_Open()\r\n  AutoOpen\r\nEnd Sub\r\n').encode()
+    source = (
+        f'Attribute VB_Name = "ThisWorkbook"\r\nSub AutoOpen()\r\n  Open "{marker}" For Output As #1\r\n'
+        f'  Shell "touch {marker}"\r\nEnd Sub\r\nSub Workbook_Open()\r\n  AutoOpen\r\nEnd Sub\r\n'
+    ).encode()
     vba = cfb({"PROJECT": b'Document=ThisWorkbook/&H00000000\r\nName="VBAProject"\r\n', "ThisWorkbook": source})
 
     def types(xml: bytes) -> bytes:
-        return (xml.replace(XLSX_MAIN_CT.encode(), XLSM_MAIN_CT.encode())
-                .replace(b"</Types>", f'<Override PartName="/xl/vbaProject.bin" ContentType="{VBA_CT}" /></Types>'.encode()))
+        return xml.replace(XLSX_MAIN_CT.encode(), XLSM_MAIN_CT.encode()).replace(
+            b"</Types>", f'<Override PartName="/xl/vbaProject.bin" ContentType="{VBA_CT}" /></Types>'.encode()
+        )
 
     def rels(xml: bytes) -> bytes:
-        rel = ('<Relationship Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject" '
-               'Target="vbaProject.bin" Id="rIdVBA1" />')
+        rel = (
+            '<Relationship Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject" '
+            'Target="vbaProject.bin" Id="rIdVBA1" />'
+        )
         return xml.replace(b"</Relationships>", rel.encode() + b"</Relationships>")
 
-    return rezip(EXAMPLE_XLSX, d / "含宏.xlsm", {"[Content_Types].xml": types, "xl/_rels/workbook.xml.rels": rels},
-                 extra={"xl/vbaProject.bin": vba})
+    return rezip(
+        EXAMPLE_XLSX,
+        d / "含宏.xlsm",
+        {"[Content_Types].xml": types, "xl/_rels/workbook.xml.rels": rels},
+        extra={"xl/vbaProject.bin": vba},
+    )
 
 
 def zip_bomb_ratio(d: Path, mb: int = 20) -> Path:
@@ -239,20 +265,45 @@ def lying_entry(dst: Path, part: str, actual: list[bytes], declared: bytes, src:
         bname, offset, flags = name.encode("utf-8"), out.tell(), 0x800
         out.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, flags, 8, 0, 0x21, crc, len(raw), usize, len(bname), 0))
         out.write(bname + raw)
-        central.append(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, flags, 8, 0, 0x21, crc, len(raw), usize,
-                                   len(bname), 0, 0, 0, 0, 0o644 << 16, offset) + bname)
+        central.append(
+            struct.pack(
+                "<IHHHHHHIIIHHHHHII",
+                0x02014B50,
+                20,
+                20,
+                flags,
+                8,
+                0,
+                0x21,
+                crc,
+                len(raw),
+                usize,
+                len(bname),
+                0,
+                0,
+                0,
+                0,
+                0o644 << 16,
+                offset,
+            )
+            + bname
+        )
     cd_start = out.tell()
     out.write(b"".join(central))
-    out.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(central), len(central), out.tell() - cd_start,
-                          cd_start, 0))
+    out.write(
+        struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(central), len(central), out.tell() - cd_start, cd_start, 0)
+    )
     dst.write_bytes(out.getvalue())
     return dst
 
 
-LAUGHS = (b'<!DOCTYPE lolz [<!ENTITY lol "lol">'
-          + b"".join(f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">'.encode()
-                     for i in range(1, 10))
-          + b"]>")
+LAUGHS = (
+    b'<!DOCTYPE lolz [<!ENTITY lol "lol">'
+    + b"".join(
+        f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">'.encode() for i in range(1, 10)
+    )
+    + b"]>"
+)
 
 
 def inject_doctype(xml: bytes, padding: int = 0) -> bytes:
@@ -269,25 +320,40 @@ def inject_doctype(xml: bytes, padding: int = 0) -> bytes:
 
 
 def laughs_in(d: Path, part: str, padding: int = 0, name: str | None = None) -> Path:
-    return rezip(EXAMPLE_XLSX, d / (name or f"实体膨胀-{Path(part).stem}-{padding}.xlsx"),
-                 {part: lambda xml: inject_doctype(xml, padding)})
+    return rezip(
+        EXAMPLE_XLSX,
+        d / (name or f"实体膨胀-{Path(part).stem}-{padding}.xlsx"),
+        {part: lambda xml: inject_doctype(xml, padding)},
+    )
 
 
 def laughs_in_shared_strings(d: Path, padding: int = 0) -> Path:
     """Our workbook (which uses inline strings) given an xl/sharedStrings.xml part, related and typed as
     Excel does, whose DTD defines the entities and whose one string uses them. Readers load this part
     when they open the workbook, before any sheet."""
-    sst = inject_doctype(b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-                         b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" '
-                         b'uniqueCount="1"><si><t>x</t></si></sst>', padding)
-    rel = (b'<Relationship Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" '
-           b'Target="sharedStrings.xml" Id="rIdSST1" /></Relationships>')
-    ct = (b'<Override PartName="/xl/sharedStrings.xml" '
-          b'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml" /></Types>')
-    return rezip(EXAMPLE_XLSX, d / f"实体膨胀-sharedStrings-{padding}.xlsx", {
-        "xl/_rels/workbook.xml.rels": lambda x: x.replace(b"</Relationships>", rel),
-        "[Content_Types].xml": lambda x: x.replace(b"</Types>", ct),
-    }, extra={"xl/sharedStrings.xml": sst})
+    sst = inject_doctype(
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" '
+        b'uniqueCount="1"><si><t>x</t></si></sst>',
+        padding,
+    )
+    rel = (
+        b'<Relationship Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" '
+        b'Target="sharedStrings.xml" Id="rIdSST1" /></Relationships>'
+    )
+    ct = (
+        b'<Override PartName="/xl/sharedStrings.xml" '
+        b'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml" /></Types>'
+    )
+    return rezip(
+        EXAMPLE_XLSX,
+        d / f"实体膨胀-sharedStrings-{padding}.xlsx",
+        {
+            "xl/_rels/workbook.xml.rels": lambda x: x.replace(b"</Relationships>", rel),
+            "[Content_Types].xml": lambda x: x.replace(b"</Types>", ct),
+        },
+        extra={"xl/sharedStrings.xml": sst},
+    )
 
 
 def laughs_in_renamed_part(d: Path) -> Path:
@@ -295,11 +361,16 @@ def laughs_in_renamed_part(d: Path) -> Path:
     old, new = "xl/worksheets/sheet5.xml", "xl/worksheets/sheet5.dat"
     with zipfile.ZipFile(EXAMPLE_XLSX) as z:
         xml = z.read(old)
-    return rezip(EXAMPLE_XLSX, d / "实体膨胀-改名部件.xlsx", {
-        old: None,
-        "xl/_rels/workbook.xml.rels": lambda x: x.replace(b"/" + old.encode(), b"/" + new.encode()),
-        "[Content_Types].xml": lambda x: x.replace(b"/" + old.encode(), b"/" + new.encode()),
-    }, extra={new: inject_doctype(xml)})
+    return rezip(
+        EXAMPLE_XLSX,
+        d / "实体膨胀-改名部件.xlsx",
+        {
+            old: None,
+            "xl/_rels/workbook.xml.rels": lambda x: x.replace(b"/" + old.encode(), b"/" + new.encode()),
+            "[Content_Types].xml": lambda x: x.replace(b"/" + old.encode(), b"/" + new.encode()),
+        },
+        extra={new: inject_doctype(xml)},
+    )
 
 
 def foreign_workbook(d: Path) -> Path:
@@ -316,8 +387,11 @@ def foreign_workbook(d: Path) -> Path:
 
 
 def renamed_sheet_zip(d: Path, old: str = T3, new: str = "表三（改）") -> Path:
-    return rezip(EXAMPLE_XLSX, d / "改名.xlsx",
-                 {"xl/workbook.xml": lambda x: x.replace(f'name="{old}"'.encode(), f'name="{new}"'.encode())})
+    return rezip(
+        EXAMPLE_XLSX,
+        d / "改名.xlsx",
+        {"xl/workbook.xml": lambda x: x.replace(f'name="{old}"'.encode(), f'name="{new}"'.encode())},
+    )
 
 
 def random_cjk(n: int, seed: int = 0) -> str:
@@ -342,7 +416,9 @@ def huge_paragraph(d: Path, chars: int, address: str = "B12", part: str = "xl/wo
     return rezip(EXAMPLE_XLSX, d / "超长段落.xlsx", {part: edit})
 
 
-def json_file(d: Path, name: str, obj=None, text: str | None = None, edit: Callable[[dict], None] | None = None) -> Path:
+def json_file(
+    d: Path, name: str, obj=None, text: str | None = None, edit: Callable[[dict], None] | None = None
+) -> Path:
     """A JSON data file: `text` verbatim, or `obj`, or the example data edited by `edit`."""
     p = d / name
     if text is not None:

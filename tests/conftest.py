@@ -1,4 +1,5 @@
 """Shared fixtures: the seed example and generators of consistent reports."""
+
 from __future__ import annotations
 
 import json
@@ -7,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from xxgk.sums import recompute_totals
 from xxgk.data import ReportData, from_json
 from xxgk.form import load_form
+from xxgk.sums import recompute_totals
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_JSON = ROOT / "workbook" / "examples" / "gulou-audit-2020.json"
@@ -61,11 +62,25 @@ def valid_data(fmt: str = "2021", seed: int = 0, high: int = 30) -> ReportData:
         cells[f"t3.carry_forward.{ckey}"] = forward
     recompute_totals(form, cells)
     units = {"t2.procurement.amount": "万元"} if fmt == "2019" else {}
-    raw = {"format": fmt, "year": year, "org": "测试县测试局", "cells": _plain(cells), "units": units,
-           "info": {"issuer_mark": "测试县测试局文件", "doc_number": f"测发〔{year + 1}〕1号", "date": f"{year + 1}-01-20",
-                    "printer": "测试县测试局办公室", "print_date": f"{year + 1}-01-20"},
-           "text": {"part1": "（一）主动公开\n本年度主动公开政府信息。", "part5": "（一）存在的主要问题\n问题。",
-                    "part6": "本年度未收取信息处理费。" if fmt == "2021" else "无。"}}
+    raw = {
+        "format": fmt,
+        "year": year,
+        "org": "测试县测试局",
+        "cells": _plain(cells),
+        "units": units,
+        "info": {
+            "issuer_mark": "测试县测试局文件",
+            "doc_number": f"测发〔{year + 1}〕1号",
+            "date": f"{year + 1}-01-20",
+            "printer": "测试县测试局办公室",
+            "print_date": f"{year + 1}-01-20",
+        },
+        "text": {
+            "part1": "（一）主动公开\n本年度主动公开政府信息。",
+            "part5": "（一）存在的主要问题\n问题。",
+            "part6": "本年度未收取信息处理费。" if fmt == "2021" else "无。",
+        },
+    }
     return from_json(raw)
 
 

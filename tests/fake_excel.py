@@ -7,6 +7,7 @@ workbook file, behaving as Excel does where it matters:
 - message boxes, the status bar, file dialogs and opened workbooks are recorded, and the user's answers
   are scripted.
 """
+
 from __future__ import annotations
 
 import re
@@ -361,7 +362,7 @@ def load_book(path, app=None, fullname: str | None = None) -> FakeBook:
                 if c.fill is not None and c.fill.fill_type == "solid":
                     rgb = c.fill.fgColor.rgb
                     if isinstance(rgb, str):
-                        sheet.colors[key] = tuple(int(rgb[i:i + 2], 16) for i in (2, 4, 6))
+                        sheet.colors[key] = tuple(int(rgb[i : i + 2], 16) for i in (2, 4, 6))
                 v = c.value
                 if isinstance(v, str) and v.startswith("="):
                     sheet.formulas[key] = v

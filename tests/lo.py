@@ -8,6 +8,7 @@ cells give LibreOffice's results, error cells their error text such as '#NAME?')
 LibreOffice is required, never optional: when soffice is missing these helpers raise, so a test that
 uses them fails instead of skipping silently (CI installs LibreOffice).
 """
+
 from __future__ import annotations
 
 import os
@@ -41,7 +42,8 @@ def soffice_path() -> str:
             return shutil.which(candidate)
     raise LibreOfficeError(
         "LibreOffice (soffice) is not installed or not on PATH: the formula tests need it to recalculate the "
-        "workbooks. Install it (Debian/Ubuntu: apt-get install libreoffice-calc) or set SOFFICE=/path/to/soffice.")
+        "workbooks. Install it (Debian/Ubuntu: apt-get install libreoffice-calc) or set SOFFICE=/path/to/soffice."
+    )
 
 
 def recalc(paths, outdir: str | Path | None = None, timeout: float = 300) -> dict:
@@ -67,17 +69,28 @@ def recalc(paths, outdir: str | Path | None = None, timeout: float = 300) -> dic
             shutil.copyfile(p, dst)
             staged[p] = dst
             (outdir / dst.name).unlink(missing_ok=True)  # a stale copy must not pass for a result
-        cmd = [exe, "--headless", "--norestore", "--nolockcheck", "--nodefault",
-               f"-env:UserInstallation={profile.as_uri()}",
-               "--convert-to", "xlsx", "--outdir", str(outdir), *map(str, staged.values())]
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                start_new_session=True)
+        cmd = [
+            exe,
+            "--headless",
+            "--norestore",
+            "--nolockcheck",
+            "--nodefault",
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(outdir),
+            *map(str, staged.values()),
+        ]
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
         try:
             out, err = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)  # soffice → oosplash → soffice.bin: the whole group
             proc.communicate()
-            raise LibreOfficeError(f"soffice did not finish recalculating {len(paths)} workbooks in {timeout:.0f} s")
+            raise LibreOfficeError(
+                f"soffice did not finish recalculating {len(paths)} workbooks in {timeout:.0f} s"
+            ) from None
     result, failed = {}, []
     for p, dst in staged.items():
         o = outdir / dst.name
@@ -87,8 +100,10 @@ def recalc(paths, outdir: str | Path | None = None, timeout: float = 300) -> dic
         else:
             failed.append(str(p))
     if failed:
-        raise LibreOfficeError(f"soffice (exit {proc.returncode}) did not convert {len(failed)} of {len(paths)} "
-                               f"workbooks, e.g. {failed[:3]}.\nstdout: {out[-2000:]}\nstderr: {err[-2000:]}")
+        raise LibreOfficeError(
+            f"soffice (exit {proc.returncode}) did not convert {len(failed)} of {len(paths)} "
+            f"workbooks, e.g. {failed[:3]}.\nstdout: {out[-2000:]}\nstderr: {err[-2000:]}"
+        )
     return result
 
 
@@ -98,8 +113,12 @@ def _all_values(path: str, mtime: float) -> dict:
 
     wb = openpyxl.load_workbook(path, data_only=True, read_only=True)
     try:
-        return {ws.title: {c.coordinate: c.value for row in ws.iter_rows() for c in row
-                           if getattr(c, "value", None) is not None} for ws in wb.worksheets}
+        return {
+            ws.title: {
+                c.coordinate: c.value for row in ws.iter_rows() for c in row if getattr(c, "value", None) is not None
+            }
+            for ws in wb.worksheets
+        }
     finally:
         wb.close()
 

@@ -14,6 +14,7 @@ An operation is a dict:
   {"op": "set", "sheet": S, "cell": "B40", "value": V}     a number, or a string (typed as text; "=…" is a formula)
 Macros are never executed; LibreOffice is required (tests/lo.py), never optional.
 """
+
 from __future__ import annotations
 
 import json
@@ -89,8 +90,9 @@ desktop.terminate()
 def edit(jobs, timeout: float = 600) -> None:
     """jobs: [(source path, output path, [operation, …]), …] — all in one LibreOffice session."""
     outputs = [Path(dst) for _, dst, _ in jobs]
-    jobs = [{"in": Path(src).resolve().as_uri(), "out": Path(dst).resolve().as_uri(), "ops": ops}
-            for src, dst, ops in jobs]
+    jobs = [
+        {"in": Path(src).resolve().as_uri(), "out": Path(dst).resolve().as_uri(), "ops": ops} for src, dst, ops in jobs
+    ]
     if not jobs:
         return
     pipe = f"xxgk_edit_{uuid.uuid4().hex}"
@@ -101,12 +103,23 @@ def edit(jobs, timeout: float = 600) -> None:
         jobs_file.write_text(json.dumps(jobs, ensure_ascii=False), encoding="utf-8")
         # stdout to DEVNULL: soffice's children keep inherited pipes open, which would hang a reader
         office = subprocess.Popen(
-            [soffice_path(), "--headless", "--norestore", "--nolockcheck", "--nodefault",
-             f"-env:UserInstallation={(tmp / 'profile').as_uri()}", f"--accept=pipe,name={pipe};urp;"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+            [
+                soffice_path(),
+                "--headless",
+                "--norestore",
+                "--nolockcheck",
+                "--nodefault",
+                f"-env:UserInstallation={(tmp / 'profile').as_uri()}",
+                f"--accept=pipe,name={pipe};urp;",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         try:
-            done = subprocess.run(["/usr/bin/python3", str(client), pipe, str(jobs_file)],
-                                  capture_output=True, text=True, timeout=timeout)
+            done = subprocess.run(
+                ["/usr/bin/python3", str(client), pipe, str(jobs_file)], capture_output=True, text=True, timeout=timeout
+            )
         finally:
             try:
                 os.killpg(office.pid, signal.SIGKILL)  # soffice → oosplash → soffice.bin: the whole group

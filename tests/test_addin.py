@@ -1,11 +1,12 @@
 """`xxgk addin install / uninstall` and the contract between the VBA runner and the Python side."""
+
 from __future__ import annotations
 
 import re
 
 import pytest
-
 from conftest import ROOT
+
 from xxgk import __version__, addin
 from xxgk.cli import main
 from xxgk.excel.actions import ACTIONS
@@ -57,7 +58,7 @@ def test_install_needs_xlwings_and_a_startup_folder(appdata, monkeypatch, capsys
     real = addin.importlib.util.find_spec
     monkeypatch.setattr(addin.importlib.util, "find_spec", lambda name: None if name == "xlwings" else real(name))
     assert main(["addin", "install"]) == 2
-    assert "pip install \"xxgk[excel]\"" in capsys.readouterr().err
+    assert 'pip install "xxgk[excel]"' in capsys.readouterr().err
     monkeypatch.setattr(addin.importlib.util, "find_spec", real)
     monkeypatch.delenv("APPDATA")
     monkeypatch.setattr(addin.sys, "platform", "linux")
@@ -79,7 +80,17 @@ def test_the_vba_runs_the_python_contract():
 def test_the_vba_is_ascii_and_its_messages_decode_to_chinese():
     raw = (ROOT / "addin" / "XxgkRibbon.bas").read_bytes()
     assert max(raw) < 128
-    for word in ("Declare", "Lib ", "VBProject", "Shell(", "Environ(", "Environ$(", "Kill ", "Workbook_Open", "Auto_Open"):
+    for word in (
+        "Declare",
+        "Lib ",
+        "VBProject",
+        "Shell(",
+        "Environ(",
+        "Environ$(",
+        "Kill ",
+        "Workbook_Open",
+        "Auto_Open",
+    ):
         assert word not in BAS, word  # nothing antivirus heuristics look for, no code run on open
 
     def decode(text):

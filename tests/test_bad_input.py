@@ -3,6 +3,7 @@ where there is one), exit 2 or a finding, never a traceback, and the input's byt
 
 The hostile files are generated at test time by badfiles.py.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -14,10 +15,10 @@ import time
 import zipfile
 from pathlib import Path
 
-import pytest
-
 import badfiles as bad
+import pytest
 from conftest import EXAMPLE_JSON, EXAMPLE_XLSX
+
 from xxgk.cli import main
 
 CJK = re.compile(r"[\u4e00-\u9fff]{4}")
@@ -138,6 +139,7 @@ def test_json_path_that_is_a_directory_or_missing(capsys, tmp_path):
 
 # -- macros: read, never run ----------------------------------------------------------------------------
 
+
 def test_xlsm_with_macros_is_read_and_nothing_runs(capsys, tmp_path, monkeypatch):
     marker = tmp_path / "macro-ran"
     path = bad.with_macros(tmp_path, marker)
@@ -167,8 +169,10 @@ def test_xlsm_with_macros_is_read_and_nothing_runs(capsys, tmp_path, monkeypatch
 
 # -- zip and XML limits -----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("make", [bad.zip_bomb_ratio, bad.zip_bomb_large, bad.zip_bomb_lying],
-                         ids=["ratio", "300MB", "lying-header"])
+
+@pytest.mark.parametrize(
+    "make", [bad.zip_bomb_ratio, bad.zip_bomb_large, bad.zip_bomb_lying], ids=["ratio", "300MB", "lying-header"]
+)
 def test_zip_bomb(capsys, tmp_path, make):
     path = make(tmp_path)
     assert path.stat().st_size < 1 << 20
@@ -183,7 +187,7 @@ def test_lying_header_cannot_smuggle_data_past_the_checks(capsys, tmp_path):
     with zipfile.ZipFile(EXAMPLE_XLSX) as z:
         xml = z.read(part)
     at = xml.index(b"<v>", xml.index(b'<c r="D5"'))
-    actual = xml[:at] + b"<v>7" + xml[at + 4:]
+    actual = xml[:at] + b"<v>7" + xml[at + 4 :]
     path = bad.lying_entry(tmp_path / "夹带.xlsx", part, [actual], actual[:-300])
     refused(capsys, path, "sheet5.xml", "声明的大小")
 
@@ -219,22 +223,30 @@ def test_entity_expansion_refused_quickly(capsys, tmp_path, kind):
 
 def test_dtd_without_entity_use_after_long_comment(capsys, tmp_path):
     """A DTD that is declared but never used: calamine would not notice; it is refused all the same."""
-    path = bad.rezip(EXAMPLE_XLSX, tmp_path / "仅声明.xlsx", {
-        "xl/worksheets/sheet5.xml": lambda x: b"<!--" + b"x" * 8000 + b"-->" + bad.LAUGHS + x})
+    path = bad.rezip(
+        EXAMPLE_XLSX,
+        tmp_path / "仅声明.xlsx",
+        {"xl/worksheets/sheet5.xml": lambda x: b"<!--" + b"x" * 8000 + b"-->" + bad.LAUGHS + x},
+    )
     refused(capsys, path, "sheet5.xml", "DTD")
 
 
-@pytest.mark.parametrize("edit", [
-    lambda x: x + b"<<junk",
-    lambda x: x.replace(b"</worksheet>", b""),
-    lambda x: x.replace(b"<sheetData>", b"<sheetData><x>&bogus;</x>"),
-], ids=["junk-after-root", "unclosed", "undefined-entity"])
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda x: x + b"<<junk",
+        lambda x: x.replace(b"</worksheet>", b""),
+        lambda x: x.replace(b"<sheetData>", b"<sheetData><x>&bogus;</x>"),
+    ],
+    ids=["junk-after-root", "unclosed", "undefined-entity"],
+)
 def test_broken_sheet_xml(capsys, tmp_path, edit):
     path = bad.rezip(EXAMPLE_XLSX, tmp_path / "坏XML.xlsx", {"xl/worksheets/sheet5.xml": edit})
     refused(capsys, path, bad.T3)
 
 
 # -- not our workbook; our workbook damaged ---------------------------------------------------------------
+
 
 def test_another_programs_workbook(capsys, tmp_path):
     refused(capsys, bad.foreign_workbook(tmp_path), "不是 xxgk 年报工作簿")
@@ -310,6 +322,7 @@ def test_huge_values_in_label_total_and_info_cells_are_not_echoed(capsys, tmp_pa
         wb[bad.T3]["D3"] = "自" * 32767
         wb[bad.T3]["J26"] = "总" * 32767
         wb["基本信息"]["B4"] = "年" * 32767
+
     path = bad.edit_workbook(tmp_path / "长值.xlsx", edit)
     rc, text = run(capsys, "check", path, inputs=[path])
     assert rc == 1
@@ -353,9 +366,13 @@ def test_50mb_paragraph_in_json(capsys, tmp_path):
 
 # -- JSON data files ------------------------------------------------------------------------------------------
 
+
 def test_unknown_ids(capsys, tmp_path):
-    data = bad.json_file(tmp_path, "未知编号.json",
-                         edit=lambda d: d["cells"].update({"t9.bogus.total": 1, "t3.nonsense.natural_person": 2}))
+    data = bad.json_file(
+        tmp_path,
+        "未知编号.json",
+        edit=lambda d: d["cells"].update({"t9.bogus.total": 1, "t3.nonsense.natural_person": 2}),
+    )
     rc, text = run(capsys, "fill", EXAMPLE_XLSX, data, "-o", tmp_path / "o.xlsx", inputs=[EXAMPLE_XLSX, data])
     assert rc == 2 and str(data) in text and "t9.bogus.total" in text and "t3.nonsense.natural_person" in text
     assert not (tmp_path / "o.xlsx").exists()
@@ -369,6 +386,7 @@ def test_bad_values_in_json(capsys, tmp_path, value):
         d["cells"]["t3.new_received.natural_person"] = value
         if not isinstance(value, str):
             d["cells"]["t3.new_received.total"] = value  # the row's total stays consistent
+
     data = bad.json_file(tmp_path, "坏值.json", edit=edit)
     found, _ = findings(capsys, data, expect_rc=1)
     rule = "S-04" if isinstance(value, str) else "V-01"
@@ -417,7 +435,8 @@ def test_json_not_utf8(capsys, tmp_path):
 
 def test_json_number_with_huge_exponent_does_not_hang(capsys, tmp_path):
     text = EXAMPLE_JSON.read_text(encoding="utf-8").replace(
-        '"t3.new_received.natural_person": 0', '"t3.new_received.natural_person": 1e999999999', 1)
+        '"t3.new_received.natural_person": 0', '"t3.new_received.natural_person": 1e999999999', 1
+    )
     data = bad.json_file(tmp_path, "大指数.json", text=text)
     start = time.monotonic()
     found, _ = findings(capsys, data, expect_rc=1)
@@ -428,14 +447,18 @@ def test_json_number_with_huge_exponent_does_not_hang(capsys, tmp_path):
 
 
 def test_control_characters_cannot_be_filled(capsys, tmp_path):
-    data = bad.json_file(tmp_path, "控制字符.json",
-                         edit=lambda d: (d.update(org="鼓楼区\x02审计局"), d["text"].update(part5="问题\x01")))
+    data = bad.json_file(
+        tmp_path, "控制字符.json", edit=lambda d: (d.update(org="鼓楼区\x02审计局"), d["text"].update(part5="问题\x01"))
+    )
     rc, text = run(capsys, "fill", EXAMPLE_XLSX, data, "-o", tmp_path / "o.xlsx", inputs=[EXAMPLE_XLSX, data])
     assert rc == 2 and str(data) in text and "org" in text and "text.part5" in text and "控制字符" in text
     assert not (tmp_path / "o.xlsx").exists()
     # the same character inside the received workbook (Excel escapes it as _x0002_), kept by a fill
-    wb = bad.rezip(EXAMPLE_XLSX, tmp_path / "控制字符.xlsx", {"xl/worksheets/sheet2.xml": lambda x: bad.replace_text(
-        x, "福州市鼓楼区审计局", "福州市鼓楼区_x0002_审计局")})
+    wb = bad.rezip(
+        EXAMPLE_XLSX,
+        tmp_path / "控制字符.xlsx",
+        {"xl/worksheets/sheet2.xml": lambda x: bad.replace_text(x, "福州市鼓楼区审计局", "福州市鼓楼区_x0002_审计局")},
+    )
     keep = bad.json_file(tmp_path, "无机关名.json", edit=lambda d: d.update(org=""))
     rc, text = run(capsys, "fill", wb, keep, "-o", tmp_path / "o.xlsx", inputs=[wb, keep])
     assert rc == 2 and str(wb) in text and "org" in text
@@ -443,6 +466,7 @@ def test_control_characters_cannot_be_filled(capsys, tmp_path):
 
 
 # -- outputs are never overwritten silently -----------------------------------------------------------------
+
 
 def test_new_does_not_overwrite(capsys, tmp_path):
     out = tmp_path / "已有.xlsx"

@@ -1,18 +1,28 @@
 """The built workbook: committed and fresh, deterministic, protected, validated, named, printable."""
+
 from __future__ import annotations
 
 import io
 
 import openpyxl
 import pytest
-
 from conftest import EXAMPLE_JSON, EXAMPLE_XLSX, valid_data
+
 from xxgk.build import blank_workbook_path, build_bytes
 from xxgk.cli import main
 from xxgk.data import load_json
 from xxgk.fill import merge_into
-from xxgk.form import (CHECK_SHEET, GUIDE_SHEET, INFO_SHEET, META_SHEET, FORMATS, defined_name, formula_of,
-                       load_form, text_layout)
+from xxgk.form import (
+    CHECK_SHEET,
+    FORMATS,
+    GUIDE_SHEET,
+    INFO_SHEET,
+    META_SHEET,
+    defined_name,
+    formula_of,
+    load_form,
+    text_layout,
+)
 from xxgk.read import read_workbook
 
 FORMS = {f: load_form(f) for f in FORMATS}
@@ -27,8 +37,9 @@ def built(request):
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_committed_blank_workbook_is_fresh(fmt):
-    assert blank_workbook_path(fmt).read_bytes() == build_bytes(FORMS[fmt]), \
+    assert blank_workbook_path(fmt).read_bytes() == build_bytes(FORMS[fmt]), (
         "blank workbook is stale: run `xxgk workbook build` and commit"
+    )
 
 
 def test_workbook_build_check_command(capsys):
@@ -39,8 +50,7 @@ def test_committed_example_is_fresh():
     """workbook/examples/gulou-audit-2020.xlsx = the blank 2019 workbook filled with the example JSON."""
     base = read_workbook(blank_workbook_path("2019"))
     merged, form = merge_into(base, load_json(EXAMPLE_JSON))
-    assert EXAMPLE_XLSX.read_bytes() == build_bytes(form, merged), \
-        "example workbook is stale: run `make workbooks`"
+    assert EXAMPLE_XLSX.read_bytes() == build_bytes(form, merged), "example workbook is stale: run `make workbooks`"
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -146,7 +156,7 @@ def test_user_text_is_never_a_formula(tmp_path):
     """Text that looks like a formula (or a template tag, or markup) is stored and read back as text."""
     form = FORMS["2021"]
     data = valid_data("2021")
-    data.org = "=HYPERLINK(\"http://x\")"
+    data.org = '=HYPERLINK("http://x")'
     data.info["cc"] = "=1+1"
     data.text["part5"] = "=cmd|' /C calc'!A0\n<测试&转义>\n{{ 7*7 }}"
     path = tmp_path / "t.xlsx"

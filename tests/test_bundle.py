@@ -8,6 +8,7 @@ target Python (`pip install --dry-run --no-index --platform …`), and because p
 on this Linux machine, the requirements that hold only on Windows (pywin32, tomli on 3.10 …) are checked again
 with the target's markers and resolved too, so a missing Windows wheel fails here.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -17,14 +18,14 @@ import shutil
 import subprocess
 import sys
 import zipfile
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from conftest import ROOT
 from xxgk import __version__
 from xxgk.bundle import DEFAULT_PYTHONS, Target
 from xxgk.xlam import committed_xlam_path
@@ -32,12 +33,14 @@ from xxgk.xlam import committed_xlam_path
 NOWHERE = "http://127.0.0.1:9/simple"  # nothing listens on the discard port
 
 
-@lru_cache(maxsize=None)
+@cache
 def _offline() -> tuple[str, ...]:
     """A prefix that runs a command in a new network namespace (no interfaces up), when this machine allows it."""
     if shutil.which("unshare") and subprocess.run(["unshare", "-rn", "true"], capture_output=True).returncode == 0:
         return ("unshare", "-rn")
-    print("unshare is not allowed here: install.py runs with pip's --no-index and an index URL that points nowhere only")
+    print(
+        "unshare is not allowed here: install.py runs with pip's --no-index and an index URL that points nowhere only"
+    )
     return ()
 
 
@@ -48,8 +51,9 @@ def pip_env(tmp_path_factory) -> dict:
 
 
 def _bundle(pip_env, *args) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "xxgk", "bundle", *args], capture_output=True, text=True,
-                          env=pip_env, timeout=900)
+    return subprocess.run(
+        [sys.executable, "-m", "xxgk", "bundle", *args], capture_output=True, text=True, env=pip_env, timeout=900
+    )
 
 
 @pytest.fixture(scope="module")
@@ -73,11 +77,29 @@ def windows_bundles(tmp_path_factory, pip_env, linux_bundle, fake_python_install
     """win_amd64 as a folder (with a Python installer), win32 as a zip; both reuse the xxgk wheel built above."""
     wheel = next((linux_bundle / "wheelhouse").glob("xxgk-*.whl"))
     folder = tmp_path_factory.mktemp("windows")
-    done = _bundle(pip_env, "--platform", "win_amd64", "--python-installer", str(fake_python_installer),
-                   "--wheel", str(wheel), "-o", str(folder / "amd64"))
+    done = _bundle(
+        pip_env,
+        "--platform",
+        "win_amd64",
+        "--python-installer",
+        str(fake_python_installer),
+        "--wheel",
+        str(wheel),
+        "-o",
+        str(folder / "amd64"),
+    )
     assert done.returncode == 0, done.stderr
-    done = _bundle(pip_env, "--platform", "win32", "--python", ",".join(DEFAULT_PYTHONS), "--wheel", str(wheel),
-                   "-o", str(folder / "win32.zip"))
+    done = _bundle(
+        pip_env,
+        "--platform",
+        "win32",
+        "--python",
+        ",".join(DEFAULT_PYTHONS),
+        "--wheel",
+        str(wheel),
+        "-o",
+        str(folder / "win32.zip"),
+    )
     assert done.returncode == 0, done.stderr
     with zipfile.ZipFile(folder / "win32.zip") as zf:
         assert {n.split("/")[0] for n in zf.namelist()} == {f"xxgk-{__version__}-win32"}
@@ -91,7 +113,9 @@ def _manifest(bundle: Path) -> dict:
 
 def test_the_bundle_holds_what_the_administrator_needs(linux_bundle):
     manifest = _manifest(linux_bundle)
-    assert manifest["version"] == __version__ and manifest["pythons"] == [f"{sys.version_info[0]}.{sys.version_info[1]}"]
+    assert manifest["version"] == __version__ and manifest["pythons"] == [
+        f"{sys.version_info[0]}.{sys.version_info[1]}"
+    ]
     wheels = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in (linux_bundle / "wheelhouse").iterdir()}
     assert wheels == manifest["wheels"]
     assert {"xxgk", "xlwings", "openpyxl", "docxtpl"} <= {n.split("-")[0] for n in wheels}
@@ -122,7 +146,9 @@ def test_cmd_scripts(windows_bundles, fake_python_installer):
     assert f"Python {'、'.join(DEFAULT_PYTHONS)}（64 位）" in install
     # the python.org installer's documented switches: per user, quiet, into a folder this script knows
     assert 'start "" /wait "%INSTALLER%" /quiet InstallAllUsers=0 TargetDir="%LOCALAPPDATA%\\xxgk\\python"' in install
-    assert install.index("%LOCALAPPDATA%\\xxgk\\python\\python.exe") < install.index("py -3") < install.index("python -c")
+    assert (
+        install.index("%LOCALAPPDATA%\\xxgk\\python\\python.exe") < install.index("py -3") < install.index("python -c")
+    )
     assert 'call "%~dp0安装.cmd" --uninstall' in _cmd_text(bundle / "卸载.cmd")
     assert (bundle / "python" / fake_python_installer.name).read_bytes() == fake_python_installer.read_bytes()
     assert _manifest(bundle)["python_installer"] == f"python/{fake_python_installer.name}"
@@ -135,13 +161,24 @@ def _files(root: Path) -> dict[str, bytes]:
 
 def _home(tmp_path: Path) -> dict[str, str]:
     home = tmp_path / "家"
-    return {"PATH": "/usr/bin:/bin", "HOME": str(home), "APPDATA": str(home / "AppData" / "Roaming"),
-            "LOCALAPPDATA": str(home / "AppData" / "Local"), "PIP_INDEX_URL": NOWHERE, "LANG": "C.UTF-8"}
+    return {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(home),
+        "APPDATA": str(home / "AppData" / "Roaming"),
+        "LOCALAPPDATA": str(home / "AppData" / "Local"),
+        "PIP_INDEX_URL": NOWHERE,
+        "LANG": "C.UTF-8",
+    }
 
 
 def _install(bundle: Path, env: dict, *args) -> subprocess.CompletedProcess:
-    return subprocess.run([*_offline(), sys.executable, str(bundle / "install.py"), *args], capture_output=True,
-                          text=True, env=env, timeout=600)
+    return subprocess.run(
+        [*_offline(), sys.executable, str(bundle / "install.py"), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
 
 
 def test_install_offline_use_and_uninstall(linux_bundle, tmp_path):
@@ -166,16 +203,25 @@ def test_install_offline_use_and_uninstall(linux_bundle, tmp_path):
     work = tmp_path / "年报"
     work.mkdir()
     run = [*_offline()]
-    new = subprocess.run([*run, str(xxgk), "new", "--year", "2025", "--org", "某县某局", "-o", str(work / "2025.xlsx")],
-                         capture_output=True, text=True, env=env, cwd=work)
+    new = subprocess.run(
+        [*run, str(xxgk), "new", "--year", "2025", "--org", "某县某局", "-o", str(work / "2025.xlsx")],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=work,
+    )
     assert new.returncode == 0, new.stderr
     example = linux_bundle / "工作簿" / "示例-gulou-audit-2020.xlsx"
     check = subprocess.run([*run, str(xxgk), "check", str(example), "--json"], capture_output=True, text=True, env=env)
     assert check.returncode == 0 and json.loads(check.stdout)["valid"], check.stderr
     blank = subprocess.run([*run, str(xxgk), "check", str(work / "2025.xlsx")], capture_output=True, text=True, env=env)
     assert blank.returncode == 1 and "未通过" in blank.stdout  # a blank workbook: 机关信息 and numbers missing
-    report = subprocess.run([*run, str(xxgk), "report", str(example), "-o", str(work / "报告.docx"), "--html"],
-                            capture_output=True, text=True, env=env)
+    report = subprocess.run(
+        [*run, str(xxgk), "report", str(example), "-o", str(work / "报告.docx"), "--html"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert report.returncode == 0, report.stderr
     assert (work / "报告.docx").stat().st_size > 10_000 and (work / "报告.html").is_file()
     assert {p.name for p in xxgk_env.glob("lib/python*/site-packages/xxgk/_data/installer/*")} >= {"install.py"}
@@ -216,10 +262,34 @@ def _dry_run(wheelhouse: Path, platform: str, python: str, requirements: list[st
     env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_")}
     env.update(PIP_CONFIG_FILE=os.devnull, PIP_INDEX_URL=NOWHERE, PIP_DISABLE_PIP_VERSION_CHECK="1")
     done = subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--dry-run", "--no-index", "--find-links", str(wheelhouse),
-         "--platform", platform, "--python-version", python, "--implementation", "cp", "--only-binary=:all:",
-         "--target", str(tmp_path / "target"), "--report", str(report), "--quiet", *requirements],
-        capture_output=True, text=True, env=env, timeout=300)
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--dry-run",
+            "--no-index",
+            "--find-links",
+            str(wheelhouse),
+            "--platform",
+            platform,
+            "--python-version",
+            python,
+            "--implementation",
+            "cp",
+            "--only-binary=:all:",
+            "--target",
+            str(tmp_path / "target"),
+            "--report",
+            str(report),
+            "--quiet",
+            *requirements,
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
     assert done.returncode == 0, f"{platform} Python {python}: {done.stderr}"
     return json.loads(report.read_text(encoding="utf-8"))
 
@@ -258,8 +328,10 @@ def test_windows_wheelhouse_resolves_offline(windows_bundles, platform, tmp_path
 
 def test_bundle_size(windows_bundles, linux_bundle):
     """Not a limit: the sizes the report quotes (printed with -s)."""
-    sizes = {name: sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 2**20
-             for name, path in [("linux", linux_bundle), *windows_bundles.items()]}
+    sizes = {
+        name: sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 2**20
+        for name, path in [("linux", linux_bundle), *windows_bundles.items()]
+    }
     print("bundle sizes (MB):", {k: round(v, 1) for k, v in sizes.items()})
     assert all(v > 5 for v in sizes.values())
 
@@ -279,14 +351,24 @@ def test_bundle_arguments_are_checked(tmp_path, fake_python_installer, capsys):
     assert "只适用于本机的 Python" in error("--python", "3.10,3.12", "-o", str(tmp_path / "a"))
     assert "不低于 3.10" in error("--platform", "win32", "--python", "3.9", "-o", str(tmp_path / "a"))
     assert "请同时指定 --platform" in error("--python-installer", str(fake_python_installer), "-o", str(tmp_path / "a"))
-    assert "与安装包的平台 win32 不符" in error("--platform", "win32", "--python-installer", str(fake_python_installer),
-                                         "-o", str(tmp_path / "a"))
-    assert "不在安装包支持的版本" in error("--platform", "win_amd64", "--python", "3.11",
-                                   "--python-installer", str(fake_python_installer), "-o", str(tmp_path / "a"))
+    assert "与安装包的平台 win32 不符" in error(
+        "--platform", "win32", "--python-installer", str(fake_python_installer), "-o", str(tmp_path / "a")
+    )
+    assert "不在安装包支持的版本" in error(
+        "--platform",
+        "win_amd64",
+        "--python",
+        "3.11",
+        "--python-installer",
+        str(fake_python_installer),
+        "-o",
+        str(tmp_path / "a"),
+    )
     not_exe = tmp_path / "python-3.12.7-amd64.exe"
     not_exe.write_bytes(b"PK\x03\x04")
-    assert "不是 Python 官方的 Windows 安装程序" in error("--platform", "win_amd64", "--python-installer", str(not_exe),
-                                                "-o", str(tmp_path / "a"))
+    assert "不是 Python 官方的 Windows 安装程序" in error(
+        "--platform", "win_amd64", "--python-installer", str(not_exe), "-o", str(tmp_path / "a")
+    )
     wrong = tmp_path / "xxgk-0.0.1-py3-none-any.whl"
     wrong.write_bytes(b"")
     assert f"需要 xxgk {__version__} 的 wheel" in error("--wheel", str(wrong), "-o", str(tmp_path / "a"))

@@ -4,24 +4,25 @@ Every sentence here is written for the tests in the style of published reports. 
 with the table's own number (no finding) and with a wrong one (one warning quoting the sentence, the number,
 the table's value and the cell). Tables come from conftest.valid_data, whose cells are large random numbers.
 """
+
 from __future__ import annotations
 
 import copy
 import time
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
-from functools import lru_cache
+from functools import cache
 
 import pytest
-
 from conftest import EXAMPLE_JSON, valid_data
-from xxgk.rules.claims import check_claims, cn_to_int, parse_number
+
 from xxgk.data import TEXT_KEYS, load_json
 from xxgk.form import load_form
+from xxgk.rules.claims import check_claims, cn_to_int, parse_number
 
 N_RULES = {"N-01", "N-01b", "N-01c", "N-02", "N-03", "N-04", "N-07"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _valid(fmt, seed):
     return valid_data(fmt, seed)
 
@@ -46,8 +47,11 @@ def v(fmt, cid, seed=0):
 
 def group(fmt, prefix, seed=0):
     cells = _valid(fmt, seed).cells
-    return sum(x for k, x in cells.items()
-               if k.endswith(".total") and (k == f"t3.{prefix}.total" or k.startswith(f"t3.{prefix}.")))
+    return sum(
+        x
+        for k, x in cells.items()
+        if k.endswith(".total") and (k == f"t3.{prefix}.total" or k.startswith(f"t3.{prefix}."))
+    )
 
 
 def ref(fmt, cid):
@@ -70,6 +74,7 @@ def assert_one(found, rule, ids, claimed, table, fmt="2021"):
 
 
 # -- the seed and the generator's texts -------------------------------------------------------------------
+
 
 def test_seed_text_gives_no_finding():
     data = load_json(EXAMPLE_JSON)
@@ -96,97 +101,258 @@ def test_generated_reports_give_no_finding(fmt, seed):
 
 # -- one claim kind at a time: right number → nothing, wrong number → one warning ------------------------
 
-NEW, CARRIED, TOTAL, FORWARD = ("t3.new_received.total", "t3.carried_over.total", "t3.total.total",
-                                "t3.carry_forward.total")
+NEW, CARRIED, TOTAL, FORWARD = (
+    "t3.new_received.total",
+    "t3.carried_over.total",
+    "t3.total.total",
+    "t3.carry_forward.total",
+)
 
 
 def _outcome_ids(fmt, prefix):
-    return [f"t3.{r['key']}.total" for r in load_form(fmt).t3_rows
-            if r["key"] == prefix or r["key"].startswith(prefix + ".")]
+    return [
+        f"t3.{r['key']}.total"
+        for r in load_form(fmt).t3_rows
+        if r["key"] == prefix or r["key"].startswith(prefix + ".")
+    ]
 
 
 # (rule, part, sentence with {n}, the table's value, the cells compared)
 CASES = {
-    "received": ("N-01", "part3", "{y}年，本机关共收到政府信息公开申请{n}件，均已按时答复。",
-                 lambda f: v(f, NEW), lambda f: [NEW]),
-    "received_part1": ("N-01", "part1", "（二）依申请公开\n全年共受理公民、法人或其他组织提出的政府信息公开申请{n}件。",
-                       lambda f: v(f, NEW), lambda f: [NEW]),
-    "received_after": ("N-01", "part1", "依申请公开方面，本年度收到{n}件政府信息公开申请。",
-                       lambda f: v(f, NEW), lambda f: [NEW]),
-    "new_with_carried": ("N-01", "part3", "本年新收政府信息公开申请{n}件，上年结转{c}件。",
-                         lambda f: v(f, NEW), lambda f: [NEW]),
-    "handled": ("N-01b", "part3", "收到的政府信息公开申请已全部办结，共办结{n}件。",
-                lambda f: v(f, TOTAL), lambda f: [TOTAL]),
-    "answered": ("N-01b", "part1", "全年依法答复政府信息公开申请{n}件。",
-                 lambda f: v(f, TOTAL), lambda f: [TOTAL]),
-    "forward": ("N-01c", "part3", "因需征求第三方意见，政府信息公开申请结转下年度继续办理{n}件。",
-                lambda f: v(f, FORWARD), lambda f: [FORWARD]),
-    "forward_shunyan": ("N-01c", "part3", "另有政府信息公开申请{n}件因答复期限跨年顺延至下一年度办理。",
-                        lambda f: v(f, FORWARD), lambda f: [FORWARD]),
-    "carried": ("N-01c", "part3", "本年度办理的政府信息公开申请中，上年结转{n}件。",
-                lambda f: v(f, CARRIED), lambda f: [CARRIED]),
-    "review": ("N-02", "part4", "本年度因政府信息公开被申请行政复议{n}件。",
-               lambda f: v(f, "t4.review.total"), lambda f: ["t4.review.total"]),
-    "review_qi": ("N-02", "part1", "全年发生政府信息公开行政复议案件{n}起。",
-                  lambda f: v(f, "t4.review.total"), lambda f: ["t4.review.total"]),
-    "litigation": ("N-02", "part4", "本年度因政府信息公开被提起行政诉讼{n}起。",
-                   lambda f: v(f, "t4.lit_direct.total") + v(f, "t4.lit_after_review.total"),
-                   lambda f: ["t4.lit_direct.total", "t4.lit_after_review.total"]),
-    "lit_direct": ("N-02", "part4", "未经复议直接起诉的行政诉讼{n}件。",
-                   lambda f: v(f, "t4.lit_direct.total"), lambda f: ["t4.lit_direct.total"]),
-    "lit_after": ("N-02", "part4", "复议后起诉的行政诉讼案件{n}件。",
-                  lambda f: v(f, "t4.lit_after_review.total"), lambda f: ["t4.lit_after_review.total"]),
-    "review_upheld": ("N-02", "part4", "被申请行政复议{r}件，其中结果维持{n}件。",
-                      lambda f: v(f, "t4.review.upheld"), lambda f: ["t4.review.upheld"]),
-    "review_pending": ("N-02", "part4", "行政复议{r}件，尚未审结{n}件。",
-                       lambda f: v(f, "t4.review.pending"), lambda f: ["t4.review.pending"]),
-    "lit_corrected": ("N-02", "part4", "行政诉讼{l}件，其中结果纠正{n}件。",
-                      lambda f: v(f, "t4.lit_direct.corrected") + v(f, "t4.lit_after_review.corrected"),
-                      lambda f: ["t4.lit_direct.corrected", "t4.lit_after_review.corrected"]),
-    "granted": ("N-04", "part3", "在办结的政府信息公开申请中，予以公开{n}件。",
-                lambda f: v(f, "t3.granted.total"), lambda f: ["t3.granted.total"]),
-    "partial": ("N-04", "part3", "办结的政府信息公开申请中，予以公开{g}件，部分公开{n}件。",
-                lambda f: v(f, "t3.partial.total"), lambda f: ["t3.partial.total"]),
-    "granted_and_partial": ("N-04", "part1", "（二）依申请公开\n其中，予以公开及部分公开{n}件。",
-                            lambda f: v(f, "t3.granted.total") + v(f, "t3.partial.total"),
-                            lambda f: ["t3.granted.total", "t3.partial.total"]),
-    "granted_and_partial_dun": ("N-04", "part3", "政府信息公开申请办理结果中，予以公开、部分公开的共{n}件。",
-                                lambda f: v(f, "t3.granted.total") + v(f, "t3.partial.total"),
-                                lambda f: ["t3.granted.total", "t3.partial.total"]),
-    "denied": ("N-04", "part3", "对政府信息公开申请依法不予公开{n}件。",
-               lambda f: group(f, "denied"), lambda f: _outcome_ids(f, "denied")),
-    "unable": ("N-04", "part3", "政府信息公开申请中无法提供{n}件，主要是本机关不掌握相关政府信息。",
-               lambda f: group(f, "unable"), lambda f: _outcome_ids(f, "unable")),
-    "not_processed": ("N-04", "part3", "办理政府信息公开申请时不予处理{n}件。",
-                      lambda f: group(f, "not_processed"), lambda f: _outcome_ids(f, "not_processed")),
-    "other": ("N-04", "part3", "政府信息公开申请其他处理{n}件。",
-              lambda f: group(f, "other"), lambda f: _outcome_ids(f, "other")),
+    "received": (
+        "N-01",
+        "part3",
+        "{y}年，本机关共收到政府信息公开申请{n}件，均已按时答复。",
+        lambda f: v(f, NEW),
+        lambda f: [NEW],
+    ),
+    "received_part1": (
+        "N-01",
+        "part1",
+        "（二）依申请公开\n全年共受理公民、法人或其他组织提出的政府信息公开申请{n}件。",
+        lambda f: v(f, NEW),
+        lambda f: [NEW],
+    ),
+    "received_after": (
+        "N-01",
+        "part1",
+        "依申请公开方面，本年度收到{n}件政府信息公开申请。",
+        lambda f: v(f, NEW),
+        lambda f: [NEW],
+    ),
+    "new_with_carried": (
+        "N-01",
+        "part3",
+        "本年新收政府信息公开申请{n}件，上年结转{c}件。",
+        lambda f: v(f, NEW),
+        lambda f: [NEW],
+    ),
+    "handled": (
+        "N-01b",
+        "part3",
+        "收到的政府信息公开申请已全部办结，共办结{n}件。",
+        lambda f: v(f, TOTAL),
+        lambda f: [TOTAL],
+    ),
+    "answered": ("N-01b", "part1", "全年依法答复政府信息公开申请{n}件。", lambda f: v(f, TOTAL), lambda f: [TOTAL]),
+    "forward": (
+        "N-01c",
+        "part3",
+        "因需征求第三方意见，政府信息公开申请结转下年度继续办理{n}件。",
+        lambda f: v(f, FORWARD),
+        lambda f: [FORWARD],
+    ),
+    "forward_shunyan": (
+        "N-01c",
+        "part3",
+        "另有政府信息公开申请{n}件因答复期限跨年顺延至下一年度办理。",
+        lambda f: v(f, FORWARD),
+        lambda f: [FORWARD],
+    ),
+    "carried": (
+        "N-01c",
+        "part3",
+        "本年度办理的政府信息公开申请中，上年结转{n}件。",
+        lambda f: v(f, CARRIED),
+        lambda f: [CARRIED],
+    ),
+    "review": (
+        "N-02",
+        "part4",
+        "本年度因政府信息公开被申请行政复议{n}件。",
+        lambda f: v(f, "t4.review.total"),
+        lambda f: ["t4.review.total"],
+    ),
+    "review_qi": (
+        "N-02",
+        "part1",
+        "全年发生政府信息公开行政复议案件{n}起。",
+        lambda f: v(f, "t4.review.total"),
+        lambda f: ["t4.review.total"],
+    ),
+    "litigation": (
+        "N-02",
+        "part4",
+        "本年度因政府信息公开被提起行政诉讼{n}起。",
+        lambda f: v(f, "t4.lit_direct.total") + v(f, "t4.lit_after_review.total"),
+        lambda f: ["t4.lit_direct.total", "t4.lit_after_review.total"],
+    ),
+    "lit_direct": (
+        "N-02",
+        "part4",
+        "未经复议直接起诉的行政诉讼{n}件。",
+        lambda f: v(f, "t4.lit_direct.total"),
+        lambda f: ["t4.lit_direct.total"],
+    ),
+    "lit_after": (
+        "N-02",
+        "part4",
+        "复议后起诉的行政诉讼案件{n}件。",
+        lambda f: v(f, "t4.lit_after_review.total"),
+        lambda f: ["t4.lit_after_review.total"],
+    ),
+    "review_upheld": (
+        "N-02",
+        "part4",
+        "被申请行政复议{r}件，其中结果维持{n}件。",
+        lambda f: v(f, "t4.review.upheld"),
+        lambda f: ["t4.review.upheld"],
+    ),
+    "review_pending": (
+        "N-02",
+        "part4",
+        "行政复议{r}件，尚未审结{n}件。",
+        lambda f: v(f, "t4.review.pending"),
+        lambda f: ["t4.review.pending"],
+    ),
+    "lit_corrected": (
+        "N-02",
+        "part4",
+        "行政诉讼{l}件，其中结果纠正{n}件。",
+        lambda f: v(f, "t4.lit_direct.corrected") + v(f, "t4.lit_after_review.corrected"),
+        lambda f: ["t4.lit_direct.corrected", "t4.lit_after_review.corrected"],
+    ),
+    "granted": (
+        "N-04",
+        "part3",
+        "在办结的政府信息公开申请中，予以公开{n}件。",
+        lambda f: v(f, "t3.granted.total"),
+        lambda f: ["t3.granted.total"],
+    ),
+    "partial": (
+        "N-04",
+        "part3",
+        "办结的政府信息公开申请中，予以公开{g}件，部分公开{n}件。",
+        lambda f: v(f, "t3.partial.total"),
+        lambda f: ["t3.partial.total"],
+    ),
+    "granted_and_partial": (
+        "N-04",
+        "part1",
+        "（二）依申请公开\n其中，予以公开及部分公开{n}件。",
+        lambda f: v(f, "t3.granted.total") + v(f, "t3.partial.total"),
+        lambda f: ["t3.granted.total", "t3.partial.total"],
+    ),
+    "granted_and_partial_dun": (
+        "N-04",
+        "part3",
+        "政府信息公开申请办理结果中，予以公开、部分公开的共{n}件。",
+        lambda f: v(f, "t3.granted.total") + v(f, "t3.partial.total"),
+        lambda f: ["t3.granted.total", "t3.partial.total"],
+    ),
+    "denied": (
+        "N-04",
+        "part3",
+        "对政府信息公开申请依法不予公开{n}件。",
+        lambda f: group(f, "denied"),
+        lambda f: _outcome_ids(f, "denied"),
+    ),
+    "unable": (
+        "N-04",
+        "part3",
+        "政府信息公开申请中无法提供{n}件，主要是本机关不掌握相关政府信息。",
+        lambda f: group(f, "unable"),
+        lambda f: _outcome_ids(f, "unable"),
+    ),
+    "not_processed": (
+        "N-04",
+        "part3",
+        "办理政府信息公开申请时不予处理{n}件。",
+        lambda f: group(f, "not_processed"),
+        lambda f: _outcome_ids(f, "not_processed"),
+    ),
+    "other": (
+        "N-04",
+        "part3",
+        "政府信息公开申请其他处理{n}件。",
+        lambda f: group(f, "other"),
+        lambda f: _outcome_ids(f, "other"),
+    ),
 }
 CASES_2021 = {
-    "issued": ("N-03", "part2", "本年度制发行政规范性文件{n}件，均按规定公开。",
-               lambda f: v(f, "t2.normative_docs.issued"), lambda f: ["t2.normative_docs.issued"]),
-    "in_force": ("N-03", "part2", "截至2025年12月31日，现行有效的行政规范性文件{n}件。",
-                 lambda f: v(f, "t2.normative_docs.in_force"), lambda f: ["t2.normative_docs.in_force"]),
-    "repealed": ("N-03", "part1", "（一）主动公开\n全年印发行政规范性文件{i}件，废止{n}件。",
-                 lambda f: v(f, "t2.normative_docs.repealed"), lambda f: ["t2.normative_docs.repealed"]),
-    "regulations": ("N-03", "part2", "本机关本年制定规章{n}件。",
-                    lambda f: v(f, "t2.regulations.issued"), lambda f: ["t2.regulations.issued"]),
+    "issued": (
+        "N-03",
+        "part2",
+        "本年度制发行政规范性文件{n}件，均按规定公开。",
+        lambda f: v(f, "t2.normative_docs.issued"),
+        lambda f: ["t2.normative_docs.issued"],
+    ),
+    "in_force": (
+        "N-03",
+        "part2",
+        "截至2025年12月31日，现行有效的行政规范性文件{n}件。",
+        lambda f: v(f, "t2.normative_docs.in_force"),
+        lambda f: ["t2.normative_docs.in_force"],
+    ),
+    "repealed": (
+        "N-03",
+        "part1",
+        "（一）主动公开\n全年印发行政规范性文件{i}件，废止{n}件。",
+        lambda f: v(f, "t2.normative_docs.repealed"),
+        lambda f: ["t2.normative_docs.repealed"],
+    ),
+    "regulations": (
+        "N-03",
+        "part2",
+        "本机关本年制定规章{n}件。",
+        lambda f: v(f, "t2.regulations.issued"),
+        lambda f: ["t2.regulations.issued"],
+    ),
 }
 CASES_2019 = {
-    "new_published": ("N-03", "part2", "2020年新公开规范性文件{n}件。",
-                      lambda f: v(f, "t2.normative_docs.new_published"), lambda f: ["t2.normative_docs.new_published"]),
-    "new_made": ("N-03", "part2", "本年新制作规章{n}件。",
-                 lambda f: v(f, "t2.regulations.new_made"), lambda f: ["t2.regulations.new_made"]),
+    "new_published": (
+        "N-03",
+        "part2",
+        "2020年新公开规范性文件{n}件。",
+        lambda f: v(f, "t2.normative_docs.new_published"),
+        lambda f: ["t2.normative_docs.new_published"],
+    ),
+    "new_made": (
+        "N-03",
+        "part2",
+        "本年新制作规章{n}件。",
+        lambda f: v(f, "t2.regulations.new_made"),
+        lambda f: ["t2.regulations.new_made"],
+    ),
 }
-ALL_CASES = ([(k, f, c) for k, c in CASES.items() for f in ("2019", "2021")]
-             + [(k, "2021", c) for k, c in CASES_2021.items()] + [(k, "2019", c) for k, c in CASES_2019.items()])
+ALL_CASES = (
+    [(k, f, c) for k, c in CASES.items() for f in ("2019", "2021")]
+    + [(k, "2021", c) for k, c in CASES_2021.items()]
+    + [(k, "2019", c) for k, c in CASES_2019.items()]
+)
 
 
 def _fill(fmt, sentence, n):
     cells = _valid(fmt, 0).cells
     return sentence.format(
-        n=n, y=_valid(fmt, 0).year, c=cells[CARRIED], r=cells["t4.review.total"], g=cells["t3.granted.total"],
-        l=cells["t4.lit_direct.total"] + cells["t4.lit_after_review.total"], i=cells.get("t2.normative_docs.issued"))
+        n=n,
+        y=_valid(fmt, 0).year,
+        c=cells[CARRIED],
+        r=cells["t4.review.total"],
+        g=cells["t3.granted.total"],
+        l=cells["t4.lit_direct.total"] + cells["t4.lit_after_review.total"],
+        i=cells.get("t2.normative_docs.issued"),
+    )
 
 
 @pytest.mark.parametrize("kind,fmt,case", ALL_CASES, ids=[f"{k}-{f}" for k, f, _ in ALL_CASES])
@@ -210,9 +376,11 @@ def test_claim_disagrees(kind, fmt, case):
 
 def test_message_quotes_a_short_window_of_a_long_sentence():
     fmt = "2021"
-    long = ("2025年，本机关坚持以公开为常态、不公开为例外，严格落实依申请公开受理、登记、审核、答复等各环节工作要求，"
-            "进一步规范办理流程，全年共收到政府信息公开申请{n}件，办理过程中严格把握法定时限，切实保障申请人合法权益，"
-            "未发生逾期答复情况。")
+    long = (
+        "2025年，本机关坚持以公开为常态、不公开为例外，严格落实依申请公开受理、登记、审核、答复等各环节工作要求，"
+        "进一步规范办理流程，全年共收到政府信息公开申请{n}件，办理过程中严格把握法定时限，切实保障申请人合法权益，"
+        "未发生逾期答复情况。"
+    )
     data = report(fmt, part1=long.format(n=5))
     f = assert_one(findings(data), "N-01", [NEW], 5, v(fmt, NEW))
     quoted = f.message.split("“", 1)[1].split("”", 1)[0]
@@ -223,17 +391,38 @@ def test_message_quotes_a_short_window_of_a_long_sentence():
 
 # -- numerals ------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text,value", [
-    ("一", 1), ("两", 2), ("十", 10), ("十二", 12), ("二十", 20), ("二十三", 23), ("一百", 100), ("一百零五", 105),
-    ("一百一十", 110), ("两千", 2000), ("一千六百九十九", 1699), ("一千零一", 1001), ("三万", 30000),
-    ("一万零三", 10003), ("一万二千", 12000), ("1,699", 1699), ("12", 12), ("0", 0),
-])
+
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        ("一", 1),
+        ("两", 2),
+        ("十", 10),
+        ("十二", 12),
+        ("二十", 20),
+        ("二十三", 23),
+        ("一百", 100),
+        ("一百零五", 105),
+        ("一百一十", 110),
+        ("两千", 2000),
+        ("一千六百九十九", 1699),
+        ("一千零一", 1001),
+        ("三万", 30000),
+        ("一万零三", 10003),
+        ("一万二千", 12000),
+        ("1,699", 1699),
+        ("12", 12),
+        ("0", 0),
+    ],
+)
 def test_numerals(text, value):
     assert parse_number(text) == value
 
 
-@pytest.mark.parametrize("text", ["零", "〇", "两三", "三五", "一一", "十十", "百", "一百五", "一万二", "二〇二〇",
-                                  "十九十", "千百", "五万万"])
+@pytest.mark.parametrize(
+    "text",
+    ["零", "〇", "两三", "三五", "一一", "十十", "百", "一百五", "一万二", "二〇二〇", "十九十", "千百", "五万万"],
+)
 def test_not_numerals(text):
     assert cn_to_int(text) is None
 
@@ -256,8 +445,12 @@ def test_numeral_forms_in_sentences(fmt, written):
                 zero = True
         return out
 
-    form = {"chinese": chinese, "fullwidth": lambda x: str(x).translate({48 + i: 0xFF10 + i for i in range(10)}),
-            "thousands": lambda x: f"{x:,}", "space": lambda x: f" {x} "}[written]
+    form = {
+        "chinese": chinese,
+        "fullwidth": lambda x: str(x).translate({48 + i: 0xFF10 + i for i in range(10)}),
+        "thousands": lambda x: f"{x:,}",
+        "space": lambda x: f" {x} ",
+    }[written]
     good = report(fmt, part3=f"本年度共收到政府信息公开申请{form(n)}件。")
     assert findings(good) == []
     bad = report(fmt, part3=f"本年度共收到政府信息公开申请{form(n + 11)}件。")
@@ -265,8 +458,17 @@ def test_numeral_forms_in_sentences(fmt, written):
 
 
 def test_small_chinese_numerals():
-    cells = {NEW: 12, CARRIED: 2, TOTAL: 13, FORWARD: 1, "t4.review.total": 2, "t4.review.upheld": 2,
-             "t4.review.corrected": 0, "t4.review.other": 0, "t4.review.pending": 0}
+    cells = {
+        NEW: 12,
+        CARRIED: 2,
+        TOTAL: 13,
+        FORWARD: 1,
+        "t4.review.total": 2,
+        "t4.review.upheld": 2,
+        "t4.review.corrected": 0,
+        "t4.review.other": 0,
+        "t4.review.pending": 0,
+    }
     text = "全年共收到政府信息公开申请十二件，上年结转两件，办结十三件，结转下年度继续办理一件。被申请行政复议两起，均获维持。"
     assert findings(report("2021", cells=cells, part1="（二）依申请公开\n" + text)) == []
     wrong = text.replace("办结十三件", "办结十五件")
@@ -325,15 +527,19 @@ def test_handled_loosely_may_be_total_or_new_plus_carried():
     text = "本年度共办理政府信息公开申请{n}件。"
     for n in (total, new + carried):
         assert findings(report(fmt, part3=text.format(n=n))) == []
-    f = assert_one(findings(report(fmt, part3=text.format(n=total + 3))), "N-01b",
-                   [TOTAL, NEW, CARRIED], total + 3, total)
+    f = assert_one(
+        findings(report(fmt, part3=text.format(n=total + 3))), "N-01b", [TOTAL, NEW, CARRIED], total + 3, total
+    )
     assert "歧义" in f.message
 
 
 def test_none_received():
     zero = {NEW: 0, CARRIED: 0, TOTAL: 0, FORWARD: 0}
-    for text in ("2025年，本机关未收到政府信息公开申请。", "本年度没有收到公民、法人或其他组织提出的政府信息公开申请。",
-                 "（二）依申请公开\n全年无政府信息公开申请。"):
+    for text in (
+        "2025年，本机关未收到政府信息公开申请。",
+        "本年度没有收到公民、法人或其他组织提出的政府信息公开申请。",
+        "（二）依申请公开\n全年无政府信息公开申请。",
+    ):
         assert findings(report("2021", cells=zero, part1=text)) == []
         f = assert_one(findings(report("2021", cells={NEW: 4}, part1=text)), "N-01", [NEW], 0, 4)
         assert "未收到" in f.message
@@ -341,15 +547,21 @@ def test_none_received():
 
 # -- 行政复议、行政诉讼 -----------------------------------------------------------------------------------
 
-T4_ZERO = {f"t4.{r}.{c}": 0 for r in ("review", "lit_direct", "lit_after_review")
-           for c in ("upheld", "corrected", "other", "pending", "total")}
+T4_ZERO = {
+    f"t4.{r}.{c}": 0
+    for r in ("review", "lit_direct", "lit_after_review")
+    for c in ("upheld", "corrected", "other", "pending", "total")
+}
 
 
-@pytest.mark.parametrize("text", [
-    "本年度未发生因政府信息公开工作被申请行政复议、提起行政诉讼的情况。",
-    "2025年，没有因政府信息公开引起的行政复议和行政诉讼。",
-    "政府信息公开行政复议、行政诉讼均为0件。",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "本年度未发生因政府信息公开工作被申请行政复议、提起行政诉讼的情况。",
+        "2025年，没有因政府信息公开引起的行政复议和行政诉讼。",
+        "政府信息公开行政复议、行政诉讼均为0件。",
+    ],
+)
 def test_no_review_no_litigation(text):
     assert findings(report("2021", cells=T4_ZERO, part4=text)) == []
     found = findings(report("2021", part4=text))  # the fixture has reviews and lawsuits
@@ -366,8 +578,13 @@ def test_no_review_but_one_lawsuit():
 
 
 def _upheld(total, upheld, corrected=0, other=0, pending=0, row="review"):
-    return {f"t4.{row}.total": total, f"t4.{row}.upheld": upheld, f"t4.{row}.corrected": corrected,
-            f"t4.{row}.other": other, f"t4.{row}.pending": pending}
+    return {
+        f"t4.{row}.total": total,
+        f"t4.{row}.upheld": upheld,
+        f"t4.{row}.corrected": corrected,
+        f"t4.{row}.other": other,
+        f"t4.{row}.pending": pending,
+    }
 
 
 UPHELD_TEXT = "本年度因政府信息公开被申请行政复议{n}件，经审理均获维持。"
@@ -409,6 +626,7 @@ def test_decided_cases_all_upheld():
 
 
 # -- percentages ----------------------------------------------------------------------------------------
+
 
 def _pct(count, total, places, rounding=ROUND_HALF_UP):
     return (Decimal(count) * 100 / Decimal(total)).quantize(Decimal(1).scaleb(-places), rounding=rounding)
@@ -467,16 +685,18 @@ def test_share_without_count():
 def test_chinese_percentage():
     cells = {TOTAL: 40, NEW: 38, CARRIED: 2, "t3.granted.total": 10}
     assert findings(report("2021", cells=cells, part3="政府信息公开申请予以公开10件，占百分之二十五。")) == []
-    assert [f.rule for f in findings(report("2021", cells=cells,
-                                            part3="政府信息公开申请予以公开10件，占百分之三十五。"))] == ["N-07"]
+    assert [
+        f.rule for f in findings(report("2021", cells=cells, part3="政府信息公开申请予以公开10件，占百分之三十五。"))
+    ] == ["N-07"]
 
 
 def test_percentage_of_an_applicant_breakdown():
     """Not itself a claim about the table, but its share must still agree with its own count (N-07)."""
     cells = {TOTAL: 40, NEW: 38, CARRIED: 2}
     assert findings(report("2021", cells=cells, part3="政府信息公开申请中，自然人申请19件，占50%。")) == []
-    assert [f.rule for f in findings(report("2021", cells=cells,
-                                            part3="政府信息公开申请中，自然人申请19件，占60%。"))] == ["N-07"]
+    assert [
+        f.rule for f in findings(report("2021", cells=cells, part3="政府信息公开申请中，自然人申请19件，占60%。"))
+    ] == ["N-07"]
 
 
 # -- what is not a claim -----------------------------------------------------------------------------------
@@ -572,8 +792,10 @@ def test_every_part_is_read():
 
 def test_a_realistic_part_three_paragraph():
     cells = {NEW: 35, CARRIED: 3, TOTAL: 36, FORWARD: 2, "t3.granted.total": 20, "t3.partial.total": 5}
-    text = ("2025年，本机关共收到政府信息公开申请35件，上年结转3件。截至12月31日，已办结36件，结转下年度继续办理2件。"
-            "办结的申请中，予以公开20件，部分公开5件，予以公开及部分公开的占办结总数的69.4%。")
+    text = (
+        "2025年，本机关共收到政府信息公开申请35件，上年结转3件。截至12月31日，已办结36件，结转下年度继续办理2件。"
+        "办结的申请中，予以公开20件，部分公开5件，予以公开及部分公开的占办结总数的69.4%。"
+    )
     data = report("2021", cells=cells, part3=text)
     assert findings(data) == []
     data = report("2021", cells={**cells, "t3.partial.total": 6}, part3=text)

@@ -1,5 +1,6 @@
 """The corpus of real sentences (tests/data/claims/real_sentences.toml) is well formed: what a test of the
 claim reader relies on holds for every entry."""
+
 from __future__ import annotations
 
 import sys
@@ -18,8 +19,13 @@ from conftest import ROOT
 
 CORPUS = ROOT / "tests" / "data" / "claims" / "real_sentences.toml"
 # a sentence's kind, and the kinds of claim that make a sentence of that kind
-OWN_CLAIMS = {"received": {"received", "handled", "carry", "column"}, "group": {"group", "row"}, "favour": {"favour"},
-              "stock": {"stock"}, "issued": {"issued"}}
+OWN_CLAIMS = {
+    "received": {"received", "handled", "carry", "column"},
+    "group": {"group", "row"},
+    "favour": {"favour"},
+    "stock": {"stock"},
+    "issued": {"issued"},
+}
 SENTENCE_KINDS = {*OWN_CLAIMS, "near_miss"}
 CLAIM_KINDS = {"received", "handled", "carry", "column", "row", "group", "t4count", "favour", "stock", "issued"}
 

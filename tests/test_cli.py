@@ -1,4 +1,5 @@
 """The command line: new, fill, export, check — round trips, exit codes, output shapes."""
+
 from __future__ import annotations
 
 import hashlib
@@ -7,8 +8,8 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import EXAMPLE_JSON, EXAMPLE_XLSX, seed_dict, valid_data
+
 from xxgk.cli import main
 from xxgk.form import FORMATS
 
@@ -128,8 +129,9 @@ def test_check_previous_year_carry_over(tmp_path, capsys):
     (tmp_path / "now.json").write_text(now.dump(), encoding="utf-8")
     code = main(["check", str(tmp_path / "now.json"), "--previous", str(tmp_path / "prev.json"), "--json"])
     out = json.loads(capsys.readouterr().out)
-    differs = any(prev.cells[f"t3.carry_forward.{c}"] != now.cells[f"t3.carried_over.{c}"]
-                  for c in ("natural_person", "total"))
+    differs = any(
+        prev.cells[f"t3.carry_forward.{c}"] != now.cells[f"t3.carried_over.{c}"] for c in ("natural_person", "total")
+    )
     x01 = [f for f in out["findings"] if f["rule"] == "X-01"]
     assert bool(x01) == differs and code == 0  # a JSON previous may come from another system: warnings only
     assert all(f["severity"] == "warning" for f in x01)

@@ -4,6 +4,7 @@ Every command that writes a file, under each condition: a read-only output folde
 user when the tests run as root, since root may write anywhere), `-o` naming an existing folder, and the
 longest names. And Ctrl-C during `report --pdf` leaves neither a temporary folder nor a LibreOffice behind.
 """
+
 from __future__ import annotations
 
 import os
@@ -16,7 +17,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import EXAMPLE_JSON, EXAMPLE_XLSX, valid_data
 
 XXGK = Path(sys.executable).with_name("xxgk")
@@ -27,8 +27,14 @@ def run_xxgk(argv, *, unprivileged=False, env=None, cwd=None):
     prefix = []
     if unprivileged and os.geteuid() == 0:
         prefix = [shutil.which("setpriv"), f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
-    done = subprocess.run([*prefix, str(XXGK), *map(str, argv)], capture_output=True, text=True, timeout=300,
-                          env={**os.environ, **(env or {})}, cwd=cwd)
+    done = subprocess.run(
+        [*prefix, str(XXGK), *map(str, argv)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, **(env or {})},
+        cwd=cwd,
+    )
     return done.returncode, done.stdout + done.stderr
 
 
@@ -77,14 +83,32 @@ def commands(root: Path, out: Path):
     i = root / "输入"
     return {
         "new": ["new", "--year", "2025", "--org", "某局", "-o", out.with_suffix(".xlsx")],
-        "new --previous": ["new", "--year", "2021", "--org", "福州市鼓楼区审计局", "--previous", i / "年报.xlsx",
-                           "-o", out.with_suffix(".xlsx")],
+        "new --previous": [
+            "new",
+            "--year",
+            "2021",
+            "--org",
+            "福州市鼓楼区审计局",
+            "--previous",
+            i / "年报.xlsx",
+            "-o",
+            out.with_suffix(".xlsx"),
+        ],
         "fill": ["fill", i / "年报.xlsx", i / "数据.json", "-o", out.with_suffix(".xlsx")],
         "export": ["export", i / "年报.xlsx", "-o", out.with_suffix(".json")],
         "report": ["report", i / "年报.xlsx", "-o", out.with_suffix(".docx")],
         "report --pdf --html": ["report", i / "年报.xlsx", "-o", out.with_suffix(".docx"), "--pdf", "--html"],
         "merge": ["merge", i / "下级", "-o", out.with_suffix(".xlsx"), "--org", "县"],
-        "merge --html": ["merge", i / "下级", "-o", root / "汇总.xlsx", "--org", "县", "--html", out.with_suffix(".html")],
+        "merge --html": [
+            "merge",
+            i / "下级",
+            "-o",
+            root / "汇总.xlsx",
+            "--org",
+            "县",
+            "--html",
+            out.with_suffix(".html"),
+        ],
     }
 
 
@@ -104,8 +128,10 @@ def test_report_beside_an_input_in_a_read_only_folder(world):
 @pytest.mark.parametrize("command", list(commands(Path("/r"), Path("/r/o"))))
 def test_output_naming_an_existing_folder(world, command):
     folders = {".xlsx": "已有文件夹.xlsx", ".docx": "报告.docx", ".json": "数据.json", ".html": "汇总情况.html"}
-    argv = [world / folders[a.suffix] if isinstance(a, Path) and a.stem == "占位" else a
-            for a in commands(world, world / "占位")[command]]
+    argv = [
+        world / folders[a.suffix] if isinstance(a, Path) and a.stem == "占位" else a
+        for a in commands(world, world / "占位")[command]
+    ]
     code, text = run_xxgk(argv)
     assert_clean_failure(code, text, "文件夹")
 
@@ -129,9 +155,13 @@ def test_a_91_character_name_gives_a_short_file_name(world):
 def test_ctrl_c_during_pdf_leaves_nothing_behind(tmp_path):
     scratch = tmp_path / "tmp"
     scratch.mkdir()
-    proc = subprocess.Popen([str(XXGK), "report", str(EXAMPLE_XLSX), "-o", str(tmp_path / "r.docx"), "--pdf"],
-                            env={**os.environ, "TMPDIR": str(scratch)}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
+    proc = subprocess.Popen(
+        [str(XXGK), "report", str(EXAMPLE_XLSX), "-o", str(tmp_path / "r.docx"), "--pdf"],
+        env={**os.environ, "TMPDIR": str(scratch)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline and proc.poll() is None and not _office_running(scratch):
         time.sleep(0.05)  # until LibreOffice is converting

@@ -1,15 +1,16 @@
 """Across years: carry-over, 表二 stocks, copied text, the 2020 → 2021 format change, and prefill."""
+
 from __future__ import annotations
 
 import json
 
-
 from conftest import EXAMPLE_XLSX, valid_data
 from test_rules import previous_of
+
 from xxgk.check import check
-from xxgk.rules.crossyear import similarity
 from xxgk.cli import main
 from xxgk.read import load
+from xxgk.rules.crossyear import similarity
 
 
 def rules(report):
@@ -28,7 +29,9 @@ def test_t2_01_stock_of_normative_documents():
     prev.cells["t2.normative_docs.in_force"] += 4
     f = next(f for f in check(data, previous=prev).findings if f.rule == "T2-01")
     v = data.cells
-    expected = prev.cells["t2.normative_docs.in_force"] + v["t2.normative_docs.issued"] - v["t2.normative_docs.repealed"]
+    expected = (
+        prev.cells["t2.normative_docs.in_force"] + v["t2.normative_docs.issued"] - v["t2.normative_docs.repealed"]
+    )
     assert f.severity == "warning" and f.cells == ["t2.normative_docs.in_force"]
     assert f.values["computed"] == expected and f.values["difference"] == -4
     assert "本年制发" in f.message and "本年废止" in f.message and "D6" in f.message
@@ -67,8 +70,10 @@ def test_x01_severity_depends_on_where_last_year_comes_from():
 
 def test_part_five_copied_from_last_year():
     data = valid_data("2021", 5)
-    data.text["part5"] = ("（一）存在的主要问题\n信息公开的及时性有待提高，部分栏目更新不够及时。\n"
-                          "（二）改进情况\n下一步将建立栏目更新台账，明确责任人，按月检查。")
+    data.text["part5"] = (
+        "（一）存在的主要问题\n信息公开的及时性有待提高，部分栏目更新不够及时。\n"
+        "（二）改进情况\n下一步将建立栏目更新台账，明确责任人，按月检查。"
+    )
     prev = previous_of(data)
     prev.text["part5"] = data.text["part5"].replace("按月检查", "按季度检查")
     found = {f.rule: f for f in check(data, previous=prev).findings}
@@ -122,8 +127,10 @@ def test_new_with_previous_prefills_what_carries_over_and_no_text(tmp_path, caps
 
 def test_new_with_previous_across_the_format_change(tmp_path, capsys):
     out = tmp_path / "2021.xlsx"
-    assert main(["new", "--year", "2021", "--org", "福州市鼓楼区审计局", "--previous", str(EXAMPLE_XLSX),
-                 "-o", str(out)]) == 0
+    assert (
+        main(["new", "--year", "2021", "--org", "福州市鼓楼区审计局", "--previous", str(EXAMPLE_XLSX), "-o", str(out)])
+        == 0
+    )
     data = load(out)
     assert data.format == "2021" and data.cells["t3.carried_over.total"] == 0
     assert not any(c.endswith("prev_count") for c in data.cells)
@@ -142,8 +149,15 @@ def test_check_uses_the_previous_file_named_in_the_workbook(tmp_path, capsys):
     out = tmp_path / "2025.xlsx"
     assert main(["new", "--year", "2025", "--org", "测试县测试局", "--previous", str(src), "-o", str(out)]) == 0
     now = valid_data("2021", 12)
-    for col in ("natural_person", "commercial_enterprise", "research_institution", "social_welfare_org",
-                "legal_service_org", "other_org", "total"):
+    for col in (
+        "natural_person",
+        "commercial_enterprise",
+        "research_institution",
+        "social_welfare_org",
+        "legal_service_org",
+        "other_org",
+        "total",
+    ):
         now.cells[f"t3.carried_over.{col}"] = prev.cells[f"t3.carry_forward.{col}"]
     now.cells["t3.carried_over.natural_person"] += 1  # X-01 must catch this via the 上一年度报告文件 of 基本信息
     now.cells["t3.carried_over.total"] += 1

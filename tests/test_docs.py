@@ -1,9 +1,11 @@
 """The README stays in step with the product: the two commands at the top, every rule id documented."""
+
 from __future__ import annotations
 
 import re
 
 from conftest import ROOT
+
 from xxgk.rules import RULES
 from xxgk.rules.__main__ import readme_with_catalogue
 

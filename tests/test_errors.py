@@ -1,5 +1,6 @@
 """Error codes: every error xxgk raises has a stable code (its kind), listed in errors.ERROR_KINDS and in the
 README, and given in the JSON outputs, like the rule ids."""
+
 from __future__ import annotations
 
 import ast
@@ -7,6 +8,7 @@ import json
 import re
 
 from conftest import ROOT
+
 from xxgk.cli import main
 from xxgk.errors import ERROR_KINDS
 

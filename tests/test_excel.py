@@ -3,6 +3,7 @@
 Each action must give what the command line gives on the same workbook: the same findings as
 `xxgk check`, the same document as `xxgk report`, the same totals as `xxgk merge`.
 """
+
 from __future__ import annotations
 
 import ast
@@ -19,18 +20,18 @@ from pathlib import Path
 import docx
 import openpyxl
 import pytest
-
 from conftest import EXAMPLE_XLSX, ROOT, valid_data
 from fake_excel import FakeApp, ProtectedError, _cell, load_book
+
 from xxgk.build import INPUT_FILL, TOTAL_FILL, build_bytes
 from xxgk.cli import main as cli
-from xxgk.excel import actions, ui
+from xxgk.excel import ui
 from xxgk.excel.__main__ import NotConnected, connect, main, parse
 from xxgk.excel.actions import ACTIONS, Call
 from xxgk.excel.book import MARK_COLOURS, template_fills
-from xxgk.fsutil import zip_parts
 from xxgk.form import GUIDE_SHEET, INFO_SHEET, RESULT_SHEET, load_form
-from xxgk.read import load, read_workbook
+from xxgk.fsutil import zip_parts
+from xxgk.read import read_workbook
 
 SEED_ORG = "福州市鼓楼区审计局"
 
@@ -41,7 +42,7 @@ def sha(path: Path) -> str:
 
 def rgb(fill) -> tuple:
     value = fill.fgColor.rgb[-6:]
-    return tuple(int(value[i:i + 2], 16) for i in (0, 2, 4))
+    return tuple(int(value[i : i + 2], 16) for i in (0, 2, 4))
 
 
 @pytest.fixture
@@ -79,8 +80,10 @@ def cli_findings(path: Path, capsys, *extra) -> list[dict]:
 
 
 def as_set(findings) -> list:
-    return sorted(json.dumps({k: f[k] for k in ("rule", "severity", "addresses", "message")}, ensure_ascii=False)
-                  for f in findings)
+    return sorted(
+        json.dumps({k: f[k] for k in ("rule", "severity", "addresses", "message")}, ensure_ascii=False)
+        for f in findings
+    )
 
 
 def document_text(path: Path) -> str:
@@ -92,6 +95,7 @@ def document_text(path: Path) -> str:
 
 
 # -- 校验 -----------------------------------------------------------------------------------------------
+
 
 def test_check_gives_the_cli_findings_and_shows_them(tmp_path, capsys):
     path = seed_copy(tmp_path)
@@ -130,9 +134,17 @@ def test_check_gives_the_cli_findings_and_shows_them(tmp_path, capsys):
 
     # Protection: every sheet and the structure as the template has them.
     assert book.structure_protected and all(s.protected for s in book.sheets)
-    assert sheet.protect_options == table.protect_options == {
-        "DrawingObjects": True, "Contents": True, "Scenarios": True,
-        "AllowFormattingColumns": True, "AllowFormattingRows": True}
+    assert (
+        sheet.protect_options
+        == table.protect_options
+        == {
+            "DrawingObjects": True,
+            "Contents": True,
+            "Scenarios": True,
+            "AllowFormattingColumns": True,
+            "AllowFormattingRows": True,
+        }
+    )
 
     alert = app.alerts[-1]
     assert alert["mode"] == "critical" and "2 个错误，1 个警告" in alert["prompt"] and "上年报告" in alert["prompt"]
@@ -222,6 +234,7 @@ def test_check_on_a_workbook_that_is_not_ours(tmp_path):
 
 # -- 生成报告 / 生成PDF ---------------------------------------------------------------------------------
 
+
 def test_report_is_the_cli_report_beside_the_workbook(tmp_path, opened):
     path = seed_copy(tmp_path)
     app = FakeApp()
@@ -257,7 +270,8 @@ def test_report_blocked_by_errors_unless_a_draft_is_chosen(tmp_path, opened):
     assert cli(["report", str(edited), "--draft", "-o", str(tmp_path / "cli.docx")]) == 1
     assert document_text(outputs.docx) == document_text(tmp_path / "cli.docx")
     assert "草稿（校验未通过）" in document_text(outputs.docx) + "".join(
-        p.text for s in docx.Document(str(outputs.docx)).sections for p in s.header.paragraphs)
+        p.text for s in docx.Document(str(outputs.docx)).sections for p in s.header.paragraphs
+    )
 
 
 def test_report_asks_before_overwriting(tmp_path, opened):
@@ -291,6 +305,7 @@ def test_pdf_button(tmp_path, opened):
 
 
 # -- 上年报告 -------------------------------------------------------------------------------------------
+
 
 def test_previous_button_records_last_year_and_checks_across_years(tmp_path, capsys):
     folder = tmp_path / "年报"
@@ -332,6 +347,7 @@ def test_previous_button_refuses_the_wrong_year_and_cancel_changes_nothing(tmp_p
 
 # -- 汇总下级报表 ----------------------------------------------------------------------------------------
 
+
 def test_merge_button_sums_a_folder_like_the_cli(tmp_path, capsys):
     folder = tmp_path / "2025收文"
     folder.mkdir()
@@ -339,7 +355,9 @@ def test_merge_button_sums_a_folder_like_the_cli(tmp_path, capsys):
     for i, d in enumerate(datas):
         d.org = f"测试县第{i}局"
         (folder / f"u{i}.xlsx").write_bytes(build_bytes(load_form("2021"), d))
-    (folder / "应报单位名单.csv").write_text("机关名称\n测试县第0局\n测试县第1局\n测试县第2局\n测试县第9局\n", encoding="utf-8")
+    (folder / "应报单位名单.csv").write_text(
+        "机关名称\n测试县第0局\n测试县第1局\n测试县第2局\n测试县第9局\n", encoding="utf-8"
+    )
     before = {p.name: sha(p) for p in folder.iterdir()}
     own = tmp_path / "本级.xlsx"
     mine = valid_data("2021", seed=7)
@@ -355,8 +373,21 @@ def test_merge_button_sums_a_folder_like_the_cli(tmp_path, capsys):
     assert "共 3 份报表，计入 3 份" in text and "未报送 1 个单位：测试县第9局" in text and str(summary) in text
     merged = read_workbook(summary)
     assert merged.org == "测试县人民政府办公室"  # the office's own workbook names the summary
-    assert cli(["merge", str(folder), "-o", str(tmp_path / "cli.xlsx"), "--org", "测试县人民政府办公室",
-                "--roster", str(folder / "应报单位名单.csv")]) == 1  # a unit is missing
+    assert (
+        cli(
+            [
+                "merge",
+                str(folder),
+                "-o",
+                str(tmp_path / "cli.xlsx"),
+                "--org",
+                "测试县人民政府办公室",
+                "--roster",
+                str(folder / "应报单位名单.csv"),
+            ]
+        )
+        == 1
+    )  # a unit is missing
     assert merged.cells == read_workbook(tmp_path / "cli.xlsx").cells
     assert any(isinstance(s, str) and "读取并校验" in s for s in app.status_history) and app.status_history[-1] is False
 
@@ -372,6 +403,7 @@ def test_merge_button_cancel_and_no_workbook_open(tmp_path, opened):
 
 
 # -- 使用说明, the entry point, the contract with the ribbon -------------------------------------------------
+
 
 def test_help_names_every_button_and_shows_the_guide_sheet(tmp_path):
     app = FakeApp()
@@ -436,7 +468,9 @@ def test_fake_refuses_what_excel_refuses(tmp_path):
 
 def test_parse_and_connect_follow_book_caller(monkeypatch):
     assert parse(["check", "--wb=年报 (1).xlsx", "--from_xl=1", "--hwnd=66"]) == (
-        "check", {"wb": "年报 (1).xlsx", "from_xl": "1", "hwnd": "66"})
+        "check",
+        {"wb": "年报 (1).xlsx", "from_xl": "1", "hwnd": "66"},
+    )
     book = types.SimpleNamespace(app="the app")
     fake = types.ModuleType("xlwings")
     fake.Book = types.SimpleNamespace(caller=lambda: book)
@@ -455,11 +489,27 @@ def test_the_fake_matches_real_xlwings():
     """Every attribute the actions use on the fake exists on xlwings' own classes, with the same parameters."""
     import xlwings
 
-    for cls, names in ((xlwings.Book, ("name", "fullname", "app", "sheets", "api")),
-                       (xlwings.Sheet, ("name", "range", "used_range", "activate", "clear", "api")),
-                       (xlwings.Range, ("options", "value", "formula", "color", "font", "column_width", "select",
-                                        "wrap_text", "last_cell", "row", "column")),
-                       (xlwings.App, ("alert", "status_bar", "books", "api"))):
+    for cls, names in (
+        (xlwings.Book, ("name", "fullname", "app", "sheets", "api")),
+        (xlwings.Sheet, ("name", "range", "used_range", "activate", "clear", "api")),
+        (
+            xlwings.Range,
+            (
+                "options",
+                "value",
+                "formula",
+                "color",
+                "font",
+                "column_width",
+                "select",
+                "wrap_text",
+                "last_cell",
+                "row",
+                "column",
+            ),
+        ),
+        (xlwings.App, ("alert", "status_bar", "books", "api")),
+    ):
         for name in names:
             assert hasattr(cls, name), f"{cls.__name__}.{name}"
     assert list(inspect.signature(xlwings.App.alert).parameters)[:5] == ["self", "prompt", "title", "buttons", "mode"]
@@ -499,7 +549,7 @@ def test_the_ribbon_warns_when_addin_and_package_disagree(tmp_path):
     for version, shown in (("0.0.9", "版本 0.0.9"), (None, "版本 未知")):
         target = _installed_addin_of_version(tmp_path, version)
         app = FakeApp()
-        assert main(["help", "--wb="], connect=lambda o: (app, None)) == 0
+        assert main(["help", "--wb="], connect=lambda o, app=app: (app, None)) == 0
         warning, guide = (a["prompt"] for a in app.alerts)  # the warning first, then the action itself
         assert f"加载项文件（{target}，{shown}）与已安装的 xxgk（{__version__}）版本不一致" in warning
         assert "安装.cmd" in warning and "使用说明" in guide

@@ -4,6 +4,7 @@ the defined names.
 The expectations are parsed from vendored copies of the research notes in tests/data/ (CI has ../shared beside
 the repository, users may not); `test_vendored_specs_match_shared` notices when the copies drift.
 """
+
 from __future__ import annotations
 
 import re
@@ -11,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from xxgk.form import FORMATS, col_index, defined_name, load_form, split_address
 from xxgk.rules import RULES
-from xxgk.form import FORMATS, defined_name, load_form, split_address, col_index
 
 DATA = Path(__file__).resolve().parent / "data"
 SHARED_SPEC = Path(__file__).resolve().parent.parent.parent / "shared" / "spec"
@@ -24,6 +25,7 @@ OUR_LABELS = {"单位"}  # the unit column beside the 2019 采购总金额: the 
 
 # -- parsing the vendored notes ----------------------------------------------------------------------------
 
+
 def _read(name: str) -> str:
     return (DATA / name).read_text(encoding="utf-8")
 
@@ -34,7 +36,7 @@ def _section(text: str, heading: str) -> str:
     start = next(i for i, line in enumerate(lines) if line.startswith(heading))
     level = len(heading) - len(heading.lstrip("#"))
     out = []
-    for line in lines[start + 1:]:
+    for line in lines[start + 1 :]:
         m = re.match(r"^(#+) ", line)
         if m and len(m.group(1)) <= level:
             break
@@ -110,6 +112,7 @@ def spec_t3_header() -> dict:
 
 def spec_t3_rows(fmt: str) -> list[tuple[tuple[str, ...], str]]:
     """[(group path, row label)] of 表三, one per data row."""
+
     def rows_of(table):
         out = []
         for num, labels, group in table:
@@ -173,9 +176,10 @@ def spec_t2_labels(fmt: str) -> dict[str, tuple[str, str]]:
 
 # -- the labels of the form, read back from form.labels ---------------------------------------------------------
 
+
 def _labels(form, sheet, roles=("caption", "header", "rowhead", "note", "title")):
-    out = [l for l in form.labels if l.sheet == sheet and l.role in roles]
-    return sorted(out, key=lambda l: (split_address(l.address)[1], col_index(split_address(l.address)[0])))
+    out = [lab for lab in form.labels if lab.sheet == sheet and lab.role in roles]
+    return sorted(out, key=lambda lab: (split_address(lab.address)[1], col_index(split_address(lab.address)[0])))
 
 
 def _row(label) -> int:
@@ -206,20 +210,21 @@ def form_t3_rows(form) -> list[tuple[tuple[str, ...], str]]:
     for i in range(len(form.t3_rows)):
         r = 5 + i
         covering = []
-        for l in heads:
-            top, bottom = _row(l), _row(l)
-            if l.merge:
-                a, b = l.merge.split(":")
+        for lab in heads:
+            top, bottom = _row(lab), _row(lab)
+            if lab.merge:
+                a, b = lab.merge.split(":")
                 top, bottom = split_address(a)[1], split_address(b)[1]
             if top <= r <= bottom:
-                covering.append(l)
-        covering.sort(key=lambda l: col_index(split_address(l.address)[0]))
-        texts = [l.text for l in covering]
+                covering.append(lab)
+        covering.sort(key=lambda lab: col_index(split_address(lab.address)[0]))
+        texts = [lab.text for lab in covering]
         out.append((tuple(texts[:-1]), texts[-1]))
     return out
 
 
 # -- the vendored notes ---------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("name", VENDORED)
 def test_vendored_specs_match_shared(name):
@@ -228,8 +233,9 @@ def test_vendored_specs_match_shared(name):
     assert vendored.strip(), f"tests/data/{name} is empty"
     shared = SHARED_SPEC / name
     if shared.is_file():
-        assert vendored == shared.read_text(encoding="utf-8"), \
+        assert vendored == shared.read_text(encoding="utf-8"), (
             f"tests/data/{name} differs from {shared}: copy the new version into tests/data/ and update the forms"
+        )
 
 
 def test_parsers_find_everything():
@@ -246,12 +252,13 @@ def test_parsers_find_everything():
 
 # -- labels word for word -------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_part_headings_and_sheet_titles(fmt):
     form = FORMS[fmt]
     assert form.parts == spec_parts()
     for sheet in form.parts[1:4]:
-        titles = [l for l in form.labels if l.sheet == sheet and l.role == "title"]
+        titles = [lab for lab in form.labels if lab.sheet == sheet and lab.role == "title"]
         assert [(t.address, t.text) for t in titles] == [("A1", sheet)]
 
 
@@ -262,7 +269,7 @@ def test_t2_labels_equal_format_md(fmt):
     assert blocks == spec_t2(fmt)
     if fmt == "2019":  # our unit column beside 采购总金额, outside the four template columns
         cell = form.cells["t2.procurement.amount"]
-        assert [(l.text, l.address) for l in extra] == [("单位", f"E{split_address(cell.address)[1] - 1}")]
+        assert [(lab.text, lab.address) for lab in extra] == [("单位", f"E{split_address(cell.address)[1] - 1}")]
         assert cell.unit_address == f"E{split_address(cell.address)[1]}" and cell.unit_choices == ("元", "万元")
     else:
         assert extra == []
@@ -286,8 +293,8 @@ def test_t3_header_labels_equal_format_md(fmt):
         assert note == spec["note"]
     assert [t for _, t in form.t3_columns] == spec["columns"]
     labels = _labels(form, form.parts[2], ("note", "header"))
-    assert [(l.address, l.text) for l in labels if l.role == "note"] == [("A2", spec["note"])]
-    by_row = {r: [l.text for l in labels if l.role == "header" and _row(l) == r] for r in (2, 3, 4)}
+    assert [(lab.address, lab.text) for lab in labels if lab.role == "note"] == [("A2", spec["note"])]
+    by_row = {r: [lab.text for lab in labels if lab.role == "header" and _row(lab) == r] for r in (2, 3, 4)}
     assert by_row == {2: [spec["applicants"]], 3: spec["row3"], 4: spec["row4"]}
     assert spec["row3"][0] == spec["columns"][0] and spec["row3"][-1] == spec["columns"][-1]
     assert spec["row4"] == spec["columns"][1:-1]
@@ -305,8 +312,11 @@ def test_t3_row_labels_equal_format_md(fmt):
     if fmt == "2019":
         assert other == ["（六）其他处理"]
     else:
-        assert other == ["1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
-                         "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "3.其他"]
+        assert other == [
+            "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+            "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+            "3.其他",
+        ]
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -315,18 +325,19 @@ def test_t4_headers_equal_format_md(fmt):
         assert "### 四、政府信息公开行政复议、行政诉讼情况 (F21) — identical to F19" in FORMAT_MD
     form = FORMS[fmt]
     labels = _labels(form, form.parts[3], ("header",))
-    assert [[l.text for l in labels if _row(l) == r] for r in (2, 3, 4)] == spec_t4()
-    assert {l.address: l.merge for l in labels if _row(l) == 2} == {"A2": "A2:E2", "F2": "F2:O2"}
+    assert [[lab.text for lab in labels if _row(lab) == r] for r in (2, 3, 4)] == spec_t4()
+    assert {lab.address: lab.merge for lab in labels if _row(lab) == 2} == {"A2": "A2:E2", "F2": "F2:O2"}
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_no_label_is_blank_or_padded(fmt):
-    for l in FORMS[fmt].labels:
-        if l.role != "merge":
-            assert l.text and l.text == l.text.strip() and "\n" not in l.text, l
+    for lab in FORMS[fmt].labels:
+        if lab.role != "merge":
+            assert lab.text and lab.text == lab.text.strip() and "\n" not in lab.text, lab
 
 
 # -- ids --------------------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("fmt,count", [("2019", 198), ("2021", 200)])
 def test_cell_ids_equal_cells_md(fmt, count):
@@ -363,15 +374,16 @@ def test_addresses_unique_per_sheet(fmt):
     form = FORMS[fmt]
     refs = [c.ref for c in form.cells.values()]
     assert len(refs) == len(set(refs))
-    labelled = {f"{l.sheet}!{l.address}" for l in form.labels if l.role != "merge"}
+    labelled = {f"{lab.sheet}!{lab.address}" for lab in form.labels if lab.role != "merge"}
     assert not labelled & set(refs)
 
 
 # -- the sum hierarchy -----------------------------------------------------------------------------------------
 
+
 def _t3_result_rows(form) -> list[str]:
     keys = [r["key"] for r in form.t3_rows]
-    return keys[keys.index("granted"):keys.index("total")]
+    return keys[keys.index("granted") : keys.index("total")]
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -379,8 +391,11 @@ def test_printed_totals_have_parts(fmt):
     form = FORMS[fmt]
     t3_rows = [r["key"] for r in form.t3_rows]
     t3_cols = [c for c, _ in form.t3_columns]
-    expected_totals = ({f"t3.{r}.total" for r in t3_rows} | {f"t3.total.{c}" for c in t3_cols}
-                       | {f"t4.{r}.total" for r in ("review", "lit_direct", "lit_after_review")})
+    expected_totals = (
+        {f"t3.{r}.total" for r in t3_rows}
+        | {f"t3.total.{c}" for c in t3_cols}
+        | {f"t4.{r}.total" for r in ("review", "lit_direct", "lit_after_review")}
+    )
     assert {c.id for c in form.total_cells()} == expected_totals
     printed = [s for s in form.sums if s.printed]
     assert {s.target for s in printed} == expected_totals
@@ -389,11 +404,13 @@ def test_printed_totals_have_parts(fmt):
         assert cell.is_total and s.parts and all(p in form.cells for p in s.parts)
     for cell in form.total_cells():  # the formula of every total is one of its sum rules
         assert any(s.parts == cell.parts for s in printed if s.target == cell.id), cell.id
+
     # no cycles: a total never (transitively) includes itself
     def closure(cid, seen=()):
         assert cid not in seen, f"cycle through {cid}"
         for p in form.cells[cid].parts:
             closure(p, (*seen, cid))
+
     for cell in form.total_cells():
         closure(cell.id)
 
@@ -418,8 +435,14 @@ def test_t3_03_covers_every_row(fmt):
     form = FORMS[fmt]
     sums = [s for s in form.sums if s.kind == "t3.row"]
     rows = [r["key"] for r in form.t3_rows]
-    org = ["natural_person", "commercial_enterprise", "research_institution", "social_welfare_org",
-           "legal_service_org", "other_org"]
+    org = [
+        "natural_person",
+        "commercial_enterprise",
+        "research_institution",
+        "social_welfare_org",
+        "legal_service_org",
+        "other_org",
+    ]
     assert [s.target for s in sums] == [f"t3.{r}.total" for r in rows]
     assert len(sums) == (23 if fmt == "2019" else 25)
     for s, r in zip(sums, rows):
@@ -475,8 +498,20 @@ def excel_name_problem(name: str) -> str | None:
     return None
 
 
-@pytest.mark.parametrize("name,bad", [("t3_total_total", False), ("_x", False), ("A1", True), ("xfd12", True),
-                                      ("r1c1", True), ("C3_x", True), ("R", True), ("1abc", True), ("a-b", True)])
+@pytest.mark.parametrize(
+    "name,bad",
+    [
+        ("t3_total_total", False),
+        ("_x", False),
+        ("A1", True),
+        ("xfd12", True),
+        ("r1c1", True),
+        ("C3_x", True),
+        ("R", True),
+        ("1abc", True),
+        ("a-b", True),
+    ],
+)
 def test_name_checker_itself(name, bad):
     assert (excel_name_problem(name) is not None) == bad
 

@@ -8,6 +8,7 @@ hand-made edge cases — built with `build_bytes`, and recalculated together in 
   c) the T3-01 conditional format exists on 表三 and its formula is TRUE exactly on the failing columns.
 A failure names the case and the seed; rerun the same reports with XXGK_LO_SEED=<seed>.
 """
+
 from __future__ import annotations
 
 import io
@@ -18,16 +19,17 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings, strategies as st
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import seed as hypothesis_seed
+from hypothesis import strategies as st
+from lo import all_values, is_error, recalc
 from openpyxl.formula.translate import Translator
 
-from lo import all_values, is_error, recalc
 from xxgk.build import build_bytes
 from xxgk.check import check
-from xxgk.sums import recompute_totals
 from xxgk.data import from_json
 from xxgk.form import CHECK_SHEET, FORMATS, col_letter, load_form
+from xxgk.sums import recompute_totals
 
 SEED = int(os.environ.get("XXGK_LO_SEED") or random.SystemRandom().randrange(2**32))
 N_HYPOTHESIS = 20  # LibreOffice needs ≈0.5 s per workbook of ours: the batch stays under ~40 files
@@ -52,6 +54,7 @@ def t3_org_columns(form):
 @dataclass
 class Recipe:
     """What to generate; indices are taken modulo the fitting cell list, so any ints will do."""
+
     fmt: str
     base: list[int]  # one value per input cell, in form order
     large: dict[int, int] = field(default_factory=dict)
@@ -83,6 +86,7 @@ class Case:
 
 
 # -- generating reports ----------------------------------------------------------------------------
+
 
 def prose(n: int, salt: int) -> str:
     """n non-blank characters with half- and full-width spaces, in paragraphs of ≤ 300 characters."""
@@ -144,9 +148,14 @@ def make_case(r: Recipe) -> Case:
     if r.fmt == "2021" and r.fee_blank:
         cells["info_fee.amount_yuan"] = None
     part6 = "本年度收取信息处理费情况见下。" if r.part6_mentions_fee else "无其他需要报告的事项。"
-    raw = {"format": r.fmt, "year": 2020 if r.fmt == "2019" else 2025, "org": "测试县测试局", "cells": cells,
-           "units": {"t2.procurement.amount": r.unit} if r.fmt == "2019" and r.unit else {},
-           "text": {"part1": prose(r.part1_chars, len(r.base)), "part6": part6}}
+    raw = {
+        "format": r.fmt,
+        "year": 2020 if r.fmt == "2019" else 2025,
+        "org": "测试县测试局",
+        "cells": cells,
+        "units": {"t2.procurement.amount": r.unit} if r.fmt == "2019" and r.unit else {},
+        "text": {"part1": prose(r.part1_chars, len(r.base)), "part6": part6},
+    }
     data = from_json(raw)  # the pasted texts become bad_values (S-04) and blank cells, as in a read workbook
     assert set(data.bad_values) == set(texts)
     recompute_totals(form, data.cells)
@@ -184,8 +193,9 @@ def hypothesis_recipes(n: int, seed: int) -> list[Recipe]:
     found: list[Recipe] = []
 
     @hypothesis_seed(seed)
-    @settings(max_examples=n, database=None, deadline=None, phases=[Phase.generate],
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=n, database=None, deadline=None, phases=[Phase.generate], suppress_health_check=list(HealthCheck)
+    )
     @given(recipes())
     def collect(recipe):
         found.append(recipe)
@@ -205,14 +215,22 @@ def random_recipe(rng: random.Random, i: int) -> Recipe:
         return {rng.randrange(10**4): make() for _ in range(rng.choice([0, 0, 0] + list(range(1, k + 1))))}
 
     return Recipe(
-        fmt=fmt, base=[rng.randint(0, high) for _ in range(n)],
+        fmt=fmt,
+        base=[rng.randint(0, high) for _ in range(n)],
         large=some(2, lambda: rng.randint(10**6, 10**12)),
-        zero_other=rng.random() < 0.5, balance=rng.random() < 0.8,
-        breaks=some(2, lambda: rng.randint(1, 20)), negatives=some(1, lambda: -rng.randint(1, 99)),
-        fractions=set(some(1, lambda: 0)), blanks=set(some(5, lambda: 0)),
-        texts=some(2, lambda: rng.choice(PASTED_TEXT)), fee_blank=rng.random() < 0.4,
-        part6_mentions_fee=rng.random() < 0.5, part1_chars=rng.choice([0, 500, 1000, 1001, rng.randint(0, 1500)]),
-        unit=rng.choice([None, "元", "万元"]), name=f"random-{i}")
+        zero_other=rng.random() < 0.5,
+        balance=rng.random() < 0.8,
+        breaks=some(2, lambda: rng.randint(1, 20)),
+        negatives=some(1, lambda: -rng.randint(1, 99)),
+        fractions=set(some(1, lambda: 0)),
+        blanks=set(some(5, lambda: 0)),
+        texts=some(2, lambda: rng.choice(PASTED_TEXT)),
+        fee_blank=rng.random() < 0.4,
+        part6_mentions_fee=rng.random() < 0.5,
+        part1_chars=rng.choice([0, 500, 1000, 1001, rng.randint(0, 1500)]),
+        unit=rng.choice([None, "元", "万元"]),
+        name=f"random-{i}",
+    )
 
 
 def edge_recipes() -> list[Recipe]:
@@ -230,14 +248,28 @@ def edge_recipes() -> list[Recipe]:
         valid("2019", texts={2: "/"}, name="edge-2019-text-in-t2"),
         valid("2019", fractions={5}, name="edge-2019-fraction-only"),
         valid("2021", texts={-1: "无"}, negatives={-2: -1}, name="edge-2021-t4-text-and-negative"),
-        valid("2021", texts={0: "无", 60: "无"}, negatives={61: -2}, fractions={62}, fee_blank=True,
-              part6_mentions_fee=True, part1_chars=1001, name="edge-2021-text-negative-fraction"),
-        valid("2019", large={i: 10**12 + i for i in range(0, 160, 7)}, breaks={3: 1}, part1_chars=1000,
-              name="edge-2019-large-off-by-one"),
+        valid(
+            "2021",
+            texts={0: "无", 60: "无"},
+            negatives={61: -2},
+            fractions={62},
+            fee_blank=True,
+            part6_mentions_fee=True,
+            part1_chars=1001,
+            name="edge-2021-text-negative-fraction",
+        ),
+        valid(
+            "2019",
+            large={i: 10**12 + i for i in range(0, 160, 7)},
+            breaks={3: 1},
+            part1_chars=1000,
+            name="edge-2019-large-off-by-one",
+        ),
     ]
 
 
 # -- the batch: build all, recalculate all in one soffice call ----------------------------------------
+
 
 def write_workbook(case: Case, path):
     blob = build_bytes(case.form, case.data)
@@ -261,10 +293,11 @@ def t3_anchor(form):
 def t3_rule(ws, form):
     """The T3-01 rule of the 表三 sheet: (sqref, rule)."""
     _, sqref = t3_anchor(form)
-    found = [(str(cf.sqref), rule) for cf in ws.conditional_formatting for rule in cf.rules
-             if str(cf.sqref) == sqref]
-    assert len(found) == 1, f"T3-01 conditional format on {sqref} not found: " \
-                            f"{[(str(cf.sqref), [r.formula for r in cf.rules]) for cf in ws.conditional_formatting]}"
+    found = [(str(cf.sqref), rule) for cf in ws.conditional_formatting for rule in cf.rules if str(cf.sqref) == sqref]
+    assert len(found) == 1, (
+        f"T3-01 conditional format on {sqref} not found: "
+        f"{[(str(cf.sqref), [r.formula for r in cf.rules]) for cf in ws.conditional_formatting]}"
+    )
     return found[0]
 
 
@@ -287,9 +320,11 @@ def scratch_copy(case: Case, path):
 def batch(tmp_path_factory):
     folder = tmp_path_factory.mktemp("lo-batch")
     rng = random.Random(SEED)
-    recipes_ = hypothesis_recipes(N_HYPOTHESIS, SEED) + [random_recipe(rng, i) for i in range(N_RANDOM)] + edge_recipes()
+    recipes_ = (
+        hypothesis_recipes(N_HYPOTHESIS, SEED) + [random_recipe(rng, i) for i in range(N_RANDOM)] + edge_recipes()
+    )
     cases = [make_case(r) for r in recipes_]
-    for i, case in enumerate(cases):
+    for case in cases:
         case.path = folder / f"{case.name}.xlsx"
         write_workbook(case, case.path)
         (folder / f"{case.name}.json").write_text(case.data.dump(), encoding="utf-8")
@@ -322,6 +357,7 @@ def where(case: Case) -> str:
 
 # -- a) totals -------------------------------------------------------------------------------------
 
+
 def test_batch_covers_both_formats_and_failures(batch):
     assert len(batch) >= 30
     assert {c.form.format for c in batch} == set(FORMATS)
@@ -338,15 +374,20 @@ def test_total_formulas_equal_python_totals(batch):
             expected = case.data.cells[cell.id]
             if expected is None:  # every part blank (or text): Python says blank, the SUM formula says 0
                 assert all(case.data.cells[p] is None for p in cell.parts)
-                assert lo_value == 0, f"{cell.id} ({cell.address}) all parts blank: LibreOffice {lo_value!r} {where(case)}"
+                assert lo_value == 0, (
+                    f"{cell.id} ({cell.address}) all parts blank: LibreOffice {lo_value!r} {where(case)}"
+                )
             else:
-                assert isinstance(lo_value, (int, float)) and not isinstance(lo_value, bool), \
+                assert isinstance(lo_value, (int, float)) and not isinstance(lo_value, bool), (
                     f"{cell.id}: LibreOffice {lo_value!r} {where(case)}"
-                assert Decimal(repr(lo_value)) == expected, \
+                )
+                assert Decimal(repr(lo_value)) == expected, (
                     f"{cell.id} ({cell.sheet} {cell.address}): LibreOffice {lo_value!r}, Python {expected} {where(case)}"
+                )
 
 
 # -- b) 校验 agrees with the Python checker ----------------------------------------------------------
+
 
 def check_rows(case: Case):
     v = all_values(case.out)[CHECK_SHEET]
@@ -369,12 +410,15 @@ def test_check_sheet_agrees_with_python(batch):
         py_errors = {f.rule for f in findings if f.severity == "error" and f.rule in ERROR_RULES}
         py_warnings = {f.rule for f in findings if f.severity == "warning" and f.rule in WARNING_RULES}
         assert wb_errors <= ERROR_RULES and wb_warnings <= WARNING_RULES, where(case)
-        detail = "\n".join(f"  python {f.severity} {f.rule}: {f.message}" for f in findings
-                           if f.rule in ERROR_RULES | WARNING_RULES)
-        assert wb_errors == py_errors, \
+        detail = "\n".join(
+            f"  python {f.severity} {f.rule}: {f.message}" for f in findings if f.rule in ERROR_RULES | WARNING_RULES
+        )
+        assert wb_errors == py_errors, (
             f"错误 on {CHECK_SHEET}: {sorted(wb_errors)}, Python errors: {sorted(py_errors)} {where(case)}\n{detail}"
-        assert wb_warnings == py_warnings, \
+        )
+        assert wb_warnings == py_warnings, (
             f"警告 on {CHECK_SHEET}: {sorted(wb_warnings)}, Python warnings: {sorted(py_warnings)} {where(case)}\n{detail}"
+        )
         # formulas are totals in an intact workbook: the sum rules can never fail there
         assert not wb_errors & {"T3-02", "T3-03", "T4-01", "T4-02", "T4-03"}, where(case)
         counts = {s: sum(1 for _, _, x in rows if x == s) for s in ("错误", "警告", "未填")}
@@ -382,8 +426,9 @@ def test_check_sheet_agrees_with_python(batch):
         # T3-01 column by column, not only as a rule id
         failing_py = {f.cells[0] for f in findings if f.rule == "T3-01"}
         t3_rows = [r for r, rule, _ in rows if rule == "T3-01"]
-        failing_wb = {f"t3.new_received.{k}" for (k, _), r in zip(case.form.t3_columns, t3_rows)
-                      if v.get(f"F{r}") == "错误"}
+        failing_wb = {
+            f"t3.new_received.{k}" for (k, _), r in zip(case.form.t3_columns, t3_rows) if v.get(f"F{r}") == "错误"
+        }
         assert failing_wb == failing_py, where(case)
 
 
@@ -391,9 +436,15 @@ def test_no_formula_evaluates_to_an_error(batch):
     for case in batch:
         built = openpyxl.load_workbook(case.path, read_only=True)
         try:
-            formulas = {ws.title: {c.coordinate: c.value for row in ws.iter_rows() for c in row
-                                   if isinstance(getattr(c, "value", None), str) and c.value.startswith("=")}
-                        for ws in built.worksheets}
+            formulas = {
+                ws.title: {
+                    c.coordinate: c.value
+                    for row in ws.iter_rows()
+                    for c in row
+                    if isinstance(getattr(c, "value", None), str) and c.value.startswith("=")
+                }
+                for ws in built.worksheets
+            }
         finally:
             built.close()
         got = all_values(case.out)
@@ -401,12 +452,17 @@ def test_no_formula_evaluates_to_an_error(batch):
         errors = {(s, a): v for s, cells in got.items() for a, v in cells.items() if is_error(v)}
         assert not errors, f"error values: {dict(list(errors.items())[:10])} {where(case)}"
         # a formula that may give "" (T3-04's share when there is no total) reads back as None
-        missing = [(s, a) for s, cells in formulas.items() for a, f in cells.items()
-                   if got.get(s, {}).get(a) is None and '""' not in f]
+        missing = [
+            (s, a)
+            for s, cells in formulas.items()
+            for a, f in cells.items()
+            if got.get(s, {}).get(a) is None and '""' not in f
+        ]
         assert not missing, f"formula cells without a value after recalculation: {missing[:10]} {where(case)}"
 
 
 # -- c) the live T3-01 conditional format ---------------------------------------------------------------
+
 
 def test_t3_conditional_format_marks_the_failing_columns(batch):
     cf_cases = [c for c in batch if c.cf_out]
@@ -424,5 +480,6 @@ def test_t3_conditional_format_marks_the_failing_columns(batch):
             col = col_letter(4 + j)
             assert form.cells[f"t3.new_received.{ckey}"].address == f"{col}5"
             value = got.get(f"{col}{case.cf_row}")
-            assert value is (f"t3.new_received.{ckey}" in failing), \
+            assert value is (f"t3.new_received.{ckey}" in failing), (
                 f"T3-01 format formula in column {col}「{ctext}」 gives {value!r} {where(case)}"
+            )

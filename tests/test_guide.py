@@ -1,10 +1,12 @@
 """installer/使用说明.pdf: current with its Markdown source, and it explains every ribbon button."""
+
 from __future__ import annotations
 
 import re
 import subprocess
 
 from conftest import ROOT
+
 from xxgk.guide import build, source_digest
 
 SOURCE = ROOT / "installer" / "使用说明.md"
@@ -17,8 +19,9 @@ def _keywords(pdf) -> str:
 
 
 def _text(pdf) -> str:
-    return re.sub(r"\s+", "", subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
-                                               check=True).stdout)
+    return re.sub(
+        r"\s+", "", subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    )
 
 
 def test_committed_guide_is_current():

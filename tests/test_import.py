@@ -1,4 +1,5 @@
 """xxgk import: published reports (HTML, Word, PDF, text) read back into the data file, by labels."""
+
 from __future__ import annotations
 
 import json
@@ -49,8 +50,7 @@ def test_generated_pdf_round_trips_cells(generated):
     assert got.data.text["part5"] == ref.text["part5"] and got.data.text["preamble"] == ref.text["preamble"]
 
 
-@pytest.mark.parametrize("name", sorted(p.name for p in CORPUS.iterdir()
-                                        if p.suffix in (".html", ".docx")))
+@pytest.mark.parametrize("name", sorted(p.name for p in CORPUS.iterdir() if p.suffix in (".html", ".docx")))
 def test_corpus_html_and_docx_cells_equal_the_hand_checked_json(name):
     want = expected(name.split(".")[0])
     got = import_file(CORPUS / name)
@@ -98,8 +98,22 @@ def test_import_exit_codes(tmp_path, capsys):
 
 def test_new_previous_accepts_a_published_report(tmp_path):
     out = tmp_path / "2024.xlsx"
-    assert main(["new", "--year", "2024", "--org", "平潭综合实验区行政审批局", "--previous",
-                 str(CORPUS / "pingtan-xzsp-2023.html"), "-o", str(out)]) == 0
+    assert (
+        main(
+            [
+                "new",
+                "--year",
+                "2024",
+                "--org",
+                "平潭综合实验区行政审批局",
+                "--previous",
+                str(CORPUS / "pingtan-xzsp-2023.html"),
+                "-o",
+                str(out),
+            ]
+        )
+        == 0
+    )
     assert load(out).cells["t3.carried_over.natural_person"] == 0
 
 

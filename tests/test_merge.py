@@ -1,4 +1,5 @@
 """xxgk merge: exact sums, every unit status, zip/eml inputs, roster, JSON/HTML output, exit codes."""
+
 from __future__ import annotations
 
 import hashlib
@@ -10,8 +11,8 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
-
 from conftest import valid_data
+
 from xxgk.build import build_bytes
 from xxgk.check import check
 from xxgk.cli import main
@@ -19,8 +20,14 @@ from xxgk.form import SUMMARY_DETAIL_SHEET, load_form
 from xxgk.merge import merge, read_roster
 from xxgk.read import load, load_bytes, read_workbook
 
-KEYS = ("t3.new_received.total", "t3.total.total", "t3.carry_forward.total", "t4.review.total",
-        "t2.normative_docs.issued", "info_fee.amount_yuan")
+KEYS = (
+    "t3.new_received.total",
+    "t3.total.total",
+    "t3.carry_forward.total",
+    "t4.review.total",
+    "t2.normative_docs.issued",
+    "info_fee.amount_yuan",
+)
 
 
 def unit(fmt="2021", seed=0, org=None, **changes):
@@ -57,8 +64,9 @@ def five(tmp_path):
     folder = tmp_path / "in"
     (folder / "sub").mkdir(parents=True)
     datas = [unit(seed=i) for i in range(5)]
-    paths = [write(folder / ("sub" if i % 2 else "") / f"u{i}.{'json' if i % 2 else 'xlsx'}", d)
-             for i, d in enumerate(datas)]
+    paths = [
+        write(folder / ("sub" if i % 2 else "") / f"u{i}.{'json' if i % 2 else 'xlsx'}", d) for i, d in enumerate(datas)
+    ]
     return folder, datas, paths
 
 
@@ -81,8 +89,18 @@ def test_exact_sums_and_summary_passes_check(five, tmp_path, capsys):
     err = capsys.readouterr().err
     assert "发文机关标志" in err and "一、总体情况" in err and not (tmp_path / "汇总.docx").exists()
     own = tmp_path / "本级.json"
-    own.write_text(json.dumps({"format": "2021", "year": 2025, "info": valid_data("2021").to_json()["info"],
-                               "text": valid_data("2021").to_json()["text"]}, ensure_ascii=False), encoding="utf-8")
+    own.write_text(
+        json.dumps(
+            {
+                "format": "2021",
+                "year": 2025,
+                "info": valid_data("2021").to_json()["info"],
+                "text": valid_data("2021").to_json()["text"],
+            },
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
     assert main(["fill", str(out), str(own), "-o", str(tmp_path / "汇总-已填.xlsx")]) == 0
     assert main(["check", str(tmp_path / "汇总-已填.xlsx")]) == 0
     assert main(["report", str(tmp_path / "汇总-已填.xlsx"), "-o", str(tmp_path / "汇总.docx")]) == 0
@@ -121,8 +139,10 @@ def test_statuses_duplicate_wrong_year_format_unreadable_lock(tmp_path, capsys):
     write(folder / "a-甲.json", good)
     write(folder / "b-甲-later.json", unit(seed=2, org="甲局", info={"date": "2026-01-25"}))
     write(folder / "c-甲-early.json", unit(seed=3, org="甲局", info={"date": "2026-01-02"}))
-    write(folder / "d-乙-warn.json", unit(seed=4, org="乙局", text={"part6": "本年度未收取信息处理费。", "part1": "x" * 1100,
-                                                            "part5": "问题。"}))
+    write(
+        folder / "d-乙-warn.json",
+        unit(seed=4, org="乙局", text={"part6": "本年度未收取信息处理费。", "part1": "x" * 1100, "part5": "问题。"}),
+    )
     bad = unit(seed=5, org="丙局")
     bad.cells["t3.total.total"] += 1
     write(folder / "e-丙-errors.json", bad)
@@ -222,8 +242,12 @@ def test_zip_and_eml_inputs_read_in_memory(tmp_path, monkeypatch):
     msg["Subject"] = "报送年报"
     msg["From"], msg["To"] = "a@example.cn", "b@example.cn"
     msg.set_content("附件为年报。")
-    msg.add_attachment(wb[2], maintype="application", subtype="vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                       filename="第2局政府信息公开年报.xlsx")
+    msg.add_attachment(
+        wb[2],
+        maintype="application",
+        subtype="vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        filename="第2局政府信息公开年报.xlsx",
+    )
     inner = io.BytesIO()
     with zipfile.ZipFile(inner, "w") as zf:
         zf.writestr("第3局.xlsx", wb[3])
@@ -279,7 +303,7 @@ def test_load_bytes_has_the_file_checks():
         for info in src.infolist():
             body = src.read(info)
             if info.filename == "xl/workbook.xml":
-                body = b"<!DOCTYPE x [<!ENTITY a \"b\">]>" + body
+                body = b'<!DOCTYPE x [<!ENTITY a "b">]>' + body
             zf.writestr(info.filename, body)
     with pytest.raises(XxgkError, match="DTD"):
         load_bytes(buf.getvalue(), "dtd.xlsx")
@@ -302,7 +326,9 @@ def test_roster_missing_units(tmp_path, suffix, capsys):
         wb.save(roster)
     assert read_roster(roster) == ["甲局", "乙局", "丙局"]
     out = tmp_path.parent / f"s{suffix}.xlsx"
-    code = main(["merge", str(tmp_path), "-o", str(out), "--org", "县", "--roster", str(roster), "--json", "--jobs", "1"])
+    code = main(
+        ["merge", str(tmp_path), "-o", str(out), "--org", "县", "--roster", str(roster), "--json", "--jobs", "1"]
+    )
     assert code == 1
     shown = json.loads(capsys.readouterr().out)
     assert shown["missing"] == ["丙局"]
@@ -314,7 +340,9 @@ def test_json_shape_and_html(five, tmp_path, capsys):
     evil = unit(seed=9, org='<script>alert("x")</script>局')
     write(folder / "evil.json", evil)
     out, page = tmp_path / "s.xlsx", tmp_path / "s.html"
-    assert main(["merge", str(folder), "-o", str(out), "--org", "县", "--json", "--html", str(page), "--jobs", "2"]) == 0
+    assert (
+        main(["merge", str(folder), "-o", str(out), "--org", "县", "--json", "--html", str(page), "--jobs", "2"]) == 0
+    )
     shown = json.loads(capsys.readouterr().out)
     assert set(shown) >= {"units", "missing", "summary", "skipped"}
     assert shown["summary"] == str(out)
@@ -361,6 +389,7 @@ def test_output_inside_input_folder_is_not_merged_into_itself(five, capsys):
 def test_org_is_optional(tmp_path, capsys):
     """Without --org the summary names a placeholder office (and says so), and still passes check."""
     from conftest import valid_data
+
     from xxgk.cli import main
     from xxgk.read import load
 

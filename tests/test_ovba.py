@@ -3,6 +3,7 @@
 The examples are [MS-OVBA] §3.2.1-§3.2.3 (compression) and §3.1.6 (the PROJECT stream's encrypted values),
 byte for byte. oletools' decompressor is an independent reader of our output.
 """
+
 from __future__ import annotations
 
 import random
@@ -18,11 +19,13 @@ from xxgk.ovba import CHUNK, compress, decompress, encrypt
 SPEC_EXAMPLES = {
     "3.2.1 No Compression": (
         b"abcdefghijklmnopqrstuv.",
-        "01 19 B0 00 61 62 63 64 65 66 67 68 00 69 6A 6B 6C 6D 6E 6F 70 00 71 72 73 74 75 76 2E"),
+        "01 19 B0 00 61 62 63 64 65 66 67 68 00 69 6A 6B 6C 6D 6E 6F 70 00 71 72 73 74 75 76 2E",
+    ),
     "3.2.2 Normal Compression": (
         b"#aaabcdefaaaaghijaaaaaklaaamnopqaaaaaaaaaaaarstuvwxyzaaa",
         "01 2F B0 00 23 61 61 61 62 63 64 65 82 66 00 70 61 67 68 69 6A 01 38 08 61 6B 6C 00 20 6D 6E 6F "
-        "70 06 71 02 70 04 00 72 73 74 75 76 10 77 78 79 7A 00 2C"),
+        "70 06 71 02 70 04 00 72 73 74 75 76 10 77 78 79 7A 00 2C",
+    ),
     "3.2.3 Maximum Compression": (b"a" * 73, "01 03 B0 02 61 45 00"),
 }
 
@@ -53,8 +56,12 @@ _TEXT = "\r\n".join(f"    Dim v{i} As Long: v{i} = {i * 7919 % 1000} ' line {i}"
 
 
 # Random bytes of 4095 or 9000: an incompressible short final chunk is refused (test_no_nul_padding).
-_ROUND_TRIPS = [(size, kind) for size in (0, 1, 3, 100, 4095, 4096, 4097, 9000, 30000)
-                for kind in ("random", "text", "same byte") if (size, kind) not in ((4095, "random"), (9000, "random"))]
+_ROUND_TRIPS = [
+    (size, kind)
+    for size in (0, 1, 3, 100, 4095, 4096, 4097, 9000, 30000)
+    for kind in ("random", "text", "same byte")
+    if (size, kind) not in ((4095, "random"), (9000, "random"))
+]
 
 
 @pytest.mark.parametrize("size,kind", _ROUND_TRIPS)
@@ -80,7 +87,7 @@ def test_incompressible_chunks_are_raw():
     data = random.Random(0).randbytes(2 * CHUNK) + b"tail"
     compressed = compress(data)
     assert _chunks(compressed) == [(False, CHUNK + 2), (False, CHUNK + 2), (True, 2 + 5)]
-    assert compressed[3:3 + CHUNK] == data[:CHUNK]
+    assert compressed[3 : 3 + CHUNK] == data[:CHUNK]
     assert decompress(compressed) == data
     assert decompress_stream(bytearray(compressed)) == data
 
@@ -112,13 +119,12 @@ _VBA_WORDS = [b"Dim ", b"As ", b"String", b"Long", b"\r\n", b"    ", b"End Sub",
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.one_of(st.binary(max_size=9000),
-                 st.lists(st.sampled_from(_VBA_WORDS), max_size=3000).map(b"".join)))
+@given(st.one_of(st.binary(max_size=9000), st.lists(st.sampled_from(_VBA_WORDS), max_size=3000).map(b"".join)))
 def test_round_trip_property(data):
     try:
         compressed = compress(data)
     except ValueError:  # only an incompressible short final chunk (random bytes) is refused
-        tail = data[len(data) - len(data) % CHUNK:]
+        tail = data[len(data) - len(data) % CHUNK :]
         assert 3640 < len(tail) < CHUNK
         return
     assert decompress(compressed) == data
@@ -144,7 +150,7 @@ def _spec_compress(data: bytes) -> bytes:
                         c, d = c + 1, d + 1
                     if d - pos > best_len:
                         best_len, best = d - pos, cand
-                bit_count = max(4, next(b for b in range(17) if 2 ** b >= pos - start)) if pos > start else 4
+                bit_count = max(4, next(b for b in range(17) if 2**b >= pos - start)) if pos > start else 4
                 if best_len >= 3 and len(body) + 1 < CHUNK:
                     length = min(best_len, (0xFFFF >> bit_count) + 3)
                     body += struct.pack("<H", ((pos - best - 1) << (16 - bit_count)) | (length - 3))
@@ -163,17 +169,26 @@ def _spec_compress(data: bytes) -> bytes:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.one_of(st.binary(max_size=600), st.text("ab \r\n", max_size=1500).map(str.encode),
-                 st.lists(st.sampled_from(_VBA_WORDS), max_size=200).map(b"".join)))
+@given(
+    st.one_of(
+        st.binary(max_size=600),
+        st.text("ab \r\n", max_size=1500).map(str.encode),
+        st.lists(st.sampled_from(_VBA_WORDS), max_size=200).map(b"".join),
+    )
+)
 def test_same_output_as_the_spec_pseudocode(data):
     assert compress(data) == _spec_compress(data)
 
 
-@pytest.mark.parametrize("data", [
-    random.Random(1).randbytes(4096),  # a raw chunk
-    bytes(random.Random(2).choice(b"ab") for _ in range(5000)),  # many candidates, two chunks
-    _TEXT[:9000],
-], ids=["random", "two letters", "text"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        random.Random(1).randbytes(4096),  # a raw chunk
+        bytes(random.Random(2).choice(b"ab") for _ in range(5000)),  # many candidates, two chunks
+        _TEXT[:9000],
+    ],
+    ids=["random", "two letters", "text"],
+)
 def test_same_output_as_the_spec_pseudocode_on_chunks(data):
     for raw, hex_compressed in SPEC_EXAMPLES.values():  # the reference itself agrees with the spec's examples
         assert _spec_compress(raw) == bytes.fromhex(hex_compressed)
@@ -182,9 +197,11 @@ def test_same_output_as_the_spec_pseudocode_on_chunks(data):
 
 # §3.1.6: the PROJECT stream example of the spec; its values decrypt to state 0, no password, visible.
 SPEC_PROJECT_ID = "{917DED54-440B-4FD1-A5C1-74ACF261E600}"
-SPEC_ENCRYPTED = {"CMG": ("0705D8E3D8EDDBF1DBF1DBF1DBF1", bytes(4)),
-                  "DPB": ("0E0CD1ECDFF4E7F5E7F5E7", bytes(1)),
-                  "GC": ("1517CAF1D6F9D7F9D706", b"\xff")}
+SPEC_ENCRYPTED = {
+    "CMG": ("0705D8E3D8EDDBF1DBF1DBF1DBF1", bytes(4)),
+    "DPB": ("0E0CD1ECDFF4E7F5E7F5E7", bytes(1)),
+    "GC": ("1517CAF1D6F9D7F9D706", b"\xff"),
+}
 
 
 def _decrypt(hex_text: str, project_id: str) -> tuple[int, bytes, bytes]:
@@ -202,7 +219,7 @@ def _decrypt(hex_text: str, project_id: str) -> tuple[int, bytes, bytes]:
     ignored = (seed & 6) // 2
     length = struct.unpack_from("<I", plain, ignored)[0]
     assert len(plain) == ignored + 4 + length
-    return seed, bytes(plain[:ignored]), bytes(plain[ignored + 4:])
+    return seed, bytes(plain[:ignored]), bytes(plain[ignored + 4 :])
 
 
 @pytest.mark.parametrize("key", SPEC_ENCRYPTED)

@@ -1,4 +1,5 @@
 """`xxgk report` end to end: outputs, blocking errors, drafts, no overwriting, and the seed reproduced."""
+
 from __future__ import annotations
 
 import hashlib
@@ -11,12 +12,13 @@ from pathlib import Path
 
 import docx
 import pytest
-
 from conftest import EXAMPLE_XLSX, ROOT, seed_dict
+
 from xxgk.cli import main
 
-SEED_TEXT = next((ROOT.parent / "shared" / "seed").glob("*.txt"), None) if (ROOT.parent / "shared" / "seed").is_dir() \
-    else None
+SEED_TEXT = (
+    next((ROOT.parent / "shared" / "seed").glob("*.txt"), None) if (ROOT.parent / "shared" / "seed").is_dir() else None
+)
 SEED_COPY = ROOT / "tests" / "data" / "seed-gulou-audit-2020.txt"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -38,8 +40,12 @@ def document_text(path) -> str:
 
 def header_text(path) -> str:
     document = docx.Document(str(path))
-    return "\n".join(p.text for s in document.sections
-                     for h in (s.header, s.even_page_header, s.first_page_header) for p in h.paragraphs)
+    return "\n".join(
+        p.text
+        for s in document.sections
+        for h in (s.header, s.even_page_header, s.first_page_header)
+        for p in h.paragraphs
+    )
 
 
 @pytest.fixture
@@ -140,10 +146,20 @@ def test_seed_document_reproduced(tmp_path, capsys):
     coverage = covered / len(theirs)
     print(f"\nseed coverage: {coverage:.1%} of {len(theirs)} characters")
     # the fixed parts, word for word
-    for piece in ("福州市鼓楼区审计局文件", "鼓审发[2021]1号", "鼓楼区审计局2020年政府信息公开工作年度报告",
-                  "一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
-                  "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项",
-                  "2021年1月8日", "抄送:区数字办(信息公开办)", "本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和"):
+    for piece in (
+        "福州市鼓楼区审计局文件",
+        "鼓审发[2021]1号",
+        "鼓楼区审计局2020年政府信息公开工作年度报告",
+        "一、总体情况",
+        "二、主动公开政府信息情况",
+        "三、收到和处理政府信息公开申请情况",
+        "四、政府信息公开行政复议、行政诉讼情况",
+        "五、存在的主要问题及改进情况",
+        "六、其他需要报告的事项",
+        "2021年1月8日",
+        "抄送:区数字办(信息公开办)",
+        "本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和",
+    ):
         assert normalise(piece) in ours, piece
     assert coverage >= 0.9
 
@@ -164,7 +180,6 @@ def _expand_docx(tbl) -> list[list[str]]:
 def test_html_tables_have_the_docx_tables_shape(tmp_path, source, capsys):
     """The portal page and the Word document print the same three tables: same grid, same texts."""
     import lxml.html
-
     from conftest import valid_data
     from test_report_html import grid_of
 

@@ -1,25 +1,55 @@
 """The report context (xxgk.report.context), the narrative snippets and the Jinja environment and lint."""
+
 from __future__ import annotations
 
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
+from conftest import EXAMPLE_XLSX, valid_data
 from jinja2.exceptions import SecurityError, UndefinedError
 
-from conftest import EXAMPLE_XLSX, valid_data
 from xxgk.check import check
-from xxgk.sums import recompute_totals
 from xxgk.data import from_json
 from xxgk.form import load_form
 from xxgk.read import load
 from xxgk.report.context import build_context, variable_list, variable_list_path
 from xxgk.report.jinja import cn_date, lint_docx, lint_text, make_env, num, pct, render_snippet
+from xxgk.sums import recompute_totals
 
-CONTRACT = {"draft", "format", "year", "org", "issuer_mark", "doc_number", "title", "signature", "date", "cc",
-            "printer", "print_date", "preamble", "p1", "p2", "p3", "p4", "p5", "p6", "t2", "t3", "t4", "cells"}
-OUTCOMES = [("予以公开", "granted"), ("部分公开", "partial"), ("不予公开", "denied"), ("无法提供", "unable"),
-            ("不予处理", "not_processed"), ("其他处理", "other")]
+CONTRACT = {
+    "draft",
+    "format",
+    "year",
+    "org",
+    "issuer_mark",
+    "doc_number",
+    "title",
+    "signature",
+    "date",
+    "cc",
+    "printer",
+    "print_date",
+    "preamble",
+    "p1",
+    "p2",
+    "p3",
+    "p4",
+    "p5",
+    "p6",
+    "t2",
+    "t3",
+    "t4",
+    "cells",
+}
+OUTCOMES = [
+    ("予以公开", "granted"),
+    ("部分公开", "partial"),
+    ("不予公开", "denied"),
+    ("无法提供", "unable"),
+    ("不予处理", "not_processed"),
+    ("其他处理", "other"),
+]
 RESULTS = [("结果维持", "upheld"), ("结果纠正", "corrected"), ("其他结果", "other"), ("尚未审结", "pending")]
 
 
@@ -37,6 +67,7 @@ def ctx_of(fmt, seed=0, **changes):
 
 
 # -- the seed ---------------------------------------------------------------------------------------------
+
 
 def test_seed_context(seed_ctx):
     ctx = seed_ctx
@@ -76,9 +107,13 @@ def test_default_title_and_blank_date():
 
 def test_context_names_work_in_templates(seed_ctx):
     env = make_env()
-    assert env.from_string("{{ t3.denied.state_secret.total }}|{{ t3.new_received.natural_person }}"
-                           "|{{ p3.heading }}|{{ cells['t3.total.total'] }}").render(seed_ctx) == \
-        "0|0|三、收到和处理政府信息公开申请情况|0"
+    assert (
+        env.from_string(
+            "{{ t3.denied.state_secret.total }}|{{ t3.new_received.natural_person }}"
+            "|{{ p3.heading }}|{{ cells['t3.total.total'] }}"
+        ).render(seed_ctx)
+        == "0|0|三、收到和处理政府信息公开申请情况|0"
+    )
     _, ctx21 = ctx_of("2021")
     assert env.from_string("{{ t3.other.no_fee.total }}").render(ctx21) == "0"
     with pytest.raises(UndefinedError):
@@ -122,10 +157,15 @@ def test_every_cell_is_in_the_tables(fmt):
 
 # -- display strings -------------------------------------------------------------------------------------
 
+
 def test_money_shown_exactly_and_units():
-    raw = {"format": "2019", "year": 2020, "org": "甲",
-           "cells": {"t2.procurement.amount": "12.50", "t2.procurement.count": 3, "t3.new_received.natural_person": None},
-           "units": {"t2.procurement.amount": "万元"}}
+    raw = {
+        "format": "2019",
+        "year": 2020,
+        "org": "甲",
+        "cells": {"t2.procurement.amount": "12.50", "t2.procurement.count": 3, "t3.new_received.natural_person": None},
+        "units": {"t2.procurement.amount": "万元"},
+    }
     ctx = build_context(from_json(raw), load_form("2019"))
     assert ctx["t2"]["procurement"]["amount"] == "12.50万元"
     assert ctx["t3"]["new_received"]["natural_person"] == ""  # blank stays blank
@@ -133,8 +173,12 @@ def test_money_shown_exactly_and_units():
     raw["units"] = {}
     ctx = build_context(from_json(raw), load_form("2019"))
     assert ctx["t2"]["procurement"]["amount"] == "0.30000000000000004"  # as entered: not rounded, no unit
-    raw = {"format": "2021", "year": 2022, "org": "乙",
-           "cells": {"t2.fees.amount_wan_yuan": "0.000123", "info_fee.amount_yuan": 3940}}
+    raw = {
+        "format": "2021",
+        "year": 2022,
+        "org": "乙",
+        "cells": {"t2.fees.amount_wan_yuan": "0.000123", "info_fee.amount_yuan": 3940},
+    }
     ctx = build_context(from_json(raw), load_form("2021"))
     assert ctx["t2"]["fees"]["amount_wan_yuan"] == "0.000123"
     assert ctx["cells"]["info_fee.amount_yuan"] == "3940"
@@ -142,9 +186,17 @@ def test_money_shown_exactly_and_units():
 
 
 def test_totals_missing_from_a_json_file_are_computed():
-    raw = {"format": "2021", "year": 2022, "org": "乙",
-           "cells": {"t3.new_received.natural_person": 2, "t3.new_received.other_org": 1,
-                     "t3.denied.state_secret.natural_person": 1, "t3.denied.process_info.other_org": 1}}
+    raw = {
+        "format": "2021",
+        "year": 2022,
+        "org": "乙",
+        "cells": {
+            "t3.new_received.natural_person": 2,
+            "t3.new_received.other_org": 1,
+            "t3.denied.state_secret.natural_person": 1,
+            "t3.denied.process_info.other_org": 1,
+        },
+    }
     ctx = build_context(from_json(raw), load_form("2021"))
     assert ctx["t3"]["new_received"]["total"] == "3"
     assert ctx["t3"]["denied"]["total"] == "2"  # the unprinted group subtotal
@@ -163,19 +215,31 @@ def test_filters():
 
 
 def test_blocks():
-    raw = {"format": "2021", "year": 2022, "org": "乙", "text": {
-        "part1": "（一）主动公开\n\u3000\u3000本年度……\n(二)依申请公开\n"
-                 "（三）本年度我局认真落实条例，共主动公开信息二十条，做了大量工作，取得了较好效果，群众满意度较高。\n",
-        "part5": "（十）其他\n  "}}
+    raw = {
+        "format": "2021",
+        "year": 2022,
+        "org": "乙",
+        "text": {
+            "part1": "（一）主动公开\n\u3000\u3000本年度……\n(二)依申请公开\n"
+            "（三）本年度我局认真落实条例，共主动公开信息二十条，做了大量工作，取得了较好效果，群众满意度较高。\n",
+            "part5": "（十）其他\n  ",
+        },
+    }
     ctx = build_context(from_json(raw), load_form("2021"))
     assert ctx["p1"]["blocks"] == [
-        {"kind": "h2", "text": "（一）主动公开"}, {"kind": "p", "text": "本年度……"},
+        {"kind": "h2", "text": "（一）主动公开"},
+        {"kind": "p", "text": "本年度……"},
         {"kind": "h2", "text": "(二)依申请公开"},
-        {"kind": "p", "text": "（三）本年度我局认真落实条例，共主动公开信息二十条，做了大量工作，取得了较好效果，群众满意度较高。"}]
+        {
+            "kind": "p",
+            "text": "（三）本年度我局认真落实条例，共主动公开信息二十条，做了大量工作，取得了较好效果，群众满意度较高。",
+        },
+    ]
     assert ctx["p5"]["blocks"] == [{"kind": "h2", "text": "（十）其他"}]
 
 
 # -- narrative: every number is the table's ------------------------------------------------------------
+
 
 def _take(text: str, pattern: str, expected: list) -> str:
     """Assert the pattern's groups equal `expected` (one tuple or value per match) and cut the matches out."""
@@ -267,8 +331,12 @@ def check_p2(ctx):
             values = (row["new_made"], row["new_published"], row["total_published"])
             pattern = f"新制作{label}(\\d+)件、新公开{label}(\\d+)件，对外公开{label}总数量(\\d+)件"
             text = _take(text, pattern, [values] if values != ("0", "0", "0") else [])
-        items = (("行政许可", "行政许可事项", "licensing"), ("其他对外管理服务事项", "其他对外管理服务事项", "other_services"),
-                 ("行政处罚", "行政处罚事项", "penalty"), ("行政强制", "行政强制事项", "coercion"))
+        items = (
+            ("行政许可", "行政许可事项", "licensing"),
+            ("其他对外管理服务事项", "其他对外管理服务事项", "other_services"),
+            ("行政处罚", "行政处罚事项", "penalty"),
+            ("行政强制", "行政强制事项", "coercion"),
+        )
         for label, item, key in items:
             n = t2[key]["decisions"]
             text = _take(text, label + r"处理决定(\d+)件", [n] if n != "0" else [])
@@ -349,7 +417,12 @@ def _report(fmt, cells, **extra):
     full.update(cells)
     recompute_totals(form, full)
     full.update(extra)
-    raw = {"format": fmt, "year": 2020 if fmt == "2019" else 2022, "org": "甲", "cells": {k: (str(v) if isinstance(v, Decimal) else v) for k, v in full.items()}}
+    raw = {
+        "format": fmt,
+        "year": 2020 if fmt == "2019" else 2022,
+        "org": "甲",
+        "cells": {k: (str(v) if isinstance(v, Decimal) else v) for k, v in full.items()},
+    }
     return build_context(from_json(raw), form)
 
 
@@ -358,33 +431,64 @@ def test_narrative_zero_and_edge_cases():
     assert ctx["p3"]["narrative"] == ["本年度未收到政府信息公开申请。"]
     assert ctx["p4"]["narrative"] == ["本年度未发生因政府信息公开工作被申请行政复议、提起行政诉讼的情况。"]
     assert ctx["p6"]["narrative"] == ["本年度未收取信息处理费。"]
-    assert ctx["p2"]["narrative"] == ["本年度未制发、废止行政规范性文件，无现行有效的行政规范性文件。",
-                                      "本年度未作出行政许可、行政处罚、行政强制决定。", "本年度无行政事业性收费。"]
+    assert ctx["p2"]["narrative"] == [
+        "本年度未制发、废止行政规范性文件，无现行有效的行政规范性文件。",
+        "本年度未作出行政许可、行政处罚、行政强制决定。",
+        "本年度无行政事业性收费。",
+    ]
     assert _report("2021", {})["p6"]["narrative"] == []  # fee not entered: nothing generated (N-05 reports it)
     # only carried-over applications, all answered
     ctx = _report("2021", {"t3.carried_over.natural_person": 2, "t3.granted.natural_person": 2})
-    assert ctx["p3"]["narrative"] == ["本年度未收到政府信息公开申请，上年结转政府信息公开申请2件。",
-                                      "本年度办结政府信息公开申请2件，其中予以公开2件，占100.0%。"]
+    assert ctx["p3"]["narrative"] == [
+        "本年度未收到政府信息公开申请，上年结转政府信息公开申请2件。",
+        "本年度办结政府信息公开申请2件，其中予以公开2件，占100.0%。",
+    ]
     # all from organisations; one review only
-    ctx = _report("2021", {"t3.new_received.commercial_enterprise": 3, "t3.denied.state_secret.commercial_enterprise": 1,
-                           "t3.carry_forward.commercial_enterprise": 2, "t4.review.pending": 1,
-                           "t2.licensing.decisions": 5, "t2.fees.amount_wan_yuan": Decimal("12.345678")})
-    assert ctx["p3"]["narrative"] == ["本年度新收政府信息公开申请3件，均为法人或其他组织申请。",
-                                      "本年度办结政府信息公开申请1件，其中不予公开1件，占100.0%。结转下年度继续办理2件。"]
-    assert ctx["p4"]["narrative"] == ["本年度因政府信息公开工作被申请行政复议1件，其中尚未审结1件。",
-                                      "本年度未发生因政府信息公开工作被提起行政诉讼的情况。"]
-    assert ctx["p2"]["narrative"][1:] == ["本年度作出行政许可决定5件。本年度未作出行政处罚、行政强制决定。",
-                                          "本年度行政事业性收费金额12.345678万元。"]
+    ctx = _report(
+        "2021",
+        {
+            "t3.new_received.commercial_enterprise": 3,
+            "t3.denied.state_secret.commercial_enterprise": 1,
+            "t3.carry_forward.commercial_enterprise": 2,
+            "t4.review.pending": 1,
+            "t2.licensing.decisions": 5,
+            "t2.fees.amount_wan_yuan": Decimal("12.345678"),
+        },
+    )
+    assert ctx["p3"]["narrative"] == [
+        "本年度新收政府信息公开申请3件，均为法人或其他组织申请。",
+        "本年度办结政府信息公开申请1件，其中不予公开1件，占100.0%。结转下年度继续办理2件。",
+    ]
+    assert ctx["p4"]["narrative"] == [
+        "本年度因政府信息公开工作被申请行政复议1件，其中尚未审结1件。",
+        "本年度未发生因政府信息公开工作被提起行政诉讼的情况。",
+    ]
+    assert ctx["p2"]["narrative"][1:] == [
+        "本年度作出行政许可决定5件。本年度未作出行政处罚、行政强制决定。",
+        "本年度行政事业性收费金额12.345678万元。",
+    ]
     check_p2(ctx)
     check_p3(ctx)
     check_p4(ctx)
     # 2019: negative 本年增/减, procurement with its unit
-    ctx = _report("2019", {"t2.licensing.prev_count": 5, "t2.licensing.delta": -2, "t2.procurement.count": 2,
-                           "t2.procurement.amount": Decimal("12.5")})
+    ctx = _report(
+        "2019",
+        {
+            "t2.licensing.prev_count": 5,
+            "t2.licensing.delta": -2,
+            "t2.procurement.count": 2,
+            "t2.procurement.amount": Decimal("12.5"),
+        },
+    )
     assert "行政许可事项上一年5项，本年减少2项。" in ctx["p2"]["narrative"][1]
     assert ctx["p2"]["narrative"][2] == "本年度无行政事业性收费项目。本年度政府集中采购项目2项，采购总金额12.5。"
-    raw = {"format": "2019", "year": 2020, "org": "甲", "units": {"t2.procurement.amount": "万元"},
-           "cells": {"t2.procurement.count": 2, "t2.procurement.amount": "12.50"}}
+    raw = {
+        "format": "2019",
+        "year": 2020,
+        "org": "甲",
+        "units": {"t2.procurement.amount": "万元"},
+        "cells": {"t2.procurement.count": 2, "t2.procurement.amount": "12.50"},
+    }
     ctx = build_context(from_json(raw), load_form("2019"))
     assert "本年度政府集中采购项目2项，采购总金额12.50万元。" in "".join(ctx["p2"]["narrative"])
 
@@ -393,12 +497,14 @@ def test_narrative_shows_blanks_instead_of_zero():
     """A draft with blank cells: the sentence shows （空白）, it never turns a blank into 0."""
     raw = {"format": "2021", "year": 2022, "org": "甲", "cells": {"t2.normative_docs.issued": 3}}
     ctx = build_context(from_json(raw), load_form("2021"))
-    assert ctx["p2"]["narrative"][0] == ("本年度制发行政规范性文件3件，废止行政规范性文件（空白）件，"
-                                         "现行有效行政规范性文件（空白）件。")
+    assert ctx["p2"]["narrative"][0] == (
+        "本年度制发行政规范性文件3件，废止行政规范性文件（空白）件，现行有效行政规范性文件（空白）件。"
+    )
     assert ctx["t2"]["normative_docs"]["repealed"] == ""
 
 
 # -- staff text is data --------------------------------------------------------------------------------------
+
 
 def test_staff_text_is_never_a_template():
     data = valid_data("2021", 1)
@@ -431,9 +537,12 @@ def test_sandbox_blocks_python_internals(tmp_path):
 
 # -- lint ----------------------------------------------------------------------------------------------------
 
+
 def test_lint_text(seed_ctx):
-    assert lint_text("{{ org }}，{{ t3.denied.state_secret.total }}{% for s in preamble %}{{ s }}{% endfor %}",
-                     seed_ctx) == []
+    assert (
+        lint_text("{{ org }}，{{ t3.denied.state_secret.total }}{% for s in preamble %}{{ s }}{% endfor %}", seed_ctx)
+        == []
+    )
     problems = lint_text("{{ orgg }}", seed_ctx)
     assert len(problems) == 1 and "orgg" in problems[0] and "不存在" in problems[0]
     problems = lint_text("{{ t3.new_recieved.total }}", seed_ctx)
@@ -498,10 +607,12 @@ def test_lint_docx(tmp_path, seed_ctx):
 
 # -- 变量清单.md --------------------------------------------------------------------------------------------
 
+
 def test_variable_list_is_current():
     path = variable_list_path()
-    assert path.read_text(encoding="utf-8") == variable_list(), \
+    assert path.read_text(encoding="utf-8") == variable_list(), (
         "templates/变量清单.md 已过期：运行 python -m xxgk.report.context 重新生成"
+    )
 
 
 def test_variable_list_names_every_cell():

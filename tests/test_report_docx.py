@@ -2,6 +2,7 @@
 (shape, labels, one value per cell in the right place), escaping, no leftover tags. python-docx reads the
 rendered document back; no LibreOffice needed (the PDF checks are in test_report_pdf.py).
 """
+
 from __future__ import annotations
 
 import io
@@ -49,22 +50,52 @@ def sample_context(fmt: str, draft: bool = False) -> dict:
         return {"heading": headings[k - 1], "narrative": narrative, "blocks": blocks}
 
     return {
-        "draft": draft, "format": fmt, "year": year, "org": "福州市鼓楼区审计局",
-        "issuer_mark": "福州市鼓楼区审计局文件", "doc_number": f"鼓审发〔{year + 1}〕1号",
+        "draft": draft,
+        "format": fmt,
+        "year": year,
+        "org": "福州市鼓楼区审计局",
+        "issuer_mark": "福州市鼓楼区审计局文件",
+        "doc_number": f"鼓审发〔{year + 1}〕1号",
         "title": f"福州市鼓楼区审计局{year}年政府信息公开\n工作年度报告",
-        "signature": "福州市鼓楼区审计局", "date": f"{year + 1}年1月8日",
-        "cc": f"区数字办（信息公开办）{USER_TEXT}", "printer": "福州市鼓楼区审计局", "print_date": f"{year + 1}年1月8日",
-        "preamble": [f"本报告依据《中华人民共和国政府信息公开条例》编制。用户文字{USER_TEXT}与{USER_TAG}原样显示。", LONG_CJK],
-        "p1": part(1, [], [{"kind": "h2", "text": "（一）主动公开"}, {"kind": "p", "text": LONG_CJK},
-                           {"kind": "h2", "text": "（二）依申请公开"}, {"kind": "p", "text": LONG_CJK},
-                           {"kind": "h2", "text": "（三）政府信息管理"}, {"kind": "p", "text": LONG_CJK}]),
+        "signature": "福州市鼓楼区审计局",
+        "date": f"{year + 1}年1月8日",
+        "cc": f"区数字办（信息公开办）{USER_TEXT}",
+        "printer": "福州市鼓楼区审计局",
+        "print_date": f"{year + 1}年1月8日",
+        "preamble": [
+            f"本报告依据《中华人民共和国政府信息公开条例》编制。用户文字{USER_TEXT}与{USER_TAG}原样显示。",
+            LONG_CJK,
+        ],
+        "p1": part(
+            1,
+            [],
+            [
+                {"kind": "h2", "text": "（一）主动公开"},
+                {"kind": "p", "text": LONG_CJK},
+                {"kind": "h2", "text": "（二）依申请公开"},
+                {"kind": "p", "text": LONG_CJK},
+                {"kind": "h2", "text": "（三）政府信息管理"},
+                {"kind": "p", "text": LONG_CJK},
+            ],
+        ),
         "p2": part(2, ["本年度主动公开政府信息情况见下表。"], []),
         "p3": part(3, ["本年度新收政府信息公开申请情况见下表。"], [{"kind": "p", "text": "表三补充说明。"}]),
         "p4": part(4, ["本年度行政复议、行政诉讼情况见下表。"], []),
-        "p5": part(5, [], [{"kind": "h2", "text": "（一）存在的主要问题"}, {"kind": "p", "text": LONG_CJK},
-                           {"kind": "h2", "text": "（二）改进情况"}, {"kind": "p", "text": LONG_CJK}]),
-        "p6": part(6, ["本年度未收取信息处理费。"] if fmt == "2021" else [],
-                   [{"kind": "p", "text": f"其他事项{USER_TEXT}{USER_TAG}。"}]),
+        "p5": part(
+            5,
+            [],
+            [
+                {"kind": "h2", "text": "（一）存在的主要问题"},
+                {"kind": "p", "text": LONG_CJK},
+                {"kind": "h2", "text": "（二）改进情况"},
+                {"kind": "p", "text": LONG_CJK},
+            ],
+        ),
+        "p6": part(
+            6,
+            ["本年度未收取信息处理费。"] if fmt == "2021" else [],
+            [{"kind": "p", "text": f"其他事项{USER_TEXT}{USER_TAG}。"}],
+        ),
         **tables,
     }
 
@@ -82,6 +113,7 @@ def flat_cells(ctx: dict, table: str) -> dict[str, str]:
                 walk(v, f"{prefix}.{k}")
             else:
                 out[f"{prefix}.{k}"] = v
+
     walk(ctx[table], table)
     return out
 
@@ -96,12 +128,19 @@ def rendered(request):
 
 # -- page setup ----------------------------------------------------------------------------------------------
 
+
 def test_page_setup(rendered):
     _, _, _, d = rendered
     assert len(d.sections) == 1
     s = d.sections[0]
-    for got, want in ((s.page_width, 210), (s.page_height, 297), (s.top_margin, 37), (s.bottom_margin, 35),
-                      (s.left_margin, 28), (s.right_margin, 26)):
+    for got, want in (
+        (s.page_width, 210),
+        (s.page_height, 297),
+        (s.top_margin, 37),
+        (s.bottom_margin, 35),
+        (s.left_margin, 28),
+        (s.right_margin, 26),
+    ):
         assert abs(got - Mm(want)) <= Mm(0.05), (got.mm, want)
     grid = s._sectPr.find(qn("w:docGrid"))
     assert grid.get(qn("w:type")) == "lines" and grid.get(qn("w:linePitch")) == "579"
@@ -147,10 +186,23 @@ def test_draft_mark_only_in_drafts():
 # -- styles and fonts ----------------------------------------------------------------------------------------
 
 EXPECTED_EAST_ASIA = {
-    "公文正文": "仿宋_GB2312", "表前段落": "仿宋_GB2312", "一级标题": "黑体", "二级标题": "楷体", "公文标题": "方正小标宋简体",
-    "发文机关标志": "方正小标宋简体", "发文字号": "仿宋_GB2312", "发文机关署名": "仿宋_GB2312",
-    "成文日期": "仿宋_GB2312", "版记": "仿宋_GB2312", "版记抄送": "仿宋_GB2312", "表格文字": "宋体",
-    "表格表头": "宋体", "表格数字": "宋体", "页码（单页）": "宋体", "页码（双页）": "宋体", "草稿标记": "黑体",
+    "公文正文": "仿宋_GB2312",
+    "表前段落": "仿宋_GB2312",
+    "一级标题": "黑体",
+    "二级标题": "楷体",
+    "公文标题": "方正小标宋简体",
+    "发文机关标志": "方正小标宋简体",
+    "发文字号": "仿宋_GB2312",
+    "发文机关署名": "仿宋_GB2312",
+    "成文日期": "仿宋_GB2312",
+    "版记": "仿宋_GB2312",
+    "版记抄送": "仿宋_GB2312",
+    "表格文字": "宋体",
+    "表格表头": "宋体",
+    "表格数字": "宋体",
+    "页码（单页）": "宋体",
+    "页码（双页）": "宋体",
+    "草稿标记": "黑体",
 }
 
 
@@ -203,7 +255,7 @@ def test_no_theme_fonts_anywhere(rendered):
         for name in z.namelist():
             if name.endswith(".xml"):
                 xml = z.read(name).decode("utf-8")
-                assert not re.search(r'w:(ascii|hAnsi|eastAsia|cs)Theme=|w:cstheme=', xml), name
+                assert not re.search(r"w:(ascii|hAnsi|eastAsia|cs)Theme=|w:cstheme=", xml), name
 
 
 def test_body_style_metrics(rendered):
@@ -223,6 +275,7 @@ def test_body_style_metrics(rendered):
 
 
 # -- content ---------------------------------------------------------------------------------------------------
+
 
 def _table_texts(d) -> str:
     return "\n".join(c.text for t in d.tables for row in t.rows for c in row.cells)
@@ -246,8 +299,9 @@ def test_document_order_and_text(rendered):
     assert d.core_properties.title == ctx["title"].replace("\n", "")
     headings = [t for s, t in paras if s == "一级标题"]
     assert headings == [ctx[f"p{k}"]["heading"] for k in range(1, 7)]
-    assert [t for s, t in paras if s == "二级标题"] == [b["text"] for k in range(1, 7)
-                                                         for b in ctx[f"p{k}"]["blocks"] if b["kind"] == "h2"]
+    assert [t for s, t in paras if s == "二级标题"] == [
+        b["text"] for k in range(1, 7) for b in ctx[f"p{k}"]["blocks"] if b["kind"] == "h2"
+    ]
     body = [t for s, t in paras if s in ("公文正文", "表前段落")]
     expected = list(ctx["preamble"])
     for k in range(1, 7):
@@ -301,6 +355,7 @@ def test_output_is_reproducible():
 
 
 # -- the statutory tables -----------------------------------------------------------------------------------
+
 
 def expected_grid(form, table: str):
     """{(row, col): (text, rowspan, colspan)} for the top-left of every printed cell, from the form's sheet layout.
@@ -400,6 +455,7 @@ def test_table_text_style_is_small(rendered):
 
 
 # -- errors ------------------------------------------------------------------------------------------------------
+
 
 def test_missing_variable_is_a_chinese_error():
     ctx = sample_context("2021")

@@ -1,4 +1,5 @@
 """The portal page (xxgk.report.html): structure of the statutory tables, accessibility, escaping, a real browser."""
+
 from __future__ import annotations
 
 import re
@@ -7,9 +8,9 @@ import struct
 import subprocess
 
 import pytest
+from conftest import EXAMPLE_XLSX, valid_data
 from lxml import html as lhtml
 
-from conftest import EXAMPLE_XLSX, valid_data
 from xxgk.form import col_index, load_form, split_address
 from xxgk.read import load
 from xxgk.report.context import build_context
@@ -74,9 +75,13 @@ def expected_grid(form, table, shown) -> list[list[str]]:
             for c in range(c0, c1 + 1):
                 spots[(r, c)] = text
 
-    merges = {l.address: l.merge for l in form.labels if l.sheet == sheet and l.role == "merge"}
+    merges = {lab.address: lab.merge for lab in form.labels if lab.sheet == sheet and lab.role == "merge"}
     for label in form.labels:
-        if label.sheet == sheet and label.role not in ("title", "merge") and col_index(split_address(label.address)[0]) <= width:
+        if (
+            label.sheet == sheet
+            and label.role not in ("title", "merge")
+            and col_index(split_address(label.address)[0]) <= width
+        ):
             spread(label.address, label.merge, label.text)
     for cid, cell in form.cells.items():
         if cell.table == table:
@@ -144,8 +149,9 @@ def test_self_contained_and_no_red_header(seed_page):
     ctx, source = seed_page
     doc = lhtml.document_fromstring(source)
     assert not doc.xpath("//@src | //@href | //link | //script | //img | //iframe")
-    assert "url(" not in source and "@import" not in source and "http" not in source.replace(
-        "http://www.gl.gov.cn", "")  # the only address is the agency's, in the staff's own preamble
+    assert (
+        "url(" not in source and "@import" not in source and "http" not in source.replace("http://www.gl.gov.cn", "")
+    )  # the only address is the agency's, in the staff's own preamble
     assert ctx["issuer_mark"] not in source and ctx["doc_number"] not in source and "抄送" not in source
     closing = doc.xpath("//div[@class='closing']/p/text()")
     assert closing == ["福州市鼓楼区审计局", "2021年1月8日"]
@@ -187,8 +193,9 @@ def _png_size(path):
 @pytest.mark.parametrize("fmt,draft", [("2019", False), ("2021", True)])
 def test_screenshot_in_chromium(tmp_path, fmt, draft):
     """A real browser lays the page out (the PNG is kept in tmp_path for a look)."""
-    assert shutil.which(CHROMIUM) or shutil.which("chromium"), \
+    assert shutil.which(CHROMIUM) or shutil.which("chromium"), (
         f"需要 Chromium 渲染网页截图：apt-get install {CHROMIUM_PACKAGE}"
+    )
     if fmt == "2019":
         data = load(EXAMPLE_XLSX)
         ctx = build_context(data, load_form(fmt), draft=draft)
@@ -198,10 +205,21 @@ def test_screenshot_in_chromium(tmp_path, fmt, draft):
     page_file = tmp_path / "报告.html"
     page_file.write_text(source, encoding="utf-8")
     png = tmp_path / "shot.png"
-    cmd = [shutil.which(CHROMIUM) or shutil.which("chromium"), "--headless", "--no-sandbox", "--disable-gpu",
-           "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-           "--disable-sync", f"--user-data-dir={tmp_path / 'profile'}", f"--screenshot={png}",
-           "--window-size=1200,3000", page_file.as_uri()]
+    cmd = [
+        shutil.which(CHROMIUM) or shutil.which("chromium"),
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        f"--screenshot={png}",
+        "--window-size=1200,3000",
+        page_file.as_uri(),
+    ]
     run = subprocess.run(cmd, capture_output=True, text=True, timeout=180)
     assert png.exists(), f"Chromium 未生成截图（退出码 {run.returncode}）：{run.stderr[-2000:]}"
     assert _png_size(png) == (1200, 3000)

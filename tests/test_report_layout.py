@@ -8,22 +8,20 @@ table, the candidates' sections) are tested without LibreOffice first.
 
 To look at the pages: set XXGK_REPORT_PNG_DIR=/some/dir and the PNGs of every page are kept there.
 """
+
 from __future__ import annotations
 
-import copy
 import io
 import os
 import re
-import subprocess
-import zipfile
 from pathlib import Path
 
 import docx
 import pytest
-from docx.oxml.ns import qn
-
 from conftest import ROOT, seed_dict, valid_data
-from test_report_pdf import PT_MM, TEXT_BOTTOM, TEXT_LEFT, TEXT_RIGHT, _ppm, lines_of, run
+from docx.oxml.ns import qn
+from test_report_pdf import TEXT_BOTTOM, TEXT_LEFT, TEXT_RIGHT, _ppm, lines_of, run
+
 from xxgk.data import from_json
 from xxgk.errors import XxgkError
 from xxgk.form import load_form
@@ -40,6 +38,7 @@ FILLER = "政府信息公开工作年度报告依据条例编制全文由总体�
 
 # -- the variants ---------------------------------------------------------------------------------------------
 
+
 def seed_variant(**info) -> dict:
     raw = seed_dict()
     raw["info"].update(info)
@@ -48,20 +47,31 @@ def seed_variant(**info) -> dict:
 
 def variants() -> dict[str, dict]:
     """The seed and three long-name, long-text reports (raw JSON data)."""
-    long_name = seed_variant(issuer_mark="某某省某某市某某县人力资源和社会保障局文件", printer="某某省某某市某某县人力资源和社会保障局")
+    long_name = seed_variant(
+        issuer_mark="某某省某某市某某县人力资源和社会保障局文件", printer="某某省某某市某某县人力资源和社会保障局"
+    )
     long_name["org"] = "某某省某某市某某县人力资源和社会保障局"
     long_name["text"]["part1"] += "\n" + long_name["text"]["part1"]
     long_name["text"]["part6"] += "\n" + FILLER * 33
 
     joint = valid_data("2021", seed=7).to_json()
     base = seed_dict()
-    joint["info"] = {**base["info"], "issuer_mark": "某某省某某市某某县人力资源和社会保障局\n某某省某某市某某县财政局\n文件",
-                     "doc_number": "某人社发〔2026〕3号", "date": "2026-01-20", "print_date": "2026-01-20",
-                     "cc": "省人力资源和社会保障厅，市人力资源和社会保障局，市财政局，县人民政府办公室，县政务公开办公室",
-                     "printer": "某某省某某市某某县人力资源和社会保障局", "title": ""}
+    joint["info"] = {
+        **base["info"],
+        "issuer_mark": "某某省某某市某某县人力资源和社会保障局\n某某省某某市某某县财政局\n文件",
+        "doc_number": "某人社发〔2026〕3号",
+        "date": "2026-01-20",
+        "print_date": "2026-01-20",
+        "cc": "省人力资源和社会保障厅，市人力资源和社会保障局，市财政局，县人民政府办公室，县政务公开办公室",
+        "printer": "某某省某某市某某县人力资源和社会保障局",
+        "title": "",
+    }
     joint["org"] = "某某省某某市某某县人力资源和社会保障局"
-    joint["text"] = {**base["text"], "part5": base["text"]["part5"] + "\n" + FILLER * 20,
-                     "part6": "本年度未收取信息处理费。\n" + FILLER * 5}
+    joint["text"] = {
+        **base["text"],
+        "part5": base["text"]["part5"] + "\n" + FILLER * 20,
+        "part6": "本年度未收取信息处理费。\n" + FILLER * 5,
+    }
 
     thirty = seed_variant(issuer_mark="某某省某某市某某县某某某某某某人力资源和社会保障局文件")
     thirty["text"]["part1"] = "\n".join([thirty["text"]["part1"]] * 3)
@@ -118,6 +128,7 @@ def report(request, typeset):
 
 # -- pixels ---------------------------------------------------------------------------------------------------
 
+
 def bands(rows: list[int]) -> list[tuple[int, int]]:
     """Consecutive pixel rows grouped: [(first, last), …]."""
     out = []
@@ -133,17 +144,37 @@ def red_extent(path: Path, tmp: Path, dpi: int = 150, top_mm: int = 60, height_m
     """Page 1's red pixels between `top_mm` and `top_mm` + `height_mm` from the page top:
     [(top mm, bottom mm, left mm, right mm)] per band of rows."""
     px = 25.4 / dpi
-    run("pdftoppm", "-r", str(dpi), "-f", "1", "-l", "1", "-y", str(round(top_mm / px)), "-H",
-        str(round(height_mm / px)), str(path), str(tmp / "p"))
+    run(
+        "pdftoppm",
+        "-r",
+        str(dpi),
+        "-f",
+        "1",
+        "-l",
+        "1",
+        "-y",
+        str(round(top_mm / px)),
+        "-H",
+        str(round(height_mm / px)),
+        str(path),
+        str(tmp / "p"),
+    )
     w, h, body = _ppm(next(tmp.glob("p*.ppm")))
     rows = {}
     for y in range(h):
-        row = body[y * w * 3:(y + 1) * w * 3]
+        row = body[y * w * 3 : (y + 1) * w * 3]
         xs = [x // 3 for x in range(0, w * 3, 3) if row[x] > 200 and row[x + 1] < 80 and row[x + 2] < 80]
         if xs:
             rows[y] = (min(xs), max(xs))
-    return [(top_mm + a * px, top_mm + (b + 1) * px, min(rows[y][0] for y in range(a, b + 1)) * px,
-             (max(rows[y][1] for y in range(a, b + 1)) + 1) * px) for a, b in bands(sorted(rows))]
+    return [
+        (
+            top_mm + a * px,
+            top_mm + (b + 1) * px,
+            min(rows[y][0] for y in range(a, b + 1)) * px,
+            (max(rows[y][1] for y in range(a, b + 1)) + 1) * px,
+        )
+        for a, b in bands(sorted(rows))
+    ]
 
 
 DARK = bytes(1 if v < 100 else 0 for v in range(256))
@@ -159,11 +190,12 @@ def full_width_rules(path: Path, page: int, tmp: Path) -> list[tuple[float, floa
     assert magic == b"P5"
     w, h = map(int, size.split())
     px = 25.4 / dpi
-    rows = [y for y in range(h) if body[y * w:(y + 1) * w].translate(DARK).count(1) * px >= 150]
+    rows = [y for y in range(h) if body[y * w : (y + 1) * w].translate(DARK).count(1) * px >= 150]
     return [(a * px, (b + 1) * px) for a, b in bands(rows)]
 
 
 # -- text geometry --------------------------------------------------------------------------------------------
+
 
 def squeeze(text: str) -> str:
     return re.sub(r"\s+", "", text)
@@ -190,6 +222,7 @@ DIGITS = re.compile(r"^[\d.]+$")
 
 # -- XML: no LibreOffice ----------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("chars", range(1, 41))
 def test_fit_puts_any_name_on_one_line(chars):
     size, scale = layout.fit(chars, 72, 8845)
@@ -207,12 +240,15 @@ def test_fit_prefers_scaling_to_a_smaller_size():
     assert layout.em_width("ABC局") == 2.5
 
 
-@pytest.mark.parametrize("lines, names, suffix", [
-    (["甲局", "乙局", "文件"], ["甲局", "乙局"], "文件"),
-    (["甲局", "乙局文件"], ["甲局", "乙局"], "文件"),
-    (["甲局文件", "乙局文件"], ["甲局", "乙局"], "文件"),
-    (["甲局", "乙局"], ["甲局", "乙局"], ""),
-])
+@pytest.mark.parametrize(
+    "lines, names, suffix",
+    [
+        (["甲局", "乙局", "文件"], ["甲局", "乙局"], "文件"),
+        (["甲局", "乙局文件"], ["甲局", "乙局"], "文件"),
+        (["甲局文件", "乙局文件"], ["甲局", "乙局"], "文件"),
+        (["甲局", "乙局"], ["甲局", "乙局"], ""),
+    ],
+)
 def test_split_joint(lines, names, suffix):
     assert layout.split_joint(lines) == (names, suffix)
 
@@ -299,6 +335,7 @@ def test_pdf_pages_reads_libreoffice_pdfs_only():
 
 # -- rendered: the 发文机关标志 -------------------------------------------------------------------------------------
 
+
 def test_header_on_one_line_inside_the_text_block(report, tmp_path):
     ctx, _, path = report
     page = lines_of(path)[0]
@@ -330,6 +367,7 @@ def test_header_on_one_line_inside_the_text_block(report, tmp_path):
 
 
 # -- rendered: the 版记 -----------------------------------------------------------------------------------------
+
 
 def test_banji_at_the_foot_of_an_even_last_page(report, tmp_path):
     ctx, result, path = report
@@ -365,8 +403,9 @@ def test_blank_page_and_banji_page_have_no_number(report):
 
 
 def test_the_three_ways_to_an_even_page_all_occur(typeset):
-    assert {typeset[name][1].layout for name in NAMES} == {"as is", "next page", "blank page"}, \
-        {name: (r.layout, r.pages) for name, (_, r, _) in typeset.items()}
+    assert {typeset[name][1].layout for name in NAMES} == {"as is", "next page", "blank page"}, {
+        name: (r.layout, r.pages) for name, (_, r, _) in typeset.items()
+    }
 
 
 def test_an_edited_template_gets_a_note_instead(typeset):
@@ -377,6 +416,7 @@ def test_an_edited_template_gets_a_note_instead(typeset):
 
 
 # -- rendered: pages and tables ---------------------------------------------------------------------------------
+
 
 def table_starts(pages, ctx) -> list[tuple[str, int, float, int, float]]:
     """For parts 二, 三, 四: (heading, its page, its top, page of the first row of numbers, that row's bottom)."""
@@ -429,8 +469,11 @@ def first_unit_bottom(path: Path, page: int, lines: list[dict], top: float, tmp:
     below = [ln for ln in lines if ln["y0"] > top]
     numbers = [ln for ln in below if DIGITS.match(squeeze(ln["text"]))]
     captions = sorted(ln["y0"] for ln in below if squeeze(ln["text"]).startswith("第二十条"))
-    last = (max(ln["y1"] for ln in numbers if ln["y1"] < captions[1]) if len(captions) > 1
-            else min(ln["y1"] for ln in numbers))
+    last = (
+        max(ln["y1"] for ln in numbers if ln["y1"] < captions[1])
+        if len(captions) > 1
+        else min(ln["y1"] for ln in numbers)
+    )
     return min(b for a, b in full_width_rules(path, page, tmp) if a >= last - 0.5)
 
 

@@ -7,6 +7,7 @@ these tests fail (CI installs them), as the formula tests do.
 
 To look at the pages: set XXGK_REPORT_PNG_DIR=/some/dir and the PNGs of every page are kept there.
 """
+
 from __future__ import annotations
 
 import os
@@ -14,13 +15,13 @@ import re
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
 from test_report_docx import LONG_CJK, make_env, sample_context
+
 from xxgk.errors import XxgkError
 from xxgk.form import FORMATS
 from xxgk.report.docx import render_docx
@@ -49,7 +50,7 @@ def pdf(request, tmp_path_factory):
     return fmt, ctx, path
 
 
-@lru_cache(maxsize=None)
+@cache
 def lines_of(path: Path) -> list[list[dict]]:
     """Per page, the text lines of `pdftotext -bbox-layout` in millimetres: {x0, y0, x1, y1, text}."""
     root = ET.fromstring(run("pdftotext", "-bbox-layout", str(path), "-"))
@@ -58,8 +59,10 @@ def lines_of(path: Path) -> list[list[dict]]:
         lines = []
         for line in page.iter(f"{XHTML}line"):
             text = "".join(w.text or "" for w in line.iter(f"{XHTML}word"))
-            box = {k: float(line.get(a)) * PT_MM for k, a in
-                   (("x0", "xMin"), ("y0", "yMin"), ("x1", "xMax"), ("y1", "yMax"))}
+            box = {
+                k: float(line.get(a)) * PT_MM
+                for k, a in (("x0", "xMin"), ("y0", "yMin"), ("x1", "xMax"), ("y1", "yMax"))
+            }
             lines.append({**box, "text": text})
         pages.append(lines)
     return pages
@@ -91,12 +94,19 @@ def test_fonts_are_the_stand_ins_without_fallback(pdf):
 
 def test_fonts_conf_aliases():
     env = {**os.environ, "FONTCONFIG_FILE": str(FONTS_CONF)}
-    expect = {"仿宋_GB2312": "Noto Serif CJK SC", "宋体": "Noto Serif CJK SC", "黑体": "Noto Sans CJK SC",
-              "楷体": "LXGW WenKai", "楷体_GB2312": "LXGW WenKai", "方正小标宋简体": "Noto Serif CJK SC:Bold",
-              "Times New Roman": "Liberation Serif"}
+    expect = {
+        "仿宋_GB2312": "Noto Serif CJK SC",
+        "宋体": "Noto Serif CJK SC",
+        "黑体": "Noto Sans CJK SC",
+        "楷体": "LXGW WenKai",
+        "楷体_GB2312": "LXGW WenKai",
+        "方正小标宋简体": "Noto Serif CJK SC:Bold",
+        "Times New Roman": "Liberation Serif",
+    }
     for name, family in expect.items():
-        got = subprocess.run(["fc-match", "-f", "%{family[0]}:%{style[0]}", name], env=env, check=True,
-                             capture_output=True, text=True).stdout
+        got = subprocess.run(
+            ["fc-match", "-f", "%{family[0]}:%{style[0]}", name], env=env, check=True, capture_output=True, text=True
+        ).stdout
         assert got.startswith(family), (name, got, "install fonts-noto-cjk fonts-lxgw-wenkai fonts-liberation2")
 
 
@@ -108,8 +118,11 @@ def test_body_geometry(pdf):
     left = min(ln["x0"] for ln in long_lines)
     assert abs(left - TEXT_LEFT) <= 0.5, left
     cjk = set(LONG_CJK)
-    full = [ln for ln in long_lines if abs(ln["x0"] - TEXT_LEFT) <= 0.5 and ln["x1"] > TEXT_RIGHT - 2
-            and set(ln["text"]) <= cjk]
+    full = [
+        ln
+        for ln in long_lines
+        if abs(ln["x0"] - TEXT_LEFT) <= 0.5 and ln["x1"] > TEXT_RIGHT - 2 and set(ln["text"]) <= cjk
+    ]
     assert len(full) >= 5
     assert {len(ln["text"]) for ln in full} == {28}, [ln["text"] for ln in full]
     assert all(ln["x1"] <= TEXT_RIGHT + 0.3 for ln in full)
@@ -154,7 +167,7 @@ def test_red_header_and_separator_line(pdf, tmp_path):
     px = 25.4 / 150
     red_rows = []
     for y in range(h):
-        row = body[y * w * 3:(y + 1) * w * 3]
+        row = body[y * w * 3 : (y + 1) * w * 3]
         n = sum(1 for x in range(0, w * 3, 3) if row[x] > 200 and row[x + 1] < 80 and row[x + 2] < 80)
         if n:
             red_rows.append((y, n))
@@ -176,6 +189,7 @@ def test_pages_as_png(pdf, tmp_path):
 
 
 # -- errors ----------------------------------------------------------------------------------------------------
+
 
 def test_missing_soffice_is_a_chinese_error(tmp_path, monkeypatch):
     monkeypatch.delenv("SOFFICE", raising=False)

@@ -6,24 +6,31 @@ lists one failing fixture per rule; `test_every_rule_has_a_failing_fixture` chec
 every id of xxgk.rules.RULES except WB-01/WB-02/WB-03/WB-05, which only reading a workbook can produce (tested in
 tests/test_bad_input.py).
 """
+
 from __future__ import annotations
 
 import copy
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache
 
 import pytest
-
 from conftest import valid_data
+
 from xxgk.check import check
-from xxgk.sums import recompute_totals
 from xxgk.data import from_json
 from xxgk.form import FORMATS, load_form
 from xxgk.rules import RULES, severity
+from xxgk.sums import recompute_totals
 
 FORMS = {f: load_form(f) for f in FORMATS}
-ORG_COLS = ["natural_person", "commercial_enterprise", "research_institution", "social_welfare_org",
-            "legal_service_org", "other_org"]
+ORG_COLS = [
+    "natural_person",
+    "commercial_enterprise",
+    "research_institution",
+    "social_welfare_org",
+    "legal_service_org",
+    "other_org",
+]
 T3_COLS = ORG_COLS + ["total"]
 # workbook-read rules: tests/test_bad_input.py and tests/test_structure.py
 WORKBOOK_ONLY = {"WB-01", "WB-02", "WB-03", "WB-05", "WB-06", "WB-07", "S-05"}
@@ -31,7 +38,8 @@ WORKBOOK_ONLY = {"WB-01", "WB-02", "WB-03", "WB-05", "WB-06", "WB-07", "S-05"}
 
 # -- helpers ---------------------------------------------------------------------------------------------------
 
-@lru_cache(maxsize=None)
+
+@cache
 def _valid(fmt, seed):
     return valid_data(fmt, seed)
 
@@ -86,6 +94,7 @@ def assert_clean(report):
 
 # -- the fixtures themselves -----------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize("seed", range(4))
 def test_valid_data_has_no_findings(fmt, seed):
@@ -102,6 +111,7 @@ def test_rebalance_keeps_a_report_clean(fmt):
 
 
 # -- S-02 unknown id --------------------------------------------------------------------------------------------
+
 
 def s02_fail(fmt):
     data = base(fmt)
@@ -126,16 +136,28 @@ def test_s02_passes_group_subtotals(fmt):
     """A group subtotal (never printed) is a known id: T3-06 checks it, S-02 does not flag it."""
     data = base(fmt)
     data.cells["t3.denied.natural_person"] = sum(
-        data.cells[f"t3.denied.{r}.natural_person"] for r in ("state_secret", "law_forbidden",
-        "three_safety_one_stability", "third_party_rights", "internal_affairs", "process_info",
-        "enforcement_file", "admin_query"))
+        data.cells[f"t3.denied.{r}.natural_person"]
+        for r in (
+            "state_secret",
+            "law_forbidden",
+            "three_safety_one_stability",
+            "third_party_rights",
+            "internal_affairs",
+            "process_info",
+            "enforcement_file",
+            "admin_query",
+        )
+    )
     assert_clean(check(data))
 
 
 # -- S-03 format by year; ids of the other format --------------------------------------------------------------
 
-@pytest.mark.parametrize("fmt,year,expected", [("2019", 2021, "2021"), ("2019", 2025, "2021"),
-                                               ("2021", 2020, "2019"), ("2021", 2019, "2019")])
+
+@pytest.mark.parametrize(
+    "fmt,year,expected",
+    [("2019", 2021, "2021"), ("2019", 2025, "2021"), ("2021", 2020, "2019"), ("2021", 2019, "2019")],
+)
 def test_s03_wrong_year(fmt, year, expected):
     data = base(fmt)
     data.year = year
@@ -162,10 +184,13 @@ def test_s03_year_before_2019(fmt):
     assert "应使用 2019 格式" not in f.message  # not "use the 2019 format" to a 2019-format file
 
 
-@pytest.mark.parametrize("fmt,ids", [
-    ("2021", ["t2.procurement.count", "t2.licensing.prev_count"]),
-    ("2019", ["t2.regulations.issued", "t3.other.no_fee.natural_person", "info_fee.amount_yuan"]),
-])
+@pytest.mark.parametrize(
+    "fmt,ids",
+    [
+        ("2021", ["t2.procurement.count", "t2.licensing.prev_count"]),
+        ("2019", ["t2.regulations.issued", "t3.other.no_fee.natural_person", "info_fee.amount_yuan"]),
+    ],
+)
 def test_s03_other_format_ids(fmt, ids):
     data = base(fmt)
     for i in ids:
@@ -217,8 +242,9 @@ def test_s04_numbers_pass(fmt, raw, value):
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-@pytest.mark.parametrize("cid", ["t3.granted.natural_person", "t4.review.pending", "t3.total.total",
-                                 "t3.carry_forward.other_org"])
+@pytest.mark.parametrize(
+    "cid", ["t3.granted.natural_person", "t4.review.pending", "t3.total.total", "t3.carry_forward.other_org"]
+)
 def test_s04_blank_cell(fmt, cid):
     data = base(fmt)
     data.cells[cid] = None
@@ -249,7 +275,9 @@ def test_s04_blanks_grouped_by_row(fmt):
     report = check(data)
     f = one(report, "S-04")
     assert f.cells == ids and f.values == {"blank": ids}
-    assert f"有 2 个空白单元格（{FORMS[fmt].cells[ids[0]].sheet} {addr(fmt, ids[0])}、{addr(fmt, ids[1])}）" in f.message
+    assert (
+        f"有 2 个空白单元格（{FORMS[fmt].cells[ids[0]].sheet} {addr(fmt, ids[0])}、{addr(fmt, ids[1])}）" in f.message
+    )
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -308,12 +336,15 @@ def test_audit_lowers_s04_to_warning(fmt):
     assert [f.cells for f in audit] == [f.cells for f in generate]
 
 
-@pytest.mark.parametrize("rule,build", [
-    ("S-02", lambda: s02_fail("2021")),
-    ("S-04", lambda: _set(base("2019"), "t3.granted.natural_person", None)),
-    ("N-05", lambda: n05_fail()),
-    ("I-01", lambda: _attr(base("2021"), org="")),
-])
+@pytest.mark.parametrize(
+    "rule,build",
+    [
+        ("S-02", lambda: s02_fail("2021")),
+        ("S-04", lambda: _set(base("2019"), "t3.granted.natural_person", None)),
+        ("N-05", lambda: n05_fail()),
+        ("I-01", lambda: _attr(base("2021"), org="")),
+    ],
+)
 def test_audit_lowers_generate_errors(rule, build):
     assert {f.severity for f in only(check(build()), rule)} == {"error"}
     assert {f.severity for f in only(check(build(), mode="audit"), rule)} == {"warning"}
@@ -327,6 +358,7 @@ def test_severity_table(rule):
 
 
 # -- V-01 counts -----------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize("cid", ["t3.granted.natural_person", "t4.lit_direct.corrected", "t2.penalty.decisions"])
@@ -355,6 +387,7 @@ def test_v01_zero_and_integral_float_pass(fmt):
 
 # -- V-02 本年增/减 (2019) ---------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("cid", ["t2.licensing.delta", "t2.fees.delta"])
 def test_v02_signed_integer(cid):
     data = base("2019")
@@ -372,8 +405,9 @@ MONEY = {"2019": "t2.procurement.amount", "2021": "t2.fees.amount_wan_yuan"}
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-@pytest.mark.parametrize("raw,problem", [(-1, "是负数"), (-0.01, "是负数"), (0.1234567, "超过6位小数"),
-                                         ("12.3456789", "超过6位小数")])
+@pytest.mark.parametrize(
+    "raw,problem", [(-1, "是负数"), (-0.01, "是负数"), (0.1234567, "超过6位小数"), ("12.3456789", "超过6位小数")]
+)
 def test_v03_bad_money(fmt, raw, problem):
     cid = MONEY[fmt]
     data = base(fmt).to_json()
@@ -428,6 +462,7 @@ def test_v03_invalid_unit(unit):
 
 # -- V-04 规章 (2021) -----------------------------------------------------------------------------------------------
 
+
 def v04_fail():
     data = base("2021")
     data.cells["t2.regulations.issued"] = 2
@@ -453,6 +488,7 @@ def test_v04_not_in_2019():
 
 # -- T3-01 一+二 = 三（七）+四 ----------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize("col", ORG_COLS)
 def test_t3_01_balance(fmt, col):
@@ -465,8 +501,12 @@ def test_t3_01_balance(fmt, col):
     ids = [f"t3.{r}.{col}" for r in ("new_received", "carried_over", "total", "carry_forward")]
     assert f.severity == "error" and f.cells == ids and f.addresses == [ref(fmt, i) for i in ids]
     v = data.cells
-    assert f.values == {"stated": v[ids[2]] + v[ids[3]], "computed": v[ids[0]] + v[ids[1]], "difference": 2,
-                        "blank": []}
+    assert f.values == {
+        "stated": v[ids[2]] + v[ids[3]],
+        "computed": v[ids[0]] + v[ids[1]],
+        "difference": 2,
+        "blank": [],
+    }
     assert "相差 2" in f.message and all(addr(fmt, i) in f.message for i in ids)
     assert f"上年结转 {v[ids[1]]}" in f.message
     total = [f for f in report.findings if f.cells[0] == "t3.new_received.total"]
@@ -489,8 +529,12 @@ def test_t3_02_total_row(fmt, row):
     assert set(found) == {"t3.total.natural_person", "t3.total.total"}
     f = found["t3.total.natural_person"]
     stated = data.cells["t3.total.natural_person"]
-    assert f.severity == "error" and f.values == {"stated": stated, "computed": stated + 2, "difference": -2,
-                                                   "blank": []}
+    assert f.severity == "error" and f.values == {
+        "stated": stated,
+        "computed": stated + 2,
+        "difference": -2,
+        "blank": [],
+    }
     assert f.addresses[0] == ref(fmt, "t3.total.natural_person") and len(f.cells) == len(f.addresses)
     assert f.message.startswith(FORMS[fmt].cells["t3.total.natural_person"].label)
     assert addr(fmt, "t3.total.natural_person") in f.message and "相差 -2" in f.message
@@ -498,6 +542,7 @@ def test_t3_02_total_row(fmt, row):
 
 
 # -- T3-03 row total = Σ columns ------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize("row", ["new_received", "granted", "denied.state_secret", "carry_forward"])
@@ -515,12 +560,13 @@ def test_t3_03_row_total(fmt, row):
 
 # -- T3-04 share of （六）其他处理 ---------------------------------------------------------------------------------------
 
+
 def t304_data(fmt, granted, other):
     """A report whose result rows hold only `granted` 予以公开 and `other` 其他处理 (自然人)."""
     data = base(fmt)
     form = FORMS[fmt]
     keys = [r["key"] for r in form.t3_rows]
-    for r in keys[keys.index("granted"):keys.index("total")]:
+    for r in keys[keys.index("granted") : keys.index("total")]:
         for c in ORG_COLS:
             data.cells[f"t3.{r}.{c}"] = 0
     data.cells["t3.granted.natural_person"] = granted
@@ -550,6 +596,7 @@ def test_t3_04_above_ten_percent_warns(fmt, granted, other, pct):
 
 
 # -- T3-06 group subtotals supplied in JSON -------------------------------------------------------------------------------
+
 
 def _groups(fmt):
     groups = {"denied": 8, "unable": 3, "not_processed": 5}
@@ -605,11 +652,11 @@ def test_t4_totals(fmt, rule, row, col):
     assert f.severity == "error" and f.cells == [target, *parts]
     assert f.addresses == [ref(fmt, i) for i in (target, *parts)]
     assert addr(fmt, target) in f.message and "相差 -1" in f.message
-    assert f.values == {"stated": data.cells[target], "computed": data.cells[target] + 1, "difference": -1,
-                        "blank": []}
+    assert f.values == {"stated": data.cells[target], "computed": data.cells[target] + 1, "difference": -1, "blank": []}
 
 
 # -- T2-02 (2021), T2v19-03 (2019) ------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("row", ["regulations", "normative_docs"])
 def test_t2_02(row):
@@ -644,6 +691,7 @@ def test_t2v19_03(row):
 
 # -- N-05 信息处理费 (2021) ---------------------------------------------------------------------------------------------------
 
+
 def n05_fail():
     data = base("2021")
     data.cells["info_fee.amount_yuan"] = None
@@ -668,8 +716,16 @@ def test_n05_missing_fee_key_and_no_text():
     assert one(check(data), "N-05").severity == "error"
 
 
-@pytest.mark.parametrize("fee,part6", [(None, "本年度未收取信息处理费。"), (None, "（一）收取信息处理费情况\n全年收取信息处理费 0 元。"),
-                                       (0, ""), (0, "无。"), (3940, "无。")])
+@pytest.mark.parametrize(
+    "fee,part6",
+    [
+        (None, "本年度未收取信息处理费。"),
+        (None, "（一）收取信息处理费情况\n全年收取信息处理费 0 元。"),
+        (0, ""),
+        (0, "无。"),
+        (3940, "无。"),
+    ],
+)
 def test_n05_passes(fee, part6):
     data = base("2021")
     data.cells["info_fee.amount_yuan"] = fee
@@ -685,11 +741,12 @@ def test_n05_not_in_2019():
 
 # -- N-06 总体情况 ≤ 1000 字 (2021) ----------------------------------------------------------------------------------------------
 
+
 def _part1(n):
     """n non-whitespace characters, with ASCII, full-width and line-break whitespace in between."""
     chars = "政务公开，2025年。" * (n // 10 + 1)
     body = chars[:n]
-    return "\n".join(" ".join(body[i:i + 50]) + "\u3000\t" for i in range(0, n, 50))
+    return "\n".join(" ".join(body[i : i + 50]) + "\u3000\t" for i in range(0, n, 50))
 
 
 def test_n06_helper_counts():
@@ -719,6 +776,7 @@ def test_n06_not_in_2019():
 
 # -- WB-04 paragraph length -------------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_wb04_long_paragraph(fmt):
     data = base(fmt)
@@ -740,6 +798,7 @@ def test_wb04_limit_passes(fmt):
 
 
 # -- I-01 basic information ----------------------------------------------------------------------------------------------------
+
 
 def _attr(data, **kw):
     for k, v in kw.items():
@@ -778,6 +837,7 @@ def test_i01_blank_year_from_json():
 
 # -- X-01 上年结转 = last year's 结转下年度 -------------------------------------------------------------------------------------------
 
+
 def previous_of(data, fmt=None, seed=1):
     """Last year's report, whose 结转下年度继续办理 equals this year's 上年结转 column by column."""
     prev = base(fmt or data.format, seed)
@@ -785,8 +845,10 @@ def previous_of(data, fmt=None, seed=1):
     for c in T3_COLS:
         prev.cells[f"t3.carry_forward.{c}"] = data.cells[f"t3.carried_over.{c}"]
     consistent_stock(prev, data)
-    prev.text = {"part1": "去年完成门户网站改版，新增专栏三个，培训工作人员二十名。",
-                 "part5": "人员力量不足，将加强培训并健全考核。"}
+    prev.text = {
+        "part1": "去年完成门户网站改版，新增专栏三个，培训工作人员二十名。",
+        "part5": "人员力量不足，将加强培训并健全考核。",
+    }
     prev.source = "last-year.xlsx"
     prev.kind = "workbook"  # X-01 is an error against one of our workbooks
     return prev
@@ -863,6 +925,7 @@ def test_x01_wrong_previous_year(fmt, delta):
 
 # -- I-02 基本信息 of a final report, P-01 parts with no text, P-02 empty sub-heads, V-05 implausible counts -------
 
+
 def i02_fail():
     data = base("2021")
     for key in ("issuer_mark", "doc_number", "print_date"):
@@ -910,7 +973,9 @@ def test_p01_part6_may_be_the_fee_sentence_or_wu():
 
 def p02_fail():
     data = base("2021")
-    data.text["part1"] = "（一）主动公开\n（二）依申请公开\n（三）政府信息管理\n本年度完善了政府信息管理制度。\n（五）监督保障"
+    data.text["part1"] = (
+        "（一）主动公开\n（二）依申请公开\n（三）政府信息管理\n本年度完善了政府信息管理制度。\n（五）监督保障"
+    )
     return data
 
 
@@ -920,7 +985,9 @@ def test_p02_names_the_empty_template_subheads():
     assert f.severity == "warning" and report.valid
     assert f.values["empty"] == ["（一）主动公开", "（二）依申请公开", "（五）监督保障"]
     data = base("2021")
-    data.text["part1"] = "（一）主动公开\n本年度主动公开信息 120 条。\n（二）我们的做法"  # a staff sub-head is no template one
+    data.text["part1"] = (
+        "（一）主动公开\n本年度主动公开信息 120 条。\n（二）我们的做法"  # a staff sub-head is no template one
+    )
     assert not only(check(data), "P-02")
 
 
@@ -941,6 +1008,7 @@ def test_v05_warns_above_the_plausible_count():
 
 
 # -- every rule has a failing fixture ------------------------------------------------------------------------------------------
+
 
 def _x01_run():
     data, prev = x01_fail()
@@ -1007,8 +1075,9 @@ FAILING = {
     "T4-01": lambda: check(_plus("2021", "t4.review.upheld")),
     "T4-02": lambda: check(_plus("2021", "t4.lit_direct.upheld")),
     "T4-03": lambda: check(_plus("2021", "t4.lit_after_review.upheld")),
-    "T2-02": lambda: check(_mut("2021", t2__normative_docs__issued=9, t2__normative_docs__in_force=1,
-                                t2__normative_docs__repealed=1)),
+    "T2-02": lambda: check(
+        _mut("2021", t2__normative_docs__issued=9, t2__normative_docs__in_force=1, t2__normative_docs__repealed=1)
+    ),
     "T2v19-03": lambda: check(_mut("2019", t2__regulations__new_published=9, t2__regulations__total_published=1)),
     "N-05": lambda: check(n05_fail()),
     "N-06": lambda: check(_attr(base("2021"), text={"part1": _part1(1001), "part6": "未收取信息处理费"})),
@@ -1020,8 +1089,10 @@ FAILING = {
     "N-03": lambda: _says("本年制发行政规范性文件1件。", part="part2"),
     "N-04": lambda: _says("政府信息公开申请予以公开1件。"),
     "N-07": lambda: _says("政府信息公开申请中，自然人申请19件，占99%。"),
-    **{rule: (lambda rule=rule: _cross_year_run(rule)) for rule in
-       ("T2-01", "T2v19-01", "T2v19-02", "X-02", "X-03", "X-04")},
+    **{
+        rule: (lambda rule=rule: _cross_year_run(rule))
+        for rule in ("T2-01", "T2v19-01", "T2v19-02", "X-02", "X-03", "X-04")
+    },
     "WB-04": lambda: check(_attr(base("2019"), text={"part5": "字" * 40000})),
     "I-01": lambda: check(_attr(base("2021"), org="")),
     "I-02": lambda: check(i02_fail()),

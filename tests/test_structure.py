@@ -6,6 +6,7 @@ end makes random structural edits a user can make after unprotecting a sheet (ro
 deleted, in the tables and the text sheets, paragraphs typed into new rows) and checks each saved file with an
 independent oracle: openpyxl's view of what the sheet shows.
 """
+
 from __future__ import annotations
 
 import json
@@ -14,9 +15,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
 from conftest import valid_data
 from lo_edit import edit
+
 from xxgk.build import build_bytes
 from xxgk.cli import main
 from xxgk.form import INFO_SHEET, TEXT_SHEET_NOTE, load_form
@@ -28,9 +29,20 @@ T2, T3, T4, P5, P6 = F21.parts[1], F21.parts[2], F21.parts[3], F21.parts[4], F21
 P1 = F21.parts[0]
 TEXT = {
     "preamble": "本报告依据《中华人民共和国政府信息公开条例》编制。",
-    "part1": "\n".join(["（一）主动公开", "本年度主动公开政府信息 120 条。", "（二）依申请公开", "本年度依法办理申请。",
-                       "（三）政府信息管理", "完善了信息发布审核制度。", "（四）政府信息公开平台建设", "网站运行平稳。",
-                       "（五）监督保障", "开展了培训。"]),
+    "part1": "\n".join(
+        [
+            "（一）主动公开",
+            "本年度主动公开政府信息 120 条。",
+            "（二）依申请公开",
+            "本年度依法办理申请。",
+            "（三）政府信息管理",
+            "完善了信息发布审核制度。",
+            "（四）政府信息公开平台建设",
+            "网站运行平稳。",
+            "（五）监督保障",
+            "开展了培训。",
+        ]
+    ),
     "part2": "表二说明段落。",
     "part3": "表三说明第一段。\n表三说明第二段。",
     "part4": "表四说明段落。",
@@ -80,11 +92,11 @@ SCENARIOS = {
     "t2_delete_col_d": [unprotect(T2), del_cols(T2, 4)],
     # A.2: 35 paragraphs in 五 after inserting rows (the template offers 30)
     "p5_35_paragraphs": [unprotect(P5), ins_rows(P5, 10, 10)]
-                        + [put(P5, f"B{P5_TITLE + i}", p) for i, p in enumerate(PARAGRAPHS_35, 1)],
+    + [put(P5, f"B{P5_TITLE + i}", p) for i, p in enumerate(PARAGRAPHS_35, 1)],
     "p1_delete_paragraph": [unprotect(P1), del_rows(P1, 13)],  # part1's second paragraph (its title at 11)
     # 表三's text: title at 31, its two paragraphs at 32–33, five spare rows; 8 rows inserted after them
     "p3_more_paragraphs": [unprotect(T3), ins_rows(T3, 34, 8)]
-                          + [put(T3, f"A{34 + i}", f"表三补充第{i}段。") for i in range(8)],
+    + [put(T3, f"A{34 + i}", f"表三补充第{i}段。") for i in range(8)],
     "p6_insert_above_title": [unprotect(P6), ins_rows(P6, 4, 2), put(P6, "B9", "六、插在中间的一段。")],
     "info_insert_row": [unprotect(INFO_SHEET), ins_rows(INFO_SHEET, 5), put(INFO_SHEET, "B4", "2025年")],
     "info_delete_row": [unprotect(INFO_SHEET), del_rows(INFO_SHEET, 7)],  # 发文字号
@@ -145,6 +157,7 @@ def test_untouched_workbook_saved_by_libreoffice_reads_as_written(edited, tmp_pa
 
 # -- A.3: a row inserted in 表三 --------------------------------------------------------------------------------
 
+
 def test_row_inserted_in_t3_is_one_finding_and_every_command_refuses(edited, tmp_path, capsys):
     files, original, _ = edited
     path = files["t3_insert_28"]
@@ -156,10 +169,12 @@ def test_row_inserted_in_t3_is_one_finding_and_every_command_refuses(edited, tmp
     assert main(["check", str(path), "--json"]) == 1
     found = json.loads(capsys.readouterr().out)["findings"]
     assert [f["rule"] for f in found if f["rule"] not in ("I-02",)] == ["WB-06"]  # no cascade of T3/WB-01/S-02
-    for argv in (["export", str(path), "-o", str(tmp_path / "x.json")],
-                 ["report", str(path), "-o", str(tmp_path / "x.docx"), "--draft"],
-                 ["new", "--year", "2026", "--org", original.org, "--previous", str(path), "-o", str(tmp_path / "n.xlsx")],
-                 ["fill", str(path), str(tmp_path / "none.json"), "-o", str(tmp_path / "f.xlsx")]):
+    for argv in (
+        ["export", str(path), "-o", str(tmp_path / "x.json")],
+        ["report", str(path), "-o", str(tmp_path / "x.docx"), "--draft"],
+        ["new", "--year", "2026", "--org", original.org, "--previous", str(path), "-o", str(tmp_path / "n.xlsx")],
+        ["fill", str(path), str(tmp_path / "none.json"), "-o", str(tmp_path / "f.xlsx")],
+    ):
         if argv[0] == "fill":
             (tmp_path / "none.json").write_text('{"format": "2021"}', encoding="utf-8")
         assert main(argv) == 2, argv
@@ -170,11 +185,14 @@ def test_row_inserted_in_t3_is_one_finding_and_every_command_refuses(edited, tmp
     assert result.units[0].status == "wrong_structure" and not result.included and not result.ok
 
 
-@pytest.mark.parametrize("name,words", [
-    ("t3_delete_10", ["表三", "原第 10 行", "被删除"]),
-    ("t4_insert_col_c", ["表四", "第 C 列是插入的列"]),
-    ("t2_delete_col_d", ["表二", "原第 D 列", "被删除"]),
-])
+@pytest.mark.parametrize(
+    "name,words",
+    [
+        ("t3_delete_10", ["表三", "原第 10 行", "被删除"]),
+        ("t4_insert_col_c", ["表四", "第 C 列是插入的列"]),
+        ("t2_delete_col_d", ["表二", "原第 D 列", "被删除"]),
+    ],
+)
 def test_rows_and_columns_inserted_or_deleted_are_named(edited, name, words):
     data = read_workbook(edited[0][name])
     assert rules(data) == ["WB-06"], [(p.rule, p.message) for p in data.problems]
@@ -183,6 +201,7 @@ def test_rows_and_columns_inserted_or_deleted_are_named(edited, name, words):
 
 
 # -- A.2: paragraphs beyond the template's rows ---------------------------------------------------------------
+
 
 def test_35_paragraphs_in_inserted_rows_all_reach_export_and_report(edited, tmp_path, capsys):
     files, original, _ = edited
@@ -217,6 +236,7 @@ def test_deleted_and_added_paragraphs_in_every_kind_of_text_area(edited):
 
 # -- 基本信息 by its labels; a formula and a note where numbers belong --------------------------------------------
 
+
 def test_info_rows_are_found_by_their_labels(edited):
     files, original, _ = edited
     data = read_workbook(files["info_insert_row"])
@@ -241,10 +261,11 @@ def test_note_beside_a_table_is_not_silently_dropped(edited, capsys):
 
 # -- the property: read exactly, or refuse naming the change ---------------------------------------------------
 
+
 def shown_paragraphs(path: Path) -> list[str]:
     """An independent view (openpyxl) of the texts a person sees on the text-bearing sheets, in reading order:
     every string on them that is not a label, a part's title or the sheets' note."""
-    fixed = {l.text for l in F21.labels} | {b.title for b in F21.texts} | {TEXT_SHEET_NOTE}
+    fixed = {lab.text for lab in F21.labels} | {b.title for b in F21.texts} | {TEXT_SHEET_NOTE}
     wb = openpyxl.load_workbook(path, data_only=True)  # formulas as the numbers they show
     out = []
     for sheet in F21.parts:
@@ -266,8 +287,9 @@ def test_random_structural_edit_reads_exactly_or_refuses(edited, name, tmp_path,
     capsys.readouterr()
     if refusing:
         sheets = {RANDOM[name][0]["sheet"]}
-        assert all(p.values.get("sheet") in sheets or any(s in p.message for s in sheets) for p in refusing), \
-            [p.message for p in refusing]
+        assert all(p.values.get("sheet") in sheets or any(s in p.message for s in sheets) for p in refusing), [
+            p.message for p in refusing
+        ]
         assert code == 2 and not (tmp_path / "out.json").exists()
         return
     assert code == 0
@@ -276,5 +298,7 @@ def test_random_structural_edit_reads_exactly_or_refuses(edited, name, tmp_path,
     assert (data.org, data.year) == (original.org, original.year)
     assert {k: v for k, v in data.info.items() if v} == {k: v for k, v in original.info.items() if v}
     # texts: every paragraph a person sees, in order, none lost, none invented
-    read = [p for key in ("preamble", "part1", "part2", "part3", "part4", "part5", "part6") for p in data.paragraphs(key)]
+    read = [
+        p for key in ("preamble", "part1", "part2", "part3", "part4", "part5", "part6") for p in data.paragraphs(key)
+    ]
     assert read == shown_paragraphs(path)

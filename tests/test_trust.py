@@ -1,24 +1,24 @@
 """Trust under real use: folders merged twice, empty reports, rosters, dates, JSON without totals, units in
 containers, odd names — each case as a user gets there (issue "Trust under real use")."""
+
 from __future__ import annotations
 
 import base64
 import io
 import json
 import zipfile
-from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
-
 from conftest import EXAMPLE_XLSX, valid_data
+
 from xxgk.build import build_bytes
 from xxgk.cli import main, shell_arg
 from xxgk.data import from_json
 from xxgk.form import load_form
 from xxgk.merge import merge, read_roster
-from xxgk.read import read_workbook
 from xxgk.pipeline import check_file
+from xxgk.read import read_workbook
 
 F21 = load_form("2021")
 
@@ -38,6 +38,7 @@ def write(path: Path, data) -> Path:
 
 
 # -- A.1: an earlier summary among the inputs -------------------------------------------------------------------
+
 
 def test_merging_a_folder_twice_with_the_old_summary_inside_does_not_double(tmp_path, capsys):
     folder = tmp_path / "收到的"
@@ -85,11 +86,13 @@ def test_area_summary_beside_its_own_units_and_one_without_them(tmp_path):
 
 # -- A.4, A.5: an empty report is no final report; empty sub-heads are not printed ------------------------------
 
+
 def test_an_empty_report_does_not_pass_and_report_says_what_to_fill(tmp_path, capsys):
     book = tmp_path / "空.xlsx"
     assert main(["new", "--year", "2025", "--org", "某某县某某局", "-o", str(book)]) == 0
-    data = from_json({"format": "2021", "year": 2025, "org": "某某县某某局",
-                      "cells": {c.id: 0 for c in F21.input_cells()}})
+    data = from_json(
+        {"format": "2021", "year": 2025, "org": "某某县某某局", "cells": {c.id: 0 for c in F21.input_cells()}}
+    )
     filled = tmp_path / "全零.json"
     filled.write_text(data.dump(), encoding="utf-8")
     zero = tmp_path / "全零.xlsx"
@@ -108,7 +111,9 @@ def test_an_empty_report_does_not_pass_and_report_says_what_to_fill(tmp_path, ca
 
 def test_template_subheads_left_empty_are_warned_and_not_printed(tmp_path, capsys):
     data = valid_data("2021")
-    data.text["part1"] = "（一）主动公开\n（二）依申请公开\n（三）政府信息管理\n（四）政府信息公开平台建设\n（五）监督保障\n全部文字写在最后。"
+    data.text["part1"] = (
+        "（一）主动公开\n（二）依申请公开\n（三）政府信息管理\n（四）政府信息公开平台建设\n（五）监督保障\n全部文字写在最后。"
+    )
     src = tmp_path / "小标题.json"
     src.write_text(data.dump(), encoding="utf-8")
     assert main(["report", str(src), "-o", str(tmp_path / "r.docx")]) == 0
@@ -123,10 +128,16 @@ def test_template_subheads_left_empty_are_warned_and_not_printed(tmp_path, capsy
 
 # -- B.6 a roster with a title row; B.7 dates; B.8 JSON without totals -------------------------------------------
 
+
 @pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
 def test_roster_with_a_title_row(tmp_path, suffix):
-    rows = [["2025年度应报单位名单", "", ""], ["序号", "单位名称", "联系人"], [1, "甲局", "张三"], [2, "乙局", "李四"],
-            [3, "丙镇人民政府", "王五"]]
+    rows = [
+        ["2025年度应报单位名单", "", ""],
+        ["序号", "单位名称", "联系人"],
+        [1, "甲局", "张三"],
+        [2, "乙局", "李四"],
+        [3, "丙镇人民政府", "王五"],
+    ]
     path = tmp_path / f"名单{suffix}"
     _write_rows(path, rows)
     assert read_roster(path) == ["甲局", "乙局", "丙镇人民政府"]
@@ -198,6 +209,7 @@ def test_formula_without_a_cached_value_is_no_blank(tmp_path):
 
 # -- B.10: the same unit, on disk or in a .zip, with last year's report beside it -------------------------------
 
+
 def test_a_units_findings_do_not_depend_on_its_container(tmp_path):
     folder = tmp_path / "甲局"
     folder.mkdir()
@@ -226,6 +238,7 @@ def test_a_units_findings_do_not_depend_on_its_container(tmp_path):
 
 
 # -- D.15: names in archives and e-mails; D.16 .ods ------------------------------------------------------------
+
 
 @pytest.mark.parametrize("encoding", ["utf-8", "gbk"])
 def test_zip_member_names_without_the_utf8_flag(tmp_path, encoding):
@@ -259,9 +272,14 @@ def test_eml_attachment_names(tmp_path, style):
         from urllib.parse import quote
 
         header = f"attachment; filename*=UTF-8''{quote(name)}".encode()
-    mail = (b"MIME-Version: 1.0\r\nSubject: report\r\nContent-Type: multipart/mixed; boundary=XX\r\n\r\n--XX\r\n"
-            b"Content-Type: application/octet-stream\r\nContent-Disposition: " + header
-            + b"\r\nContent-Transfer-Encoding: base64\r\n\r\n" + encoded.encode() + b"\r\n--XX--\r\n")
+    mail = (
+        b"MIME-Version: 1.0\r\nSubject: report\r\nContent-Type: multipart/mixed; boundary=XX\r\n\r\n--XX\r\n"
+        b"Content-Type: application/octet-stream\r\nContent-Disposition: "
+        + header
+        + b"\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+        + encoded.encode()
+        + b"\r\n--XX--\r\n"
+    )
     path = tmp_path / "报送.eml"
     path.write_bytes(mail)
     result = merge([path], org="县", jobs=1)
@@ -269,12 +287,26 @@ def test_eml_attachment_names(tmp_path, style):
 
 
 def test_ods_is_named_as_such(tmp_path, capsys):
-    from lo import soffice_path
     import subprocess
 
-    subprocess.run([soffice_path(), "--headless", "--norestore", "--convert-to", "ods", "--outdir", str(tmp_path),
-                    f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", str(EXAMPLE_XLSX)],
-                   check=True, capture_output=True, timeout=180)
+    from lo import soffice_path
+
+    subprocess.run(
+        [
+            soffice_path(),
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "ods",
+            "--outdir",
+            str(tmp_path),
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            str(EXAMPLE_XLSX),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     ods = tmp_path / (EXAMPLE_XLSX.stem + ".ods")
     assert main(["check", str(ods)]) == 2
     err = capsys.readouterr().err
@@ -286,6 +318,7 @@ def test_ods_is_named_as_such(tmp_path, capsys):
 
 
 # -- D.17 a year written with 年; D.19 last year's file of another body; D.20 pasteable hints -------------------
+
 
 def test_year_with_nian_and_a_year_that_is_no_year(tmp_path, capsys):
     import openpyxl

@@ -4,6 +4,7 @@ olefile reads the compound file, oletools (olevba, mraptor) the VBA project, lxm
 LibreOffice (through python3-uno, with macros never executed) the whole add-in. None of these is skipped:
 LibreOffice and the system python3-uno are required, like the other LibreOffice tests (tests/lo.py).
 """
+
 from __future__ import annotations
 
 import io
@@ -19,12 +20,12 @@ from pathlib import Path
 
 import olefile
 import pytest
+import vba_dir
+from lo import soffice_path
 from lxml import etree
 from oletools.mraptor import MacroRaptor
 from oletools.olevba import VBA_Parser, decompress_stream
 
-import vba_dir
-from lo import soffice_path
 from xxgk import xlam
 from xxgk.cfb import write_compound
 from xxgk.errors import XxgkError
@@ -78,7 +79,8 @@ def test_committed_addin_is_current(xlam_bytes):
     stale = not path.is_file() or path.read_bytes() != xlam_bytes
     assert not stale, (
         f"{path} is stale or missing (addin/XxgkRibbon.bas, addin/customUI.xml or the builder changed): "
-        "run `xxgk addin build`")
+        "run `xxgk addin build`"
+    )
 
 
 def test_package_parts(xlam_bytes):
@@ -97,14 +99,21 @@ def test_package_parts(xlam_bytes):
     rel = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 
     def targets(rels_part):
-        return {e.get("Type").rsplit("/", 1)[1]: (e.get("Type"), e.get("Target"))
-                for e in etree.fromstring(parts[rels_part], _SAFE).iter(rel)}
+        return {
+            e.get("Type").rsplit("/", 1)[1]: (e.get("Type"), e.get("Target"))
+            for e in etree.fromstring(parts[rels_part], _SAFE).iter(rel)
+        }
+
     root_rels = targets("_rels/.rels")
-    assert root_rels["extensibility"] == ("http://schemas.microsoft.com/office/2006/relationships/ui/extensibility",
-                                          "customUI/customUI.xml")
+    assert root_rels["extensibility"] == (
+        "http://schemas.microsoft.com/office/2006/relationships/ui/extensibility",
+        "customUI/customUI.xml",
+    )
     assert root_rels["officeDocument"][1] == "xl/workbook.xml"
     assert targets("xl/_rels/workbook.xml.rels")["vbaProject"] == (
-        "http://schemas.microsoft.com/office/2006/relationships/vbaProject", "vbaProject.bin")
+        "http://schemas.microsoft.com/office/2006/relationships/vbaProject",
+        "vbaProject.bin",
+    )
     main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
     workbook = etree.fromstring(parts["xl/workbook.xml"], _SAFE)
     assert workbook.find(f"{main}workbookPr").get("codeName") == "ThisWorkbook"
@@ -127,7 +136,7 @@ def test_compound_file_streams(ole):
     assert re.search(r'^ID="\{[0-9A-F-]{36}\}"\r$', project, re.M)
     dir_stream = decompress_stream(bytearray(ole.openstream("VBA/dir").read()))
     count = dir_stream.index(b"\x0f\x00\x02\x00\x00\x00")  # PROJECTMODULES
-    assert int.from_bytes(dir_stream[count + 6:count + 8], "little") == len(declared)
+    assert int.from_bytes(dir_stream[count + 6 : count + 8], "little") == len(declared)
     wm = ole.openstream("PROJECTwm").read()
     assert wm == b"".join(m.encode() + b"\0" + m.encode("utf-16-le") + b"\0\0" for m in declared) + b"\0\0"
     for m in MODULES:
@@ -232,8 +241,10 @@ def test_refuses_non_ascii_vba(addin_dir):
 
 
 def test_refuses_customui_with_dtd(addin_dir):
-    (addin_dir / CUSTOMUI.name).write_bytes(b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]>'
-                                            b'<customUI xmlns="http://schemas.microsoft.com/office/2006/01/customui"/>')
+    (addin_dir / CUSTOMUI.name).write_bytes(
+        b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]>'
+        b'<customUI xmlns="http://schemas.microsoft.com/office/2006/01/customui"/>'
+    )
     with pytest.raises(XxgkError, match="customUI.xml"):
         build_xlam()
 
@@ -272,12 +283,23 @@ def _run_uno(tmp_path: Path, script: str, *args: str) -> dict:
     client.write_text(_UNO_CONNECT + script, encoding="utf-8")
     # stdout to DEVNULL: soffice's children keep inherited pipes open, which would hang a reader
     office = subprocess.Popen(
-        [soffice_path(), "--headless", "--norestore", "--nolockcheck", "--nodefault",
-         f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", f"--accept=pipe,name={pipe};urp;"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        [
+            soffice_path(),
+            "--headless",
+            "--norestore",
+            "--nolockcheck",
+            "--nodefault",
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            f"--accept=pipe,name={pipe};urp;",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     try:
-        done = subprocess.run(["/usr/bin/python3", str(client), pipe, *args], capture_output=True, text=True,
-                              timeout=180)
+        done = subprocess.run(
+            ["/usr/bin/python3", str(client), pipe, *args], capture_output=True, text=True, timeout=180
+        )
     finally:
         try:
             os.killpg(office.pid, signal.SIGKILL)  # soffice → oosplash → soffice.bin: the whole group
@@ -320,6 +342,7 @@ def test_libreoffice_imports_the_vba_project(xlam_file, tmp_path):
 # -- The review's checks as tests: dir record order, encrypted PROJECT values, the customUI schema, imageMso
 # names, compilation in LibreOffice Basic ------------------------------------------------------------------
 
+
 def _excel_saved_reference() -> Path:
     """An Excel-saved VBA project from the installed xlwings wheel (test extra): quickstart.xlsm. Its
     _VBA_PROJECT carries Excel's own version and performance cache, unlike the wheel's .xlam files, which are
@@ -347,7 +370,9 @@ def test_dir_stream_records_in_the_order_of_the_spec_and_of_excel(xlam_file):
     assert vba_dir.value(ours, 0x004A) == vba_dir.value(excel, 0x004A)
     # references: stdole as Excel refers to it, a name then a registered reference
     references = vba_dir.GRAMMAR.fullmatch(vba_dir.shape(ours)).group("references")
-    assert references == "16 3E 0D " and "16 3E 0D " in vba_dir.GRAMMAR.fullmatch(vba_dir.shape(excel)).group("references")
+    assert references == "16 3E 0D " and "16 3E 0D " in vba_dir.GRAMMAR.fullmatch(vba_dir.shape(excel)).group(
+        "references"
+    )
     # modules: each as Excel writes one, as many as PROJECTMODULES says, named as in the PROJECT stream
     assert set(vba_dir.module_shapes(ours)) <= set(vba_dir.module_shapes(excel))
     assert vba_dir.value(ours, vba_dir.PROJECTMODULES) == len(vba_dir.module_shapes(ours)) == len(MODULES)
@@ -382,7 +407,9 @@ def test_the_addin_passes_the_open_xml_sdk_validation(xlam_file):
 
 def test_the_validation_reads_our_customui(xlam_bytes, tmp_path):
     """The same validator rejects a customUI.xml with an element or a value the schema does not allow."""
-    bad = CUSTOMUI.read_text(encoding="utf-8").replace('size="large" imageMso="DataValidation"', 'size="huge" imageMso="DataValidation"')
+    bad = CUSTOMUI.read_text(encoding="utf-8").replace(
+        'size="large" imageMso="DataValidation"', 'size="huge" imageMso="DataValidation"'
+    )
     bad = bad.replace('<group id="xxgkHelp"', '<grop id="x"/><group id="xxgkHelp"')
     with zipfile.ZipFile(io.BytesIO(xlam_bytes)) as src, zipfile.ZipFile(tmp_path / "bad.xlam", "w") as dst:
         for item in src.infolist():
@@ -396,8 +423,11 @@ def test_every_customui_attribute_is_declared_by_the_schema():
     each must be declared for its element in the SDK's customUI schema data."""
     from importlib.resources import files
 
-    schema = json.loads((files("openxml_audit") / "data/openxml/schemas/schemas_microsoft_com_office_2006_01_customui.json")
-                        .read_text(encoding="utf-8"))
+    schema = json.loads(
+        (files("openxml_audit") / "data/openxml/schemas/schemas_microsoft_com_office_2006_01_customui.json").read_text(
+            encoding="utf-8"
+        )
+    )
     declared: dict[str, set] = {}
     for element_type in schema["Types"]:
         element = element_type["Name"].rsplit("/mso:", 1)[-1]
@@ -408,8 +438,11 @@ def test_every_customui_attribute_is_declared_by_the_schema():
 
 
 def test_imagemso_names_are_reviewed_excel_controls():
-    listed = {line.strip() for line in (ROOT / "tests" / "data" / "imagemso.txt").read_text(encoding="utf-8").splitlines()
-              if line.strip() and not line.startswith("#")}
+    listed = {
+        line.strip()
+        for line in (ROOT / "tests" / "data" / "imagemso.txt").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    }
     used = {e.get("imageMso") for e in etree.fromstring(CUSTOMUI.read_bytes(), _SAFE).iter() if e.get("imageMso")}
     assert used and used <= listed, used - listed
 
@@ -439,7 +472,10 @@ desktop.terminate()
 def test_the_vba_compiles_in_libreoffice_basic(tmp_path):
     """A weak probe (LibreOffice is not VBA), but it rejects syntax errors: the fixture shows that it can fail."""
     broken = tmp_path / "broken.bas"
-    broken.write_text(BAS.read_text(encoding="ascii") + (ROOT / "tests" / "data" / "vba_syntax_error.bas")
-                      .read_text(encoding="ascii"), encoding="ascii")
+    broken.write_text(
+        BAS.read_text(encoding="ascii")
+        + (ROOT / "tests" / "data" / "vba_syntax_error.bas").read_text(encoding="ascii"),
+        encoding="ascii",
+    )
     results = _run_uno(tmp_path, _COMPILE_PROBE, str(BAS), str(broken))
     assert results == {str(BAS): 4242, str(broken): None}

@@ -7,6 +7,7 @@ names survive VBA's reading) names this installation's pythonw.exe. macOS: the a
 Startup folder and an AppleScript in Excel's sandbox-allowed script folder holds the interpreter path.
 The interpreter therefore always comes from the user's own files, never from a workbook.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -58,7 +59,10 @@ def default_startup_dir() -> Path:
         return Path(os.environ["APPDATA"]) / "Microsoft" / "Excel" / "XLSTART"
     if sys.platform == "darwin":
         return Path.home() / MAC_STARTUP
-    raise XxgkError("本机不是 Windows 或 macOS，没有 Excel 的启动文件夹。请用 --startup-dir 指定加载项要复制到的文件夹", kind="package")
+    raise XxgkError(
+        "本机不是 Windows 或 macOS，没有 Excel 的启动文件夹。请用 --startup-dir 指定加载项要复制到的文件夹",
+        kind="package",
+    )
 
 
 def gui_python() -> Path:
@@ -91,8 +95,10 @@ def version_mismatch() -> str | None:
     found = installed_addin()
     if found is None or found[1] is None or found[1] == __version__:
         return None
-    return (f"加载项文件（{found[0]}，版本 {found[1] or '未知'}）与已安装的 xxgk（{__version__}）版本不一致，部分按钮可能无法使用。\n"
-            "请重新运行安装包中的“安装.cmd”（或在命令行运行 xxgk addin install），然后重新启动 Excel。")
+    return (
+        f"加载项文件（{found[0]}，版本 {found[1] or '未知'}）与已安装的 xxgk（{__version__}）版本不一致，部分按钮可能无法使用。\n"
+        "请重新运行安装包中的“安装.cmd”（或在命令行运行 xxgk addin install），然后重新启动 Excel。"
+    )
 
 
 def _write_text(path: Path, text: str, encoding: str) -> None:
@@ -117,17 +123,24 @@ def install(startup_dir: str | None = None) -> list[str]:
     from .xlam import committed_xlam_path
 
     if importlib.util.find_spec("xlwings") is None:
-        raise XxgkError("本环境没有安装 xlwings，功能区按钮无法连接 Excel。请先运行：pip install \"xxgk[excel]\"，再运行 xxgk addin install", kind="tool_missing")
+        raise XxgkError(
+            '本环境没有安装 xlwings，功能区按钮无法连接 Excel。请先运行：pip install "xxgk[excel]"，再运行 xxgk addin install',
+            kind="tool_missing",
+        )
     source = committed_xlam_path()
     if not source.is_file():
-        raise XxgkError("找不到加载项文件（安装不完整），请重新安装 xxgk 或运行 xxgk addin build", file=str(source), kind="package")
+        raise XxgkError(
+            "找不到加载项文件（安装不完整），请重新安装 xxgk 或运行 xxgk addin build", file=str(source), kind="package"
+        )
     folder = Path(startup_dir) if startup_dir else default_startup_dir()
     target = folder / ADDIN_FILE
     try:
         folder.mkdir(parents=True, exist_ok=True)
         write_atomic(target, source.read_bytes())
     except PermissionError:
-        raise XxgkError("无法写入加载项：它可能正被 Excel 使用。请先关闭 Excel 再安装", file=str(target), kind="output") from None
+        raise XxgkError(
+            "无法写入加载项：它可能正被 Excel 使用。请先关闭 Excel 再安装", file=str(target), kind="output"
+        ) from None
     except OSError as exc:
         raise XxgkError(f"无法写入加载项（{exc.strerror}）", file=str(target), kind="output") from None
     _unblock(target)
@@ -167,7 +180,9 @@ def uninstall(startup_dir: str | None = None) -> list[str]:
             try:
                 path.unlink()
             except PermissionError:
-                raise XxgkError("无法删除加载项：它可能正被 Excel 使用。请先关闭 Excel", file=str(path), kind="package") from None
+                raise XxgkError(
+                    "无法删除加载项：它可能正被 Excel 使用。请先关闭 Excel", file=str(path), kind="package"
+                ) from None
             removed.append(str(path))
     folder = config_dir()
     for name in (CONFIG_FILE, LAST_ERROR_FILE, LOG_FILE):

@@ -3,6 +3,7 @@
 One writer for every workbook the product makes: the blank templates, `xxgk new`, `xxgk fill` and
 (later) the aggregated summary. The output is deterministic: the same form and data give the same bytes.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,12 +22,23 @@ from openpyxl.worksheet.protection import SheetProtection
 
 from . import __version__
 from .data import ReportData
-from .form import (CHECK_SHEET, GUIDE_SHEET, INFO_SHEET, META_SHEET, TEMPLATE_VERSION, TEXT_SHEET_NOTE, Form,
-                   col_letter, formula_of, split_address, text_layout)
+from .form import (
+    CHECK_SHEET,
+    GUIDE_SHEET,
+    INFO_SHEET,
+    META_SHEET,
+    TEMPLATE_VERSION,
+    TEXT_SHEET_NOTE,
+    Form,
+    col_letter,
+    formula_of,
+    split_address,
+    text_layout,
+)
+from .fsutil import reproducible_zip, write_atomic
 from .rules import RULES
 from .rules.registry import sheet_ref
 from .rules.text import N_06
-from .fsutil import reproducible_zip, write_atomic
 
 FIXED_TIME = dt.datetime(2021, 1, 1)  # docProps and zip entry times: builds are byte-for-byte repeatable
 
@@ -36,10 +48,12 @@ class ExtraSheet:
     """A plain table sheet written after the standard ones (e.g. 汇总明细 of a summary workbook).
 
     Locked like every other sheet; the reader ignores the sheets listed in form.EXTRA_SHEETS."""
+
     title: str
     header: tuple[str, ...]
     rows: tuple[tuple, ...]
     widths: tuple[int, ...] = ()
+
 
 BODY = Font(name="宋体", size=11)
 BOLD = Font(name="宋体", size=11, bold=True)
@@ -63,15 +77,28 @@ CHECK_TEXT_WIDTH = 80  # 校验!B, in character widths
 _BLANKS = tuple(f"CHAR({ord(ch)})" if ord(ch) < 32 else f'"{ch}"' for ch in N_06.params["not_counted"])
 
 VALIDATION = {
-    "count": dict(type="whole", operator="greaterThanOrEqual", formula1="0",
-                  prompt="填写件数（不小于 0 的整数），没有的填 0，不要留空。",
-                  error="此处只能填写不小于 0 的整数（件数）。没有的请填 0；不要输入文字、单位或小数。"),
-    "signed": dict(type="whole", operator="between", formula1="-1000000000", formula2="1000000000",
-                   prompt="填写本年增加（正数）或减少（负数）的项目数，没有变化填 0。",
-                   error="此处只能填写整数，减少时填负数，如 -2。"),
-    "money": dict(type="decimal", operator="greaterThanOrEqual", formula1="0",
-                  prompt="填写金额（不小于 0，最多 6 位小数），没有的填 0。",
-                  error="此处只能填写不小于 0 的金额数字，不要输入文字或单位。"),
+    "count": dict(
+        type="whole",
+        operator="greaterThanOrEqual",
+        formula1="0",
+        prompt="填写件数（不小于 0 的整数），没有的填 0，不要留空。",
+        error="此处只能填写不小于 0 的整数（件数）。没有的请填 0；不要输入文字、单位或小数。",
+    ),
+    "signed": dict(
+        type="whole",
+        operator="between",
+        formula1="-1000000000",
+        formula2="1000000000",
+        prompt="填写本年增加（正数）或减少（负数）的项目数，没有变化填 0。",
+        error="此处只能填写整数，减少时填负数，如 -2。",
+    ),
+    "money": dict(
+        type="decimal",
+        operator="greaterThanOrEqual",
+        formula1="0",
+        prompt="填写金额（不小于 0，最多 6 位小数），没有的填 0。",
+        error="此处只能填写不小于 0 的金额数字，不要输入文字或单位。",
+    ),
 }
 
 
@@ -99,9 +126,17 @@ class _WorkbookBuilder:
         if dv is None:
             spec = dict(VALIDATION.get(key, {}), **spec)
             prompt, error = spec.pop("prompt", None), spec.pop("error", None)
-            dv = DataValidation(allow_blank=True, showErrorMessage=True, showInputMessage=bool(prompt),
-                                errorTitle="输入有误", error=error, promptTitle="填写提示", prompt=prompt,
-                                errorStyle="stop", **spec)
+            dv = DataValidation(
+                allow_blank=True,
+                showErrorMessage=True,
+                showInputMessage=bool(prompt),
+                errorTitle="输入有误",
+                error=error,
+                promptTitle="填写提示",
+                prompt=prompt,
+                errorStyle="stop",
+                **spec,
+            )
             ws.add_data_validation(dv)
             self.validations[(ws.title, key)] = dv
         dv.add(address)
@@ -146,9 +181,10 @@ class _WorkbookBuilder:
         self.meta()
         for sheet in self.extra:
             self.extra_sheet(sheet)
-        for name, ws in self.ws.items():
-            ws.protection = SheetProtection(sheet=True, formatRows=False, formatColumns=False,
-                                            selectLockedCells=False, selectUnlockedCells=False)
+        for ws in self.ws.values():
+            ws.protection = SheetProtection(
+                sheet=True, formatRows=False, formatColumns=False, selectLockedCells=False, selectUnlockedCells=False
+            )
         self.wb.security = WorkbookProtection(lockStructure=True)
         self.wb.active = self.wb.sheetnames.index(INFO_SHEET)
         self.wb.properties.creator = "xxgk"
@@ -192,21 +228,34 @@ class _WorkbookBuilder:
         for cell in form.cells.values():
             ws = self.ws[cell.sheet]
             if cell.is_total:
-                self.put(ws, cell.address, formula_of(form, cell), align=RIGHT, fill=TOTAL_FILL, border=BOX,
-                         fmt="General")
+                self.put(
+                    ws, cell.address, formula_of(form, cell), align=RIGHT, fill=TOTAL_FILL, border=BOX, fmt="General"
+                )
             else:
                 value = values.get(cell.id)
                 if isinstance(value, Decimal):
                     value = float(value) if value == Decimal(repr(float(value))) else str(value)
-                self.put(ws, cell.address, value, align=RIGHT, fill=INPUT_FILL, border=BOX, fmt="General",
-                         locked=False)
+                self.put(ws, cell.address, value, align=RIGHT, fill=INPUT_FILL, border=BOX, fmt="General", locked=False)
                 self.validate(ws, cell.type, cell.address)
             if cell.unit_address:
-                self.put(ws, cell.unit_address, self.data.units.get(cell.id), align=CENTER, fill=INPUT_FILL,
-                         border=BOX, locked=False)
-                self.validate(ws, "unit", cell.unit_address, type="list",
-                              formula1='"' + ",".join(cell.unit_choices) + '"',
-                              prompt="选择金额单位：元 或 万元。", error="请从列表中选择：元 或 万元。")
+                self.put(
+                    ws,
+                    cell.unit_address,
+                    self.data.units.get(cell.id),
+                    align=CENTER,
+                    fill=INPUT_FILL,
+                    border=BOX,
+                    locked=False,
+                )
+                self.validate(
+                    ws,
+                    "unit",
+                    cell.unit_address,
+                    type="list",
+                    formula1='"' + ",".join(cell.unit_choices) + '"',
+                    prompt="选择金额单位：元 或 万元。",
+                    error="请从列表中选择：元 或 万元。",
+                )
             self.wb.defined_names[cell.name] = DefinedName(cell.name, attr_text=sheet_ref(cell.sheet, cell.address))
 
     def table_setup(self):
@@ -234,8 +283,9 @@ class _WorkbookBuilder:
         n, c, t, f = (rows[k] for k in ("new_received", "carried_over", "total", "carry_forward"))
         last = col_letter(3 + len(form.t3_columns))
         formula = f"AND(COUNT(D${n},D${c},D${t},D${f})>0,SUM(D${n},D${c})<>SUM(D${t},D${f}))"
-        t3.conditional_formatting.add(f"D{n}:{last}{c} D{t}:{last}{f}",
-                                      FormulaRule(formula=[formula], fill=RED_FILL, stopIfTrue=False))
+        t3.conditional_formatting.add(
+            f"D{n}:{last}{c} D{t}:{last}{f}", FormulaRule(formula=[formula], fill=RED_FILL, stopIfTrue=False)
+        )
         for ws in (t2, t3, t4):
             for row in range(2, ws.max_row + 1):
                 if ws.row_dimensions[row].height is None:
@@ -268,22 +318,37 @@ class _WorkbookBuilder:
             (f"适用：{years} 年度的报告；格式依据：{form.source}《{form.name}》。", BODY),
             ("", BODY),
             ("怎样填写", BOLD),
-            ("1. 先填“基本信息”，再依次填“一、总体情况”至“六、其他需要报告的事项”。只有浅黄色单元格可以填写，其余单元格已锁定。", BODY),
+            (
+                "1. 先填“基本信息”，再依次填“一、总体情况”至“六、其他需要报告的事项”。只有浅黄色单元格可以填写，其余单元格已锁定。",
+                BODY,
+            ),
             ("2. 表格中每个数据单元格都要填数字，没有发生的填 0，不要留空，不要填“无”“—”“/”或带“件”“元”等单位。", BODY),
             ("3. 浅蓝色单元格是合计，由公式自动计算，不要改写。", BODY),
-            ("4. 文字部分每个单元格填写一个段落；小标题（如“（一）主动公开”）单独占一个单元格。预填的小标题可以改写或删除。", BODY),
+            (
+                "4. 文字部分每个单元格填写一个段落；小标题（如“（一）主动公开”）单独占一个单元格。预填的小标题可以改写或删除。",
+                BODY,
+            ),
             ("5. “校验”工作表随填写自动检查勾稽关系，出现“错误”的项目必须改正，“警告”的项目请核实。", BODY),
             ("", BODY),
             ("统计口径（摘自国家格式）", BOLD),
             ("· 统计期限为报告年度 1 月 1 日至 12 月 31 日。", BODY),
             ("· 表三每一列：第一项加第二项之和，等于第三项加第四项之和（一 + 二 = 三（七）总计 + 四）。", BODY),
             ("· 表三“（二）部分公开”：区分处理的，只计这一情形，不计其他情形；每件申请只计入一种办理结果。", BODY),
-            ("· 表四：行政复议机关作为共同被告的行政诉讼案件，只计算原行为主体的案件数量，不计算行政复议机关的案件数量。", BODY),
+            (
+                "· 表四：行政复议机关作为共同被告的行政诉讼案件，只计算原行为主体的案件数量，不计算行政复议机关的案件数量。",
+                BODY,
+            ),
         ]
         if form.format == "2021":
             lines += [
-                ("· 表二：行政许可、行政处罚、行政强制数量包括已公开和依法未公开的全部处理决定；各项数据核定时间点为报告年度的 12 月 31 日。", BODY),
-                ("· 表二“本年收费金额”单位为万元；第六部分须报告收取信息处理费的情况（在“六、其他需要报告的事项”填写金额，未收取填 0）。", BODY),
+                (
+                    "· 表二：行政许可、行政处罚、行政强制数量包括已公开和依法未公开的全部处理决定；各项数据核定时间点为报告年度的 12 月 31 日。",
+                    BODY,
+                ),
+                (
+                    "· 表二“本年收费金额”单位为万元；第六部分须报告收取信息处理费的情况（在“六、其他需要报告的事项”填写金额，未收取填 0）。",
+                    BODY,
+                ),
                 ("· 总体情况篇幅原则上不超过一千字。", BODY),
             ]
         else:
@@ -294,12 +359,24 @@ class _WorkbookBuilder:
         lines += [
             ("", BODY),
             ("不用 Excel 也能校验和生成报告", BOLD),
-            ("在命令行运行：xxgk check 本工作簿.xlsx（校验）；xxgk export 本工作簿.xlsx -o 数据.json（导出数据）。", BODY),
-            ("工作表和工作簿结构已保护（无密码），以免误改标签和公式；报送时请保存为 .xlsx，不要另存为含宏的格式。", BODY),
+            (
+                "在命令行运行：xxgk check 本工作簿.xlsx（校验）；xxgk export 本工作簿.xlsx -o 数据.json（导出数据）。",
+                BODY,
+            ),
+            (
+                "工作表和工作簿结构已保护（无密码），以免误改标签和公式；报送时请保存为 .xlsx，不要另存为含宏的格式。",
+                BODY,
+            ),
         ]
-        lines += [("", BODY), ("校验规则（“校验”工作表、xxgk check 和“校验”按钮按这些规则检查；“错误”必须改正，“警告”请核实）", BOLD)]
-        lines += [(f"{entry.id}（{entry.severities}）{entry.title}", BODY) for entry in RULES.values()
-                  if form.format in entry.formats]
+        lines += [
+            ("", BODY),
+            ("校验规则（“校验”工作表、xxgk check 和“校验”按钮按这些规则检查；“错误”必须改正，“警告”请核实）", BOLD),
+        ]
+        lines += [
+            (f"{entry.id}（{entry.severities}）{entry.title}", BODY)
+            for entry in RULES.values()
+            if form.format in entry.formats
+        ]
         for i, (text, font) in enumerate(lines, 1):
             self.put(ws, f"A{i}", text, font=font)
 
@@ -334,14 +411,40 @@ class _WorkbookBuilder:
             self.put(ws, f"C{row}", field.hint, font=SMALL, border=BOX)
             ws.row_dimensions[row].height = 22
             if field.kind == "year":
-                self.validate(ws, "year", field.address, type="whole", operator="between", formula1="2019",
-                              formula2="2100", prompt="四位年份，如 2025。", error="请填写 2019 年以后的四位年份，如 2025。")
+                self.validate(
+                    ws,
+                    "year",
+                    field.address,
+                    type="whole",
+                    operator="between",
+                    formula1="2019",
+                    formula2="2100",
+                    prompt="四位年份，如 2025。",
+                    error="请填写 2019 年以后的四位年份，如 2025。",
+                )
             elif field.kind == "date":
-                self.validate(ws, "date", field.address, type="date", operator="between", formula1="36526",
-                              formula2="73051", prompt="日期，如 2026-01-08。", error="请填写日期，如 2026-01-08。")
+                self.validate(
+                    ws,
+                    "date",
+                    field.address,
+                    type="date",
+                    operator="between",
+                    formula1="36526",
+                    formula2="73051",
+                    prompt="日期，如 2026-01-08。",
+                    error="请填写日期，如 2026-01-08。",
+                )
             elif field.kind == "postcode":
-                self.validate(ws, "postcode", field.address, type="textLength", operator="equal", formula1="6",
-                              prompt="6 位邮政编码。", error="邮政编码应为 6 位数字。")
+                self.validate(
+                    ws,
+                    "postcode",
+                    field.address,
+                    type="textLength",
+                    operator="equal",
+                    formula1="6",
+                    prompt="6 位邮政编码。",
+                    error="邮政编码应为 6 位数字。",
+                )
         self.page(ws)
 
     # -- text blocks -------------------------------------------------------------------------------
@@ -369,8 +472,15 @@ class _WorkbookBuilder:
             ws.merge_cells(f"A{place.title_row}:{title_end}{place.title_row}")
             ws.row_dimensions[place.title_row].height = 24
             if not place.merge_to:  # a text sheet: number the paragraphs and count the characters
-                self.put(ws, f"C{place.title_row}", f"=SUM(C{place.first_row}:C{place.last_row})",
-                         font=BOLD, align=CENTER, fill=HEAD_FILL, fmt='"共"0"字"')
+                self.put(
+                    ws,
+                    f"C{place.title_row}",
+                    f"=SUM(C{place.first_row}:C{place.last_row})",
+                    font=BOLD,
+                    align=CENTER,
+                    fill=HEAD_FILL,
+                    fmt='"共"0"字"',
+                )
             for i in range(place.rows):
                 row = place.first_row + i
                 value = paragraphs[i] if i < len(paragraphs) else None
@@ -382,8 +492,13 @@ class _WorkbookBuilder:
                     self.put(ws, f"A{row}", i + 1, font=SMALL, align=CENTER)
                     self.put(ws, f"B{row}", value, align=TOP_LEFT, fill=INPUT_FILL, fmt="@", locked=False)
                     ref = f"B{row}"
-                    self.put(ws, f"C{row}", "=LEN(" + "SUBSTITUTE(" * len(_BLANKS) + ref + "".join(f',{b},"")' for b in _BLANKS) + ")",
-                             font=SMALL, align=CENTER)
+                    self.put(
+                        ws,
+                        f"C{row}",
+                        "=LEN(" + "SUBSTITUTE(" * len(_BLANKS) + ref + "".join(f',{b},"")' for b in _BLANKS) + ")",
+                        font=SMALL,
+                        align=CENTER,
+                    )
 
     # -- 校验: live checks that work in Excel, WPS and LibreOffice without Python ------------------------
     def checks(self):
@@ -428,8 +543,12 @@ class _WorkbookBuilder:
 
     def meta(self):
         ws = self.sheet(META_SHEET)
-        rows = [("format", self.form.format), ("template_version", TEMPLATE_VERSION), ("form_hash", self.form.hash),
-                ("generator", f"xxgk {__version__}")]
+        rows = [
+            ("format", self.form.format),
+            ("template_version", TEMPLATE_VERSION),
+            ("form_hash", self.form.hash),
+            ("generator", f"xxgk {__version__}"),
+        ]
         rows += [(f"text.{k}", f"{p.col}{p.first_row}:{p.col}{p.last_row}") for k, p in self.texts.items()]
         for i, (key, value) in enumerate(rows, 1):
             ws[f"A{i}"], ws[f"B{i}"] = key, value
@@ -441,8 +560,13 @@ def build_bytes(form: Form, data: ReportData | None = None, extra: tuple[ExtraSh
     return _WorkbookBuilder(form, data, extra).build()
 
 
-def write_workbook(form: Form, path: str | Path, data: ReportData | None = None, overwrite: bool = True,
-                   extra: tuple[ExtraSheet, ...] = ()) -> Path:
+def write_workbook(
+    form: Form,
+    path: str | Path,
+    data: ReportData | None = None,
+    overwrite: bool = True,
+    extra: tuple[ExtraSheet, ...] = (),
+) -> Path:
     path = Path(path)
     write_atomic(path, build_bytes(form, data, extra), overwrite=overwrite)
     return path

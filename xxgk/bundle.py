@@ -15,6 +15,7 @@ requirements is computed here again with the target's markers and wheel tags (`p
 missing is downloaded, and wheels no target needs are dropped. Without --platform the bundle is for this
 machine's platform and Python (what the tests install).
 """
+
 from __future__ import annotations
 
 import email.parser
@@ -28,7 +29,7 @@ import sysconfig
 import tempfile
 import zipfile
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from packaging import tags as wheel_tags
@@ -55,24 +56,36 @@ _INSTALLER_NAME = re.compile(r"python-(3\.\d+)\.\d+(?:-(amd64|arm64))?\.exe", re
 @dataclass(frozen=True)
 class Target:
     """One Python a bundle is for: its version, wheel tags and environment-marker values."""
+
     python: str
     tags: frozenset
     env: dict
 
     @classmethod
-    def windows(cls, platform: str, python: str) -> "Target":
+    def windows(cls, platform: str, python: str) -> Target:
         minor = int(python.split(".")[1])
         version = (3, minor)
-        tags = [*wheel_tags.cpython_tags(version, platforms=[platform]),
-                *wheel_tags.compatible_tags(version, f"cp3{minor}", [platform])]
-        env = {"os_name": "nt", "sys_platform": "win32", "platform_system": "Windows",
-               "platform_machine": WINDOWS[platform][0], "platform_release": "", "platform_version": "",
-               "implementation_name": "cpython", "platform_python_implementation": "CPython",
-               "implementation_version": f"{python}.0", "python_version": python, "python_full_version": f"{python}.0"}
+        tags = [
+            *wheel_tags.cpython_tags(version, platforms=[platform]),
+            *wheel_tags.compatible_tags(version, f"cp3{minor}", [platform]),
+        ]
+        env = {
+            "os_name": "nt",
+            "sys_platform": "win32",
+            "platform_system": "Windows",
+            "platform_machine": WINDOWS[platform][0],
+            "platform_release": "",
+            "platform_version": "",
+            "implementation_name": "cpython",
+            "platform_python_implementation": "CPython",
+            "implementation_version": f"{python}.0",
+            "python_version": python,
+            "python_full_version": f"{python}.0",
+        }
         return cls(python, frozenset(tags), env)
 
     @classmethod
-    def here(cls) -> "Target":
+    def here(cls) -> Target:
         return cls(this_python(), frozenset(wheel_tags.sys_tags()), dict(default_environment()))
 
 
@@ -85,8 +98,15 @@ def this_platform() -> str:
     return sysconfig.get_platform().replace("-", "_").replace(".", "_")
 
 
-def build(output: str, platform: str | None = None, pythons: str | None = None, python_installer: str | None = None,
-          wheel: str | None = None, overwrite: bool = False, say=print) -> Path:
+def build(
+    output: str,
+    platform: str | None = None,
+    pythons: str | None = None,
+    python_installer: str | None = None,
+    wheel: str | None = None,
+    overwrite: bool = False,
+    say=print,
+) -> Path:
     """Write the bundle to `output` (a folder, or a .zip holding one folder) → its path."""
     versions = _pythons(platform, pythons)
     installer = _python_installer(python_installer, platform, versions)
@@ -106,9 +126,14 @@ def build(output: str, platform: str | None = None, pythons: str | None = None, 
             _fill(house, own, target, platform)
         wheels = _prune(house, own, targets)
         _copy_files(root, installer, versions, platform_tag)
-        manifest = {"name": "xxgk", "version": __version__, "platform": platform_tag, "pythons": list(versions),
-                    "python_installer": f"python/{installer.name}" if installer else None,
-                    "wheels": {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in wheels}}
+        manifest = {
+            "name": "xxgk",
+            "version": __version__,
+            "platform": platform_tag,
+            "pythons": list(versions),
+            "python_installer": f"python/{installer.name}" if installer else None,
+            "wheels": {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in wheels},
+        }
         (root / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         _replace(out, root, overwrite)
     finally:
@@ -119,8 +144,11 @@ def build(output: str, platform: str | None = None, pythons: str | None = None, 
 def _pythons(platform: str | None, pythons: str | None) -> tuple[str, ...]:
     if platform is None:
         if pythons and [p.strip() for p in pythons.split(",")] != [this_python()]:
-            raise XxgkError(f"不指定 --platform 时，安装包只适用于本机的 Python {this_python()}；"
-                            "为 Windows 打包请加 --platform win_amd64 或 win32", kind="package")
+            raise XxgkError(
+                f"不指定 --platform 时，安装包只适用于本机的 Python {this_python()}；"
+                "为 Windows 打包请加 --platform win_amd64 或 win32",
+                kind="package",
+            )
         return (this_python(),)
     if platform not in WINDOWS:
         raise XxgkError(f"--platform 只能是 {' 或 '.join(WINDOWS)}，不能是 {platform}", kind="usage")
@@ -144,13 +172,20 @@ def _python_installer(path: str | None, platform: str | None, versions) -> Path 
     with installer.open("rb") as fh:
         is_program = fh.read(2) == b"MZ"
     if not m or not is_program:
-        raise XxgkError("这不是 Python 官方的 Windows 安装程序（文件名应为 python-3.x.y-amd64.exe 或 python-3.x.y.exe）",
-                        file=path, kind="package")
+        raise XxgkError(
+            "这不是 Python 官方的 Windows 安装程序（文件名应为 python-3.x.y-amd64.exe 或 python-3.x.y.exe）",
+            file=path,
+            kind="package",
+        )
     arch = (m.group(2) or "").lower()
     if arch != {"win_amd64": "amd64", "win32": ""}[platform]:
         raise XxgkError(f"安装程序是 {arch or '32 位'} 的，与安装包的平台 {platform} 不符", file=path, kind="package")
     if m.group(1) not in versions:
-        raise XxgkError(f"安装程序是 Python {m.group(1)}，不在安装包支持的版本（{'、'.join(versions)}）之中", file=path, kind="package")
+        raise XxgkError(
+            f"安装程序是 Python {m.group(1)}，不在安装包支持的版本（{'、'.join(versions)}）之中",
+            file=path,
+            kind="package",
+        )
     return installer
 
 
@@ -194,8 +229,11 @@ def _own_wheel(wheel: str | None, house: Path, say) -> Path:
         return house / source.name
     root = Path(__file__).resolve().parent.parent
     if not (root / "pyproject.toml").is_file():
-        raise XxgkError("找不到 xxgk 的源代码，无法生成 xxgk 的 wheel：请在源代码目录中运行，或用 --wheel 指定 "
-                        f"xxgk {__version__} 的 wheel 文件", kind="package")
+        raise XxgkError(
+            "找不到 xxgk 的源代码，无法生成 xxgk 的 wheel：请在源代码目录中运行，或用 --wheel 指定 "
+            f"xxgk {__version__} 的 wheel 文件",
+            kind="package",
+        )
     say("生成 xxgk 的 wheel ……")
     _pip(["wheel", "--no-deps", "--wheel-dir", str(house), str(root)], "生成 xxgk 的 wheel")
     found = list(house.glob("xxgk-*.whl"))
@@ -205,11 +243,17 @@ def _own_wheel(wheel: str | None, house: Path, say) -> Path:
 
 
 def _pip(args: list[str], what: str) -> None:
-    done = subprocess.run([sys.executable, "-m", "pip", *args, "--quiet", "--disable-pip-version-check"],
-                          capture_output=True, text=True, errors="replace")
+    done = subprocess.run(
+        [sys.executable, "-m", "pip", *args, "--quiet", "--disable-pip-version-check"],
+        capture_output=True,
+        text=True,
+        errors="replace",
+    )
     if done.returncode != 0:
         tail = "\n".join(done.stderr.strip().splitlines()[-8:])
-        raise XxgkError(f"{what}失败（pip 退出码 {done.returncode}；需要能访问 PyPI 或本单位的镜像）：\n{tail}", kind="tool_failed")
+        raise XxgkError(
+            f"{what}失败（pip 退出码 {done.returncode}；需要能访问 PyPI 或本单位的镜像）：\n{tail}", kind="tool_failed"
+        )
 
 
 def _download(house: Path, requirements: list[str], target: Target, platform: str | None) -> None:
@@ -227,8 +271,11 @@ def _fill(house: Path, own: Path, target: Target, platform: str | None) -> None:
         if not missing:
             return
         _download(house, sorted({_without_marker(r) for r in missing}), target, platform)
-    raise XxgkError(f"找不到适用于 Python {target.python}（{platform or this_platform()}）的 wheel："
-                    + "、".join(sorted({str(r) for r in missing})), kind="package")
+    raise XxgkError(
+        f"找不到适用于 Python {target.python}（{platform or this_platform()}）的 wheel："
+        + "、".join(sorted({str(r) for r in missing})),
+        kind="package",
+    )
 
 
 def _without_marker(req: Requirement) -> str:
@@ -237,7 +284,7 @@ def _without_marker(req: Requirement) -> str:
     return f"{req.name}{extras}{req.specifier}"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _metadata(wheel: Path) -> tuple[SpecifierSet, tuple[str, ...]]:
     """(Requires-Python, Requires-Dist) of a wheel."""
     with zipfile.ZipFile(wheel) as zf:
@@ -265,8 +312,10 @@ def closure(house: Path, own: Path, target: Target) -> tuple[dict[str, Path], li
     while queue:
         req = queue.pop()
         name = canonicalize_name(req.name)
-        fits = sorted(((v, p) for v, p in available.get(name, []) if req.specifier.contains(v, prereleases=True)),
-                      key=lambda vp: vp[0])
+        fits = sorted(
+            ((v, p) for v, p in available.get(name, []) if req.specifier.contains(v, prereleases=True)),
+            key=lambda vp: vp[0],
+        )
         if name == "xxgk":
             fits = [(None, own)]
         if not fits:
@@ -318,19 +367,22 @@ def _copy_files(root: Path, installer: Path | None, versions, platform: str) -> 
     if installer:
         (root / "python").mkdir()
         shutil.copyfile(installer, root / "python" / installer.name)
-    (root / "说明.txt").write_bytes(("\ufeff" + _note(versions, platform, installer)).replace("\n", "\r\n")
-                                   .encode("utf-8"))
+    (root / "说明.txt").write_bytes(
+        ("\ufeff" + _note(versions, platform, installer)).replace("\n", "\r\n").encode("utf-8")
+    )
 
 
 def _note(versions, platform: str, installer: Path | None) -> str:
     """说明.txt: what the bundle is for and the five steps (UTF-8 with BOM, which Notepad reads)."""
     bits = WINDOWS.get(platform, ("", ""))[1]
-    python = (f"安装包自带 Python 安装程序（python\\{installer.name}），安装.cmd 会先为当前用户安装它，不需要管理员权限。"
-              if installer else
-              f"本机需要已安装 Python {'、'.join(versions)}{' 中的一个' if len(versions) > 1 else ''}"
-              f"{f'（{bits} 位）' if bits else ''}。没有时请从 "
-              f"{PYTHON_DOWNLOAD} 下载 “Windows installer”，为当前用户安装即可；或在制作安装包时用 "
-              "--python-installer 把它放进安装包。")
+    python = (
+        f"安装包自带 Python 安装程序（python\\{installer.name}），安装.cmd 会先为当前用户安装它，不需要管理员权限。"
+        if installer
+        else f"本机需要已安装 Python {'、'.join(versions)}{' 中的一个' if len(versions) > 1 else ''}"
+        f"{f'（{bits} 位）' if bits else ''}。没有时请从 "
+        f"{PYTHON_DOWNLOAD} 下载 “Windows installer”，为当前用户安装即可；或在制作安装包时用 "
+        "--python-installer 把它放进安装包。"
+    )
     return f"""xxgk {__version__} 离线安装包（{platform}）
 
 本安装包用于没有互联网的办公电脑：安装 xxgk 和 Excel 的“信息公开年报”功能区加载项，全程不联网。

@@ -8,6 +8,7 @@ the mini stream (64-byte mini sectors). Every storage's children form a red-blac
 says. CLSIDs, state bits and timestamps are zero. Files up to about 7 MB (109 FAT sectors, the DIFAT
 entries of the header) are supported; larger ones raise ValueError.
 """
+
 from __future__ import annotations
 
 import struct
@@ -88,10 +89,25 @@ def write_compound(streams: dict[str, bytes]) -> bytes:
     fat += [FREESECT] * (n_fat * (SECTOR // 4) - len(fat))
 
     header = struct.pack(  # §2.2 Compound File Header
-        "<8s16sHHHHH6sIIIIIIIII", _SIGNATURE, bytes(16),  # signature, CLSID
-        0x003E, 0x0003, 0xFFFE, 9, 6, bytes(6),  # version 3.0x3E, little-endian, 2^9 and 2^6 byte sectors
-        0, n_fat, dir_start, 0,  # directory sector count (0 in version 3), FAT sectors, first directory sector
-        MINI_CUTOFF, minifat_start, n_minifat, ENDOFCHAIN, 0)  # mini stream cutoff, MiniFAT, no DIFAT sectors
+        "<8s16sHHHHH6sIIIIIIIII",
+        _SIGNATURE,
+        bytes(16),  # signature, CLSID
+        0x003E,
+        0x0003,
+        0xFFFE,
+        9,
+        6,
+        bytes(6),  # version 3.0x3E, little-endian, 2^9 and 2^6 byte sectors
+        0,
+        n_fat,
+        dir_start,
+        0,  # directory sector count (0 in version 3), FAT sectors, first directory sector
+        MINI_CUTOFF,
+        minifat_start,
+        n_minifat,
+        ENDOFCHAIN,
+        0,
+    )  # mini stream cutoff, MiniFAT, no DIFAT sectors
     header += struct.pack(f"<{_HEADER_DIFAT}I", *range(n_fat), *[FREESECT] * (_HEADER_DIFAT - n_fat))
     out = bytearray(header)
     out += struct.pack(f"<{len(fat)}I", *fat)
@@ -130,6 +146,7 @@ def _directory(streams: dict[str, bytes]) -> list[_Entry]:
         for kid in kids:
             if kid.kind == STORAGE:
                 number(kid)
+
     number(root)
     return entries
 
@@ -151,6 +168,7 @@ def _tree(entries: list[_Entry], ids: list[int]) -> int:
         node = entries[ids[mid]]
         node.left, node.right = build(lo, mid, level + 1), build(mid + 1, hi, level + 1)
         return ids[mid]
+
     top = build(0, len(ids), 0)
     deepest = max(depth.values(), default=0)
     complete = len(ids) == 2 ** (deepest + 1) - 1
@@ -169,5 +187,19 @@ def _pack_entry(e: _Entry) -> bytes:
     """A 128-byte directory entry (§2.6.1)."""
     name = e.name.encode("utf-16-le") + b"\0\0"
     start = e.start if e.kind != STORAGE else 0
-    return struct.pack("<64sHBBIII16sIQQIQ", name, len(name), e.kind, e.color, e.left, e.right, e.child,
-                       bytes(16), 0, 0, 0, start, e.size)
+    return struct.pack(
+        "<64sHBBIII16sIQQIQ",
+        name,
+        len(name),
+        e.kind,
+        e.color,
+        e.left,
+        e.right,
+        e.child,
+        bytes(16),
+        0,
+        0,
+        0,
+        start,
+        e.size,
+    )

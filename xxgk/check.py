@@ -4,6 +4,7 @@ It never raises for bad data: a bad cell is a finding. Every rule compares the s
 JSON data file the totals as written (those it leaves out computed), in a workbook the formula cells as
 recomputed by the reader. The findings the reader made (data.problems) come first.
 """
+
 from __future__ import annotations
 
 from .data import ReportData
@@ -13,8 +14,9 @@ from .rules import ACROSS_YEARS, MODES, WITHIN_YEAR, Context
 from .sums import with_totals
 
 
-def check(data: ReportData, form: Form | None = None, previous: ReportData | None = None,
-          mode: str = "generate") -> Report:
+def check(
+    data: ReportData, form: Form | None = None, previous: ReportData | None = None, mode: str = "generate"
+) -> Report:
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
     form = form or load_form(data.format)

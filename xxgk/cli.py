@@ -1,11 +1,12 @@
 """The `xxgk` command line. Exit codes: 0 valid (warnings allowed), 1 errors found, 2 usage error."""
+
 from __future__ import annotations
 
 import argparse
-from contextlib import contextmanager
 import json
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 from . import __version__
@@ -32,13 +33,20 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("new", help="新建空白年报工作簿", description="按报告年度新建一个受保护的年报填报工作簿。")
     s.add_argument("--year", type=int, required=True, help="报告年度，如 2025")
     s.add_argument("--org", required=True, help="机关名称（全称）")
-    s.add_argument("--format", choices=("2019", "2021"), help="年报格式；默认按年度确定（2019–2020 → 2019，2021 起 → 2021）")
-    s.add_argument("--previous", metavar="LAST", help="上一年度的工作簿或 JSON 数据文件：预填上年结转和机关信息（不复制文字）")
+    s.add_argument(
+        "--format", choices=("2019", "2021"), help="年报格式；默认按年度确定（2019–2020 → 2019，2021 起 → 2021）"
+    )
+    s.add_argument(
+        "--previous", metavar="LAST", help="上一年度的工作簿或 JSON 数据文件：预填上年结转和机关信息（不复制文字）"
+    )
     s.add_argument("-o", "--output", required=True, help="输出的 .xlsx 文件")
     s.add_argument("--overwrite", action="store_true", help="输出文件已存在时覆盖")
 
-    s = sub.add_parser("fill", help="把 JSON 数据写入工作簿的副本",
-                       description="读取工作簿，写入 JSON 数据文件中的数字、文字和基本信息，另存为新文件（原文件不变）。")
+    s = sub.add_parser(
+        "fill",
+        help="把 JSON 数据写入工作簿的副本",
+        description="读取工作簿，写入 JSON 数据文件中的数字、文字和基本信息，另存为新文件（原文件不变）。",
+    )
     s.add_argument("workbook", help="年报工作簿 .xlsx")
     s.add_argument("data", help="JSON 数据文件")
     s.add_argument("-o", "--output", required=True, help="输出的 .xlsx 文件")
@@ -49,24 +57,39 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("-o", "--output", help="输出的 .json 文件（默认输出到屏幕）")
     s.add_argument("--overwrite", action="store_true", help="输出文件已存在时覆盖")
 
-    s = sub.add_parser("import", help="读取已发布的年度报告（网页、Word、PDF、文本），写成 JSON 数据文件",
-                       description="按国家格式的栏目标签读取已发布的年度报告的表格和文字。退出码：0 表格单元格全部读到，"
-                                   "1 有表格单元格没有找到，2 不是年度报告或无法读取。")
-    s.add_argument("file", metavar="FILE", help="年度报告：.html/.htm、.docx、.doc/.wps（需 LibreOffice）、.pdf（有文字层）、.txt")
+    s = sub.add_parser(
+        "import",
+        help="读取已发布的年度报告（网页、Word、PDF、文本），写成 JSON 数据文件",
+        description="按国家格式的栏目标签读取已发布的年度报告的表格和文字。退出码：0 表格单元格全部读到，"
+        "1 有表格单元格没有找到，2 不是年度报告或无法读取。",
+    )
+    s.add_argument(
+        "file", metavar="FILE", help="年度报告：.html/.htm、.docx、.doc/.wps（需 LibreOffice）、.pdf（有文字层）、.txt"
+    )
     s.add_argument("-o", "--output", help="输出的 JSON 数据文件（默认输出到屏幕）")
     s.add_argument("--year", type=int, help="报告年度（默认从标题和引言中读取）")
     s.add_argument("--org", help="机关名称（默认取署名或标题）")
     s.add_argument("--overwrite", action="store_true", help="输出文件已存在时覆盖")
 
-    s = sub.add_parser("check", help="校验工作簿、JSON 数据文件或已发布的报告",
-                       description="按国家格式和勾稽关系校验。退出码：0 通过（可有警告），1 有错误，2 文件无法读取或用法错误。")
-    s.add_argument("files", nargs="+", metavar="FILE",
-                   help="年报工作簿 .xlsx、JSON 数据文件，或已发布的报告（.html、.docx、.pdf 等，按审核口径校验）")
+    s = sub.add_parser(
+        "check",
+        help="校验工作簿、JSON 数据文件或已发布的报告",
+        description="按国家格式和勾稽关系校验。退出码：0 通过（可有警告），1 有错误，2 文件无法读取或用法错误。",
+    )
+    s.add_argument(
+        "files",
+        nargs="+",
+        metavar="FILE",
+        help="年报工作簿 .xlsx、JSON 数据文件，或已发布的报告（.html、.docx、.pdf 等，按审核口径校验）",
+    )
     s.add_argument("--json", action="store_true", help="以 JSON 输出结果")
     s.add_argument("--previous", metavar="PREV", help="上一年度的工作簿或 JSON 数据文件（核对上年结转）")
 
-    s = sub.add_parser("report", help="生成年度报告（Word，可选 PDF、HTML）",
-                       description="校验后生成 GB/T 9704 版式的年度报告。校验有错误时不生成（退出码 1），可加 --draft 生成草稿。")
+    s = sub.add_parser(
+        "report",
+        help="生成年度报告（Word，可选 PDF、HTML）",
+        description="校验后生成 GB/T 9704 版式的年度报告。校验有错误时不生成（退出码 1），可加 --draft 生成草稿。",
+    )
     s.add_argument("file", metavar="WORKBOOK", help="年报工作簿 .xlsx 或 JSON 数据文件")
     s.add_argument("-o", "--output", help="输出的 .docx（默认：输入文件旁，以机关名称和年度命名）")
     s.add_argument("--pdf", action="store_true", help="同时生成 PDF（需要 LibreOffice）")
@@ -75,12 +98,17 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--overwrite", action="store_true", help="输出文件已存在时覆盖")
     s.add_argument("--previous", metavar="PREV", help="上一年度的工作簿或 JSON 数据文件（跨年核对）")
 
-    s = sub.add_parser("merge", help="汇总下级单位的年报",
-                       description="读取、校验下级单位的年报（工作簿、JSON、文件夹、.zip、.eml），把计入的单位逐格相加，"
-                                   "生成同一格式的汇总工作簿。退出码：0 全部计入且无错误，1 有错误、未计入或未报送的单位，2 用法错误。")
+    s = sub.add_parser(
+        "merge",
+        help="汇总下级单位的年报",
+        description="读取、校验下级单位的年报（工作簿、JSON、文件夹、.zip、.eml），把计入的单位逐格相加，"
+        "生成同一格式的汇总工作簿。退出码：0 全部计入且无错误，1 有错误、未计入或未报送的单位，2 用法错误。",
+    )
     s.add_argument("inputs", nargs="+", metavar="INPUT", help="工作簿、JSON 数据文件、文件夹、.zip 压缩包或 .eml 邮件")
     s.add_argument("-o", "--output", required=True, metavar="SUMMARY.xlsx", help="输出的汇总工作簿 .xlsx")
-    s.add_argument("--org", help=f"汇总单位名称（写入汇总表基本信息；不填时为“{DEFAULT_SUMMARY_ORG}”，可在汇总表中修改）")
+    s.add_argument(
+        "--org", help=f"汇总单位名称（写入汇总表基本信息；不填时为“{DEFAULT_SUMMARY_ORG}”，可在汇总表中修改）"
+    )
     s.add_argument("--year", type=int, help="报告年度；默认取多数报表的年度")
     s.add_argument("--roster", metavar="FILE", help="应报单位名单（.xlsx 或 .csv：第一列，或“机关名称”“单位名称”列）")
     s.add_argument("--json", action="store_true", help="以 JSON 输出结果")
@@ -88,25 +116,37 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--jobs", type=int, metavar="N", help="并行读取的进程数（默认 CPU 核数；1 = 不并行）")
     s.add_argument("--overwrite", action="store_true", help="输出文件已存在时覆盖")
 
-    s = sub.add_parser("addin", help="Excel 功能区加载项：安装、卸载、生成",
-                       description="“信息公开年报”功能区（校验、生成报告、汇总下级报表等按钮）。加载项只装在本机，"
-                                   "报送的工作簿始终是不含宏的 .xlsx。")
+    s = sub.add_parser(
+        "addin",
+        help="Excel 功能区加载项：安装、卸载、生成",
+        description="“信息公开年报”功能区（校验、生成报告、汇总下级报表等按钮）。加载项只装在本机，"
+        "报送的工作簿始终是不含宏的 .xlsx。",
+    )
     asub = s.add_subparsers(dest="action", metavar="操作", parser_class=_Parser)
     a = asub.add_parser("install", help="把加载项复制到 Excel 的启动文件夹，并记下本机的 Python")
-    a.add_argument("--startup-dir", metavar="DIR", help="Excel 启动文件夹（默认：Windows 为 %%APPDATA%%\\Microsoft\\Excel\\XLSTART）")
+    a.add_argument(
+        "--startup-dir",
+        metavar="DIR",
+        help="Excel 启动文件夹（默认：Windows 为 %%APPDATA%%\\Microsoft\\Excel\\XLSTART）",
+    )
     a = asub.add_parser("uninstall", help="删除加载项和它的配置")
     a.add_argument("--startup-dir", metavar="DIR", help="安装时指定的启动文件夹")
     a = asub.add_parser("build", help="由 addin/ 的源文件生成 xxgk.xlam（开发用）")
     a.add_argument("-o", "--output", metavar="PATH.xlam", help="输出文件（默认：软件自带的 addin/xxgk.xlam）")
     a.add_argument("--check", action="store_true", help="只检查已提交的 xxgk.xlam 是否最新，不写文件")
 
-    s = sub.add_parser("bundle", help="生成离线安装包（给没有互联网的办公电脑）",
-                       description="生成一个文件夹（或 .zip）：xxgk 及其全部依赖的 wheel、安装.cmd、卸载.cmd、使用说明、空白工作簿和示例。"
-                                   "复制到办公电脑上双击安装.cmd 即可安装，全程不联网。生成安装包本身需要能访问 PyPI（或本单位的镜像）。")
+    s = sub.add_parser(
+        "bundle",
+        help="生成离线安装包（给没有互联网的办公电脑）",
+        description="生成一个文件夹（或 .zip）：xxgk 及其全部依赖的 wheel、安装.cmd、卸载.cmd、使用说明、空白工作簿和示例。"
+        "复制到办公电脑上双击安装.cmd 即可安装，全程不联网。生成安装包本身需要能访问 PyPI（或本单位的镜像）。",
+    )
     s.add_argument("-o", "--output", required=True, metavar="DIR|ZIP", help="输出的文件夹，或以 .zip 结尾的压缩包")
     s.add_argument("--platform", choices=("win_amd64", "win32"), help="目标 Windows 平台（默认：本机的平台和 Python）")
     s.add_argument("--python", metavar="3.10,3.11,…", help="目标 Python 版本，逗号分隔（默认 3.10,3.11,3.12,3.13）")
-    s.add_argument("--python-installer", metavar="FILE", help="放进安装包的 Python 官方安装程序（python-3.x.y-amd64.exe）")
+    s.add_argument(
+        "--python-installer", metavar="FILE", help="放进安装包的 Python 官方安装程序（python-3.x.y-amd64.exe）"
+    )
     s.add_argument("--wheel", metavar="FILE", help="xxgk 自身的 wheel（默认由源代码生成）")
     s.add_argument("--overwrite", action="store_true", help="输出已存在时覆盖（只覆盖 xxgk 安装包）")
 
@@ -120,6 +160,7 @@ def _parser() -> argparse.ArgumentParser:
 
 # -- commands ----------------------------------------------------------------------------------------
 
+
 def cmd_new(args) -> int:
     from .build import write_workbook
     from .data import ReportData
@@ -127,7 +168,10 @@ def cmd_new(args) -> int:
 
     fmt = format_for_year(args.year)
     if args.format and args.format != fmt:
-        raise XxgkError(f"{args.year} 年度的报告应使用 {fmt} 格式，不能用 {args.format} 格式（见国办公开办函〔2021〕30号）", kind="wrong_format")
+        raise XxgkError(
+            f"{args.year} 年度的报告应使用 {fmt} 格式，不能用 {args.format} 格式（见国办公开办函〔2021〕30号）",
+            kind="wrong_format",
+        )
     if not args.org.strip():
         raise XxgkError("--org 机关名称不能为空", kind="usage")
     out = _xlsx_output(args.output, args.overwrite)
@@ -144,7 +188,9 @@ def cmd_new(args) -> int:
     for note in notes:
         print(note, file=sys.stderr)
     if args.previous:
-        print(f"已从上一年度报告预填：表三“上年结转”各列、机关信息{'、表二“上一年项目数量”' if fmt == '2019' else ''}；文字部分请重新撰写。")
+        print(
+            f"已从上一年度报告预填：表三“上年结转”各列、机关信息{'、表二“上一年项目数量”' if fmt == '2019' else ''}；文字部分请重新撰写。"
+        )
     return EXIT_OK
 
 
@@ -163,7 +209,9 @@ def cmd_fill(args) -> int:
     incoming = load(args.data)
     merged, form = merge_into(base, incoming)
     write_workbook(form, out, merged, overwrite=args.overwrite)
-    print(f"已写入 {sum(1 for k in incoming.cells)} 个单元格和 {sum(1 for v in incoming.text.values() if v)} 个文字部分：{out}")
+    print(
+        f"已写入 {sum(1 for k in incoming.cells)} 个单元格和 {sum(1 for v in incoming.text.values() if v)} 个文字部分：{out}"
+    )
     return EXIT_OK
 
 
@@ -214,15 +262,24 @@ def render_import(result, output: str | None) -> str:
     table_cells = [c for c in form.cells.values() if c.table != "extra"]
     read = len(table_cells) - len(result.missing)
     texts = [k for k in ("preamble", "part1", "part2", "part3", "part4", "part5", "part6") if data.text.get(k)]
-    lines = [f"已读取{KIND_NAMES[result.kind]}：{data.org or '（未找到机关名称）'}，{data.year or '?'} 年度，{data.format} 格式"
-             + (f" → {output}" if output else ""),
-             f"  表格单元格：读到 {read}/{len(table_cells)} 个"
-             + (f"，其中 {len(data.bad_values)} 个不是数字（{'、'.join(sorted({v for v, _ in data.bad_values.values()}))}）"
-                if data.bad_values else "")
-             + (f"，{sum(1 for c in table_cells if c.id not in result.missing and data.cells.get(c.id) is None and c.id not in data.bad_values)} 个空白"),
-             f"  文字：{'、'.join({'preamble': '引言'}.get(k, f'第{k[-1]}部分') for k in texts) or '无'}"]
+    lines = [
+        f"已读取{KIND_NAMES[result.kind]}：{data.org or '（未找到机关名称）'}，{data.year or '?'} 年度，{data.format} 格式"
+        + (f" → {output}" if output else ""),
+        f"  表格单元格：读到 {read}/{len(table_cells)} 个"
+        + (
+            f"，其中 {len(data.bad_values)} 个不是数字（{'、'.join(sorted({v for v, _ in data.bad_values.values()}))}）"
+            if data.bad_values
+            else ""
+        )
+        + (
+            f"，{sum(1 for c in table_cells if c.id not in result.missing and data.cells.get(c.id) is None and c.id not in data.bad_values)} 个空白"
+        ),
+        f"  文字：{'、'.join({'preamble': '引言'}.get(k, f'第{k[-1]}部分') for k in texts) or '无'}",
+    ]
     if result.missing:
-        lines.append(f"  缺少 {len(result.missing)} 个表格单元格：{'、'.join(result.missing[:10])}{' 等' if len(result.missing) > 10 else ''}")
+        lines.append(
+            f"  缺少 {len(result.missing)} 个表格单元格：{'、'.join(result.missing[:10])}{' 等' if len(result.missing) > 10 else ''}"
+        )
     lines += [f"  未能放置：{u}" for u in result.unplaced]
     lines += [f"  说明：{n}" for n in result.notes]
     return "\n".join(lines)
@@ -274,10 +331,8 @@ def cmd_report(args) -> int:
 
 
 def cmd_merge(args) -> int:
-    from .fsutil import write_atomic
+    from .fsutil import check_output, write_atomic
     from .merge import merge, read_roster, render_html, render_text, to_json_text
-
-    from .fsutil import check_output
 
     out = _xlsx_output(args.output, args.overwrite)
     outputs = [out] + ([Path(args.html)] if args.html else [])
@@ -290,13 +345,17 @@ def cmd_merge(args) -> int:
         raise XxgkError("--jobs 应为不小于 1 的整数", kind="usage")
     if args.org is None:
         args.org = DEFAULT_SUMMARY_ORG
-        print(f"未指定 --org：汇总表的机关名称写为“{DEFAULT_SUMMARY_ORG}”，请在汇总表“基本信息”中改为本机关名称。", file=sys.stderr)
+        print(
+            f"未指定 --org：汇总表的机关名称写为“{DEFAULT_SUMMARY_ORG}”，请在汇总表“基本信息”中改为本机关名称。",
+            file=sys.stderr,
+        )
     if not args.org.strip():
         raise XxgkError("--org 汇总单位名称不能为空", kind="usage")
     roster = read_roster(args.roster) if args.roster else None
     with _progress_bar("读取并校验") as progress:
-        result = merge(args.inputs, args.org, year=args.year, roster=roster, jobs=args.jobs, progress=progress,
-                       exclude=outputs)
+        result = merge(
+            args.inputs, args.org, year=args.year, roster=roster, jobs=args.jobs, progress=progress, exclude=outputs
+        )
     written = None
     if result.summary is not None:
         written = str(result.write(out, overwrite=args.overwrite))
@@ -306,7 +365,11 @@ def cmd_merge(args) -> int:
         sys.stdout.write(to_json_text(result, written))
     else:
         sys.stdout.write(render_text(result))
-        print(f"已生成汇总表：{written}（计入 {len(result.included)} 个单位）" if written else "没有可计入的报表，未生成汇总表。")
+        print(
+            f"已生成汇总表：{written}（计入 {len(result.included)} 个单位）"
+            if written
+            else "没有可计入的报表，未生成汇总表。"
+        )
         if args.html:
             print(f"已生成汇总情况页面：{args.html}")
     return EXIT_OK if result.ok else EXIT_FINDINGS
@@ -321,7 +384,13 @@ def _progress_bar(what: str):
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    columns = (TextColumn(what), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("{task.description}"))
+    columns = (
+        TextColumn(what),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+    )
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task("", total=None)
         yield lambda done, total, name: bar.update(task, completed=done, total=total, description=name[-40:])
@@ -362,8 +431,14 @@ def cmd_addin(args) -> int:
 def cmd_bundle(args) -> int:
     from .bundle import build
 
-    out = build(args.output, platform=args.platform, pythons=args.python, python_installer=args.python_installer,
-                wheel=args.wheel, overwrite=args.overwrite)
+    out = build(
+        args.output,
+        platform=args.platform,
+        pythons=args.python,
+        python_installer=args.python_installer,
+        wheel=args.wheel,
+        overwrite=args.overwrite,
+    )
     print(f"已生成安装包：{out}（{_size(out) / 2**20:.1f} MB）")
     return EXIT_OK
 
@@ -374,8 +449,8 @@ def _size(path: Path) -> int:
 
 def cmd_workbook(args) -> int:
     from .build import blank_workbook_path, build_bytes
-    from .fsutil import write_atomic
     from .form import FORMATS, load_form
+    from .fsutil import write_atomic
 
     if args.action != "build":
         raise XxgkError("用法：xxgk workbook build [--out-dir DIR] [--check]", kind="usage")
@@ -400,6 +475,7 @@ def cmd_workbook(args) -> int:
 
 
 # -- output --------------------------------------------------------------------------------------------
+
 
 def render_report(report: Report) -> str:
     head = f"{report.org or '（未填机关名称）'}，{report.year or '?'} 年度，{report.format} 格式"
@@ -443,8 +519,18 @@ def _refuse_same_file(out: Path, *inputs: str) -> None:
             raise XxgkError("输出文件不能与输入文件相同（xxgk 从不修改输入文件）", file=str(out), kind="output")
 
 
-COMMANDS = {"import": cmd_import, "new": cmd_new, "fill": cmd_fill, "export": cmd_export, "check": cmd_check,
-            "report": cmd_report, "merge": cmd_merge, "addin": cmd_addin, "bundle": cmd_bundle, "workbook": cmd_workbook}
+COMMANDS = {
+    "import": cmd_import,
+    "new": cmd_new,
+    "fill": cmd_fill,
+    "export": cmd_export,
+    "check": cmd_check,
+    "report": cmd_report,
+    "merge": cmd_merge,
+    "addin": cmd_addin,
+    "bundle": cmd_bundle,
+    "workbook": cmd_workbook,
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -471,8 +557,10 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # the last net: never a traceback for the user
         if os.environ.get("XXGK_DEBUG"):
             raise
-        print(f"内部错误：{exc.__class__.__name__}: {exc}\n请把命令和文件反馈给维护者（设置 XXGK_DEBUG=1 可显示详细信息）。",
-              file=sys.stderr)
+        print(
+            f"内部错误：{exc.__class__.__name__}: {exc}\n请把命令和文件反馈给维护者（设置 XXGK_DEBUG=1 可显示详细信息）。",
+            file=sys.stderr,
+        )
         return EXIT_INTERNAL
 
 

@@ -3,6 +3,7 @@
 Blank stays blank (None), never silently 0. Whatever cannot be read as a number of the cell's type
 is kept out of `cells` and recorded as a read problem (a finding), never coerced.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -12,18 +13,32 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Union
 
 from .errors import XxgkError, file_error
 from .findings import Finding
 
-Number = Union[int, Decimal]
+Number = int | Decimal
 
 MAX_JSON_BYTES = 64 * 1024 * 1024
 MAX_PARAGRAPH = 32767  # Excel's limit of characters in one cell
 TEXT_KEYS = ("preamble", "part1", "part2", "part3", "part4", "part5", "part6")
-INFO_KEYS = ("title", "issuer_mark", "doc_number", "date", "address", "postcode", "phone", "email", "website",
-             "cc", "printer", "print_date", "previous_file", "filled_by", "reviewed_by")
+INFO_KEYS = (
+    "title",
+    "issuer_mark",
+    "doc_number",
+    "date",
+    "address",
+    "postcode",
+    "phone",
+    "email",
+    "website",
+    "cc",
+    "printer",
+    "print_date",
+    "previous_file",
+    "filled_by",
+    "reviewed_by",
+)
 
 
 @dataclass
@@ -53,8 +68,10 @@ class ReportData:
             "org": self.org,
             "info": {k: self.info.get(k, "") for k in INFO_KEYS},
             # a cell whose printed text is not a number keeps that text ("—", "无"): S-04 names it
-            "cells": {k: _json_raw(self.bad_values[k][0]) if k in self.bad_values else _json_number(v)
-                      for k, v in self.cells.items()},
+            "cells": {
+                k: _json_raw(self.bad_values[k][0]) if k in self.bad_values else _json_number(v)
+                for k, v in self.cells.items()
+            },
             "units": dict(self.units),
             "text": {k: self.text.get(k, "") for k in TEXT_KEYS},
         }
@@ -192,6 +209,7 @@ def fmt_number(v) -> str:
 
 # -- the JSON data file ------------------------------------------------------------------------------
 
+
 def load_json(path: str | Path) -> ReportData:
     """Read a JSON data file. Structure errors are usage errors (XxgkError); cell values are checked later."""
     path = Path(path)
@@ -215,9 +233,13 @@ def load_json_bytes(blob: bytes, name: str) -> ReportData:
     except UnicodeDecodeError:
         raise XxgkError("JSON 数据文件不是 UTF-8 编码，请用 UTF-8 保存", file=str(path), kind="bad_data") from None
     except json.JSONDecodeError as exc:
-        raise XxgkError(f"不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}）", file=str(path), kind="bad_data") from None
+        raise XxgkError(
+            f"不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}）", file=str(path), kind="bad_data"
+        ) from None
     except (ValueError, RecursionError):  # an integer of thousands of digits; nesting thousands deep
-        raise XxgkError("不是有效的 JSON 数据文件（含有位数过多的数字或嵌套过深的结构）", file=str(path), kind="bad_data") from None
+        raise XxgkError(
+            "不是有效的 JSON 数据文件（含有位数过多的数字或嵌套过深的结构）", file=str(path), kind="bad_data"
+        ) from None
     return from_json(raw, source=str(path))
 
 
@@ -232,7 +254,7 @@ def from_json(raw, source: str = "") -> ReportData:
         raise bad(f"JSON 数据文件含未知的键：{'、'.join(sorted(unknown))}")
     fmt = raw.get("format")
     if fmt not in ("2019", "2021"):
-        raise bad(f"“format”应为 \"2019\" 或 \"2021\"，实际为 {json.dumps(fmt, ensure_ascii=False)}")
+        raise bad(f'“format”应为 "2019" 或 "2021"，实际为 {json.dumps(fmt, ensure_ascii=False)}')
     year = raw.get("year")
     if isinstance(year, Decimal) and year.is_finite() and year.adjusted() < 6 and year == int(year):
         year = int(year)
@@ -241,6 +263,7 @@ def from_json(raw, source: str = "") -> ReportData:
     org = raw.get("org", "")
     if not isinstance(org, str):
         raise bad("“org”应为文本")
+
     def text_dict(key, allowed, shape):
         value = raw.get(key, {}) or {}
         if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
@@ -259,14 +282,23 @@ def from_json(raw, source: str = "") -> ReportData:
     if not isinstance(cells_raw, dict):
         raise bad("“cells”应为 {单元格编号: 数字或 null} 对象")
 
-    data = ReportData(format=fmt, year=year, org=org, info=dict(info), units=dict(units),
-                      text={k: v.replace("\r\n", "\n") for k, v in text.items()}, source=source, kind="json")
+    data = ReportData(
+        format=fmt,
+        year=year,
+        org=org,
+        info=dict(info),
+        units=dict(units),
+        text={k: v.replace("\r\n", "\n") for k, v in text.items()},
+        source=source,
+        kind="json",
+    )
     summary_of = raw.get("summary_of")
     if summary_of is not None:
         keys = ("file", "sha256", "org")
         if not isinstance(summary_of, list) or not all(
-                isinstance(e, dict) and set(e) == set(keys) and all(isinstance(e[k], str) for k in keys) for e in summary_of):
-            raise bad("“summary_of”应为 [{\"file\": 文本, \"sha256\": 文本, \"org\": 文本}, …]（汇总表计入的单位）")
+            isinstance(e, dict) and set(e) == set(keys) and all(isinstance(e[k], str) for k in keys) for e in summary_of
+        ):
+            raise bad('“summary_of”应为 [{"file": 文本, "sha256": 文本, "org": 文本}, …]（汇总表计入的单位）')
         data.summary_of = summary_of
     for cid, value in cells_raw.items():
         number, reason = parse_json_number(value)
@@ -281,8 +313,16 @@ def from_json(raw, source: str = "") -> ReportData:
             value = parse_date(info[f.key])
             data.info[f.key] = value or ""
             if value is None:
-                data.problems.append(I_01.finding("date_bad", label=f.label, where=f"info.{f.key}", shown=info[f.key][:40],
-                                                  field=f.key, stated=info[f.key][:200]))
+                data.problems.append(
+                    I_01.finding(
+                        "date_bad",
+                        label=f.label,
+                        where=f"info.{f.key}",
+                        shown=info[f.key][:40],
+                        field=f.key,
+                        stated=info[f.key][:200],
+                    )
+                )
     return data
 
 

@@ -1,6 +1,7 @@
 """Errors a user must fix before anything can be checked: unreadable files, bad arguments, outputs that cannot be
 written. Bad data is a finding (xxgk/rules/), not an error. Each error has a stable code (its kind), listed in
 ERROR_KINDS and in the README: scripts and the office above can tell them apart without reading the Chinese."""
+
 from __future__ import annotations
 
 ERROR_KINDS = {

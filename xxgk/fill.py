@@ -1,26 +1,35 @@
 """Write a JSON data file into (a copy of) a workbook: validate the data, then overlay it."""
+
 from __future__ import annotations
 
 import copy
 import re
 
-from .sums import sum_parts
 from .data import MAX_PARAGRAPH, ReportData, fmt_number
 from .errors import XxgkError
 from .form import Form, load_form
+from .sums import sum_parts
 
 
 def merge_into(base: ReportData, incoming: ReportData) -> tuple[ReportData, Form]:
     """`base` (read from a workbook) overlaid with what `incoming` states. Refuses what cannot be written."""
     src = incoming.source or None
     if incoming.format != base.format:
-        raise XxgkError(f"数据是 {incoming.format} 格式，工作簿是 {base.format} 格式，不能混用。"
-                        f"请用“xxgk new --year {incoming.year or 'YYYY'}”新建对应格式的工作簿", file=src, kind="wrong_format")
+        raise XxgkError(
+            f"数据是 {incoming.format} 格式，工作簿是 {base.format} 格式，不能混用。"
+            f"请用“xxgk new --year {incoming.year or 'YYYY'}”新建对应格式的工作簿",
+            file=src,
+            kind="wrong_format",
+        )
     form = load_form(base.format)
     unknown = [c for c in incoming.cells if c not in form.cells]
     if unknown:
-        raise XxgkError(f"数据含 {len(unknown)} 个本格式没有的单元格编号：{'、'.join(unknown[:10])}"
-                        f"{' 等' if len(unknown) > 10 else ''}。编号见 cells.md", file=src, kind="bad_data")
+        raise XxgkError(
+            f"数据含 {len(unknown)} 个本格式没有的单元格编号：{'、'.join(unknown[:10])}"
+            f"{' 等' if len(unknown) > 10 else ''}。编号见 cells.md",
+            file=src,
+            kind="bad_data",
+        )
     if incoming.bad_values:
         shown = "、".join(f"{k} = {v!r}" for k, (v, _) in list(incoming.bad_values.items())[:10])
         raise XxgkError(f"以下单元格的值不是数字：{shown}。没有的请填 0，空白请用 null", file=src, kind="bad_data")
@@ -35,7 +44,11 @@ def merge_into(base: ReportData, incoming: ReportData) -> tuple[ReportData, Form
         elif not all(p in incoming.cells for p in cell.parts):
             wrong.append(f"{cid}（数据中缺少它的分项，合计无法核对）")
     if wrong:
-        raise XxgkError("合计单元格由工作簿公式计算，数据中的合计必须等于分项之和：" + "；".join(wrong[:10]), file=src, kind="bad_data")
+        raise XxgkError(
+            "合计单元格由工作簿公式计算，数据中的合计必须等于分项之和：" + "；".join(wrong[:10]),
+            file=src,
+            kind="bad_data",
+        )
     _refuse_unwritable_text(incoming)
     merged = copy.deepcopy(base)
     merged.problems, merged.bad_values = [], {}
@@ -61,18 +74,36 @@ def _refuse_unwritable_text(data: ReportData) -> None:
     for key, text in data.text.items():
         for i, para in enumerate(text.split("\n"), 1):
             if len(para) > MAX_PARAGRAPH:
-                raise XxgkError(f"文字“{key}”第 {i} 段有 {len(para)} 个字符，超过 Excel 单元格上限 {MAX_PARAGRAPH}，请分段",
-                                file=data.source or None, kind="too_large")
-    fields = [("org", data.org), *((f"info.{k}", v) for k, v in data.info.items()),
-              *((f"units.{k}", v) for k, v in data.units.items())]
-    long = [f"{name}（{len(value)} 个字符）" for name, value in fields
-            if isinstance(value, str) and len(value) > MAX_PARAGRAPH]
+                raise XxgkError(
+                    f"文字“{key}”第 {i} 段有 {len(para)} 个字符，超过 Excel 单元格上限 {MAX_PARAGRAPH}，请分段",
+                    file=data.source or None,
+                    kind="too_large",
+                )
+    fields = [
+        ("org", data.org),
+        *((f"info.{k}", v) for k, v in data.info.items()),
+        *((f"units.{k}", v) for k, v in data.units.items()),
+    ]
+    long = [
+        f"{name}（{len(value)} 个字符）"
+        for name, value in fields
+        if isinstance(value, str) and len(value) > MAX_PARAGRAPH
+    ]
     if long:
-        raise XxgkError(f"以下内容超过 Excel 单元格上限 {MAX_PARAGRAPH} 个字符：{'、'.join(long[:10])}",
-                        file=data.source or None, kind="too_large")
+        raise XxgkError(
+            f"以下内容超过 Excel 单元格上限 {MAX_PARAGRAPH} 个字符：{'、'.join(long[:10])}",
+            file=data.source or None,
+            kind="too_large",
+        )
     fields += [(f"text.{k}", v) for k, v in data.text.items()]
-    bad = [f"{name}（U+{ord(m.group()):04X}）" for name, value in fields
-           if isinstance(value, str) and (m := _CONTROL.search(value))]
+    bad = [
+        f"{name}（U+{ord(m.group()):04X}）"
+        for name, value in fields
+        if isinstance(value, str) and (m := _CONTROL.search(value))
+    ]
     if bad:
-        raise XxgkError(f"以下内容含有不可见的控制字符，Excel 单元格不能保存，请删除后再试：{'、'.join(bad[:10])}",
-                        file=data.source or None, kind="bad_data")
+        raise XxgkError(
+            f"以下内容含有不可见的控制字符，Excel 单元格不能保存，请删除后再试：{'、'.join(bad[:10])}",
+            file=data.source or None,
+            kind="bad_data",
+        )

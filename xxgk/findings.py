@@ -1,4 +1,5 @@
 """Findings and the report of one check."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -22,8 +23,14 @@ class Finding:
         return self.addresses[0].split("!")[0] if self.addresses else ""
 
     def to_json(self) -> dict:
-        return {"rule": self.rule, "severity": self.severity, "cells": self.cells,
-                "addresses": self.addresses, "message": self.message, "values": self.values}
+        return {
+            "rule": self.rule,
+            "severity": self.severity,
+            "cells": self.cells,
+            "addresses": self.addresses,
+            "message": self.message,
+            "values": self.values,
+        }
 
 
 @dataclass

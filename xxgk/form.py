@@ -4,13 +4,14 @@ A Form knows, for every number cell, its id (cells.md), type, label path, sheet 
 printed labels with their positions and merges; and the sum hierarchy, from which the sum rules (the
 registry checks each kind of sum), the workbook's formulas and the recomputation are all derived.
 """
+
 from __future__ import annotations
 
 import hashlib
 import re
 import sys
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cache, cached_property, lru_cache
 
 from .errors import XxgkError
 from .resources import data_dir
@@ -108,8 +109,11 @@ class TextBlock:
     def empty_subheads(self, paragraphs: list[str]) -> list[int]:
         """Indexes of the template's sub-heads left with nothing under them (the next paragraph is a
         sub-head too, or there is none): printed, they would be empty headings."""
-        return [i for i, p in enumerate(paragraphs)
-                if p.strip() in self.prefill and (i + 1 == len(paragraphs) or is_subhead(paragraphs[i + 1]))]
+        return [
+            i
+            for i, p in enumerate(paragraphs)
+            if p.strip() in self.prefill and (i + 1 == len(paragraphs) or is_subhead(paragraphs[i + 1]))
+        ]
 
 
 @dataclass
@@ -201,10 +205,12 @@ def format_for_year(year: int) -> str:
     return "2019" if year <= 2020 else "2021"
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_form(fmt: str) -> Form:
     if fmt not in FORMATS:
-        raise XxgkError(f"未知的年报格式“{fmt}”，只支持 2019（2019–2020年度）和 2021（2021年度起）", kind="wrong_format")
+        raise XxgkError(
+            f"未知的年报格式“{fmt}”，只支持 2019（2019–2020年度）和 2021（2021年度起）", kind="wrong_format"
+        )
     folder = data_dir("workbook") / "forms"
     common_bytes = (folder / "common.toml").read_bytes()
     form_bytes = (folder / f"{fmt}.toml").read_bytes()
@@ -289,13 +295,19 @@ class _Builder:
                 for i, (ckey, ctype) in enumerate(zip(block["columns"], block["types"])):
                     col = col_letter(i + 2)
                     choices = tuple(units.get(ckey, ()))
-                    self.add_cell(Cell(
-                        id=f"t2.{key}.{ckey}", table="t2", sheet=sheet, address=f"{col}{row}", type=ctype,
-                        label=f"表二{block['caption']}「{text}」×「{header[i + 1]}」",
-                        row_label=f"表二{block['caption']}「{text}」",
-                        unit_address=f"{col_letter(width + 1)}{row}" if choices else None,
-                        unit_choices=choices,
-                    ))
+                    self.add_cell(
+                        Cell(
+                            id=f"t2.{key}.{ckey}",
+                            table="t2",
+                            sheet=sheet,
+                            address=f"{col}{row}",
+                            type=ctype,
+                            label=f"表二{block['caption']}「{text}」×「{header[i + 1]}」",
+                            row_label=f"表二{block['caption']}「{text}」",
+                            unit_address=f"{col_letter(width + 1)}{row}" if choices else None,
+                            unit_choices=choices,
+                        )
+                    )
                     if i == len(block["columns"]) - 1 and i + 2 < width:
                         self.labels.append(Label(sheet, f"{col}{row}", "", "merge", f"{col}{row}:{last}{row}"))
                 row += 1
@@ -332,8 +344,13 @@ class _Builder:
                 while j + 1 < len(rows) and rows[j + 1].get("group", [])[: depth + 1] == group[: depth + 1]:
                     j += 1
                 col = "AB"[depth]
-                self.label(sheet, f"{col}{first_row + i}", group[depth], "rowhead",
-                           f"{col}{first_row + i}:{col}{first_row + j}" if j > i else None)
+                self.label(
+                    sheet,
+                    f"{col}{first_row + i}",
+                    group[depth],
+                    "rowhead",
+                    f"{col}{first_row + i}:{col}{first_row + j}" if j > i else None,
+                )
                 i = j + 1
         for i, row in enumerate(rows):
             r = first_row + i
@@ -346,7 +363,7 @@ class _Builder:
 
         keys = [row["key"] for row in rows]
         total_row = t3["total_row"]
-        result_rows = keys[keys.index(t3["first_result_row"]): keys.index(total_row)]
+        result_rows = keys[keys.index(t3["first_result_row"]) : keys.index(total_row)]
         for i, row in enumerate(rows):
             for j, (ckey, ctext) in enumerate(columns):
                 cid = f"t3.{row['key']}.{ckey}"
@@ -356,21 +373,30 @@ class _Builder:
                     parts = tuple(f"t3.{r}.{ckey}" for r in result_rows)
                 else:
                     parts = ()
-                self.add_cell(Cell(cid, "t3", sheet, f"{col_letter(first_col + j)}{first_row + i}", "count",
-                                   f"{row_label_of(row)}×「{ctext}」", row_label_of(row), parts=parts))
+                self.add_cell(
+                    Cell(
+                        cid,
+                        "t3",
+                        sheet,
+                        f"{col_letter(first_col + j)}{first_row + i}",
+                        "count",
+                        f"{row_label_of(row)}×「{ctext}」",
+                        row_label_of(row),
+                        parts=parts,
+                    )
+                )
         # The sum hierarchy, declared once in the form: the total column, the total row, the groups.
         for key in keys:
-            self.sums.append(SumRule("t3.row", f"t3.{key}.{total_key}",
-                                     tuple(f"t3.{key}.{c}" for c in org_cols), True))
+            self.sums.append(SumRule("t3.row", f"t3.{key}.{total_key}", tuple(f"t3.{key}.{c}" for c in org_cols), True))
         for ckey, _ in columns:
-            self.sums.append(SumRule("t3.total", f"t3.{total_row}.{ckey}",
-                                     tuple(f"t3.{r}.{ckey}" for r in result_rows), True))
+            self.sums.append(
+                SumRule("t3.total", f"t3.{total_row}.{ckey}", tuple(f"t3.{r}.{ckey}" for r in result_rows), True)
+            )
         groups = dict.fromkeys(k.split(".")[0] for k in keys if "." in k)
         for g in groups:
             members = [k for k in keys if k.startswith(g + ".")]
             for ckey, _ in columns:
-                self.sums.append(SumRule("t3.group", f"t3.{g}.{ckey}",
-                                         tuple(f"t3.{m}.{ckey}" for m in members), False))
+                self.sums.append(SumRule("t3.group", f"t3.{g}.{ckey}", tuple(f"t3.{m}.{ckey}" for m in members), False))
 
     # -- 表四 ----------------------------------------------------------------------------------------
     def layout_t4(self):
@@ -388,15 +414,21 @@ class _Builder:
             j = i
             while j + 1 < len(rows) and rows[j + 1].get("group") == rows[i].get("group") and rows[i].get("group"):
                 j += 1
-            self.label(sheet, f"{col_letter(i * n + 1)}2", top, "header",
-                       f"{col_letter(i * n + 1)}2:{col_letter((j + 1) * n)}2")
+            self.label(
+                sheet,
+                f"{col_letter(i * n + 1)}2",
+                top,
+                "header",
+                f"{col_letter(i * n + 1)}2:{col_letter((j + 1) * n)}2",
+            )
             i = j + 1
         for b, row in enumerate(rows):
             c0 = b * n + 1
             grouped = bool(row.get("group"))
             if grouped:
-                self.label(sheet, f"{col_letter(c0)}3", row["label"], "header",
-                           f"{col_letter(c0)}3:{col_letter(c0 + n - 1)}3")
+                self.label(
+                    sheet, f"{col_letter(c0)}3", row["label"], "header", f"{col_letter(c0)}3:{col_letter(c0 + n - 1)}3"
+                )
             for j, (ckey, ctext) in enumerate(columns):
                 col = col_letter(c0 + j)
                 if grouped:
@@ -405,23 +437,41 @@ class _Builder:
                     self.label(sheet, f"{col}3", ctext, "header", f"{col}3:{col}4")
                 parts = tuple(f"t4.{row['key']}.{c}" for c, _ in columns if c != total_key) if ckey == total_key else ()
                 path = f"{row['group']}·{row['label']}" if grouped else row["label"]
-                self.add_cell(Cell(f"t4.{row['key']}.{ckey}", "t4", sheet, f"{col}5", "count",
-                                   f"表四「{path}」×「{ctext}」", f"表四「{path}」", parts=parts))
-            self.sums.append(SumRule(f"t4.{row['key']}", f"t4.{row['key']}.{total_key}",
-                                     tuple(f"t4.{row['key']}.{c}" for c, _ in columns if c != total_key), True))
+                self.add_cell(
+                    Cell(
+                        f"t4.{row['key']}.{ckey}",
+                        "t4",
+                        sheet,
+                        f"{col}5",
+                        "count",
+                        f"表四「{path}」×「{ctext}」",
+                        f"表四「{path}」",
+                        parts=parts,
+                    )
+                )
+            self.sums.append(
+                SumRule(
+                    f"t4.{row['key']}",
+                    f"t4.{row['key']}.{total_key}",
+                    tuple(f"t4.{row['key']}.{c}" for c, _ in columns if c != total_key),
+                    True,
+                )
+            )
 
     # -- number cells outside the tables -------------------------------------------------------------
     def layout_extra(self):
         for i, extra in enumerate(self.spec.get("extra_cells", [])):
             row = 3 + i
             self.label(extra["sheet"], f"A{row}", extra["label"], "rowhead", f"A{row}:B{row}")
-            self.add_cell(Cell(extra["id"], "extra", extra["sheet"], f"C{row}", extra["type"], extra["label"],
-                               extra["label"]))
+            self.add_cell(
+                Cell(extra["id"], "extra", extra["sheet"], f"C{row}", extra["type"], extra["label"], extra["label"])
+            )
 
 
 @dataclass(frozen=True)
 class TextPlace:
     """Where a text block sits: a title row, then one paragraph cell per row in `col`."""
+
     key: str
     sheet: str
     title_row: int
@@ -449,7 +499,7 @@ def text_layout(form: Form, sizes: dict[str, int] | None = None) -> dict[str, Te
     next_row: dict[str, int] = {}
     for sheet in form.parts:
         on_sheet = [split_address(c.address)[1] for c in form.cells.values() if c.sheet == sheet]
-        on_sheet += [split_address(l.address)[1] for l in form.labels if l.sheet == sheet]
+        on_sheet += [split_address(lab.address)[1] for lab in form.labels if lab.sheet == sheet]
         next_row[sheet] = (max(on_sheet) + 2) if on_sheet else 3
     widths = {form.parts[1]: 4, form.parts[2]: 10, form.parts[3]: 15}
     out = {}
@@ -457,15 +507,21 @@ def text_layout(form: Form, sizes: dict[str, int] | None = None) -> dict[str, Te
         rows = max(block.rows, sizes.get(block.key, 0))
         title_row = next_row[block.sheet]
         width = widths.get(block.sheet)
-        out[block.key] = TextPlace(block.key, block.sheet, title_row, title_row + 1, rows,
-                                   "A" if width else "B", col_letter(width) if width else None)
+        out[block.key] = TextPlace(
+            block.key,
+            block.sheet,
+            title_row,
+            title_row + 1,
+            rows,
+            "A" if width else "B",
+            col_letter(width) if width else None,
+        )
         next_row[block.sheet] = title_row + rows + 2
     return out
 
 
 def other_format(fmt: str) -> str:
     return "2021" if fmt == "2019" else "2019"
-
 
 
 def formula_of(form: Form, cell: Cell) -> str:
@@ -484,6 +540,7 @@ def formula_of(form: Form, cell: Cell) -> str:
 @dataclass(frozen=True)
 class GridCell:
     """One printed cell of a statutory table, at its sheet position (row, col with 1 = A)."""
+
     row: int
     col: int
     rowspan: int
@@ -511,7 +568,7 @@ def printed_grid(form: Form, table: str) -> tuple[int, list[GridCell]]:
     sheet = form.sheet_of(table)
     numbers = {c.address: c for c in form.cells.values() if c.table == table}
     width = max(col_index(split_address(a)[0]) for a in numbers)
-    spans = {l.address: span_of(l.merge) for l in form.labels if l.sheet == sheet and l.role == "merge"}
+    spans = {lab.address: span_of(lab.merge) for lab in form.labels if lab.sheet == sheet and lab.role == "merge"}
     out = []
     for label in form.labels:
         letters, row = split_address(label.address)

@@ -1,4 +1,5 @@
 """Write outputs atomically and never overwrite silently."""
+
 from __future__ import annotations
 
 import io
@@ -15,7 +16,9 @@ def check_output(path: Path, overwrite: bool = False) -> None:
     """Refuse, before any work is done, an output that cannot or must not be written."""
     path = Path(path)
     if path.is_dir():
-        raise XxgkError("这是一个已有的文件夹，请给出要生成的文件名（如 文件夹/年报.docx）", file=str(path), kind="output")
+        raise XxgkError(
+            "这是一个已有的文件夹，请给出要生成的文件名（如 文件夹/年报.docx）", file=str(path), kind="output"
+        )
     if path.exists() and not overwrite:
         raise XxgkError("输出文件已存在，未覆盖（如确需覆盖请加 --overwrite）", file=str(path), kind="output")
     parent = path.parent if str(path.parent) else Path(".")
@@ -38,8 +41,11 @@ def write_atomic(path: Path, data: bytes, overwrite: bool = True) -> None:
         os.replace(tmp, path)
     except OSError as exc:
         _remove(tmp)
-        raise XxgkError(f"无法写入文件（{exc.strerror or exc}）。请确认文件夹可写、磁盘未满，文件没有在 Word 或 Excel 中打开",
-                        file=str(path), kind="output") from None
+        raise XxgkError(
+            f"无法写入文件（{exc.strerror or exc}）。请确认文件夹可写、磁盘未满，文件没有在 Word 或 Excel 中打开",
+            file=str(path),
+            kind="output",
+        ) from None
     except BaseException:
         _remove(tmp)
         raise
@@ -67,8 +73,12 @@ def reproducible_zip(blob: bytes) -> bytes:
     """An Office package with fixed entry times and document dates: the same content gives the same bytes."""
     with zipfile.ZipFile(io.BytesIO(blob)) as src:
         parts = [(info.filename, src.read(info.filename)) for info in src.infolist()]
-    return zip_parts([(name, _CORE_TIME.sub(rb"\g<1>2021-01-01T00:00:00Z\g<2>", data) if name == "docProps/core.xml"
-                       else data) for name, data in parts])
+    return zip_parts(
+        [
+            (name, _CORE_TIME.sub(rb"\g<1>2021-01-01T00:00:00Z\g<2>", data) if name == "docProps/core.xml" else data)
+            for name, data in parts
+        ]
+    )
 
 
 def zip_parts(parts) -> bytes:

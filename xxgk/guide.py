@@ -7,6 +7,7 @@ python-docx and converted by LibreOffice, as the report is. The PDF's Keywords c
 source, so a test can tell a stale PDF from a current one without comparing PDF bytes (which LibreOffice
 does not write reproducibly). markdown-it-py comes with rich, a dependency.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -19,8 +20,8 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from markdown_it import MarkdownIt
 
-from .resources import data_dir
 from .report.pdf import docx_to_pdf
+from .resources import data_dir
 
 SOURCE, PDF = "使用说明.md", "使用说明.pdf"
 FONT = "Noto Sans CJK SC"  # in the PDF's embedded subset; any CJK font LibreOffice finds would do

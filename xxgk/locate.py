@@ -15,6 +15,7 @@ that names the change:
 - Every other non-empty cell of the sheets read is accounted for: content the reader would not use
   (a note beside a table, text in a column the report never prints) is a WB-07 finding, not a silent loss.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -32,7 +33,7 @@ SHOWN = 5  # cells named in one message
 
 
 def parse_ref(text: str) -> tuple[str, str] | None:
-    """"'三、…'!$D$5" → ("三、…", "D5"); None for #REF!, ranges and anything else."""
+    """ "'三、…'!$D$5" → ("三、…", "D5"); None for #REF!, ranges and anything else."""
     m = _REF.match((text or "").strip())
     if not m:
         return None
@@ -89,7 +90,7 @@ class _Locator:
     # -- the tables -----------------------------------------------------------------------------------
     def tables(self):
         form = self.form
-        sheets = dict.fromkeys([c.sheet for c in form.cells.values()] + [l.sheet for l in form.labels])
+        sheets = dict.fromkeys([c.sheet for c in form.cells.values()] + [lab.sheet for lab in form.labels])
         for sheet in sheets:
             if sheet not in self.grids:
                 self.layout.unread.add(sheet)
@@ -98,9 +99,9 @@ class _Locator:
 
     def table(self, sheet: str):
         form, grid = self.form, self.grids[sheet]
-        labels = [l for l in form.labels if l.sheet == sheet and l.text]
+        labels = [lab for lab in form.labels if lab.sheet == sheet and lab.text]
         cells = [c for c in form.cells.values() if c.sheet == sheet]
-        label_texts = Counter(l.text for l in labels)
+        label_texts = Counter(lab.text for lab in labels)
 
         def pos(address):
             col, row = split_address(address)
@@ -114,10 +115,15 @@ class _Locator:
             for c in cells:
                 ref = self.names.get(c.id)
                 actual_cells[c.id] = pos(ref[1]) if ref and ref[0] == sheet else None
-        last_row = max([pos(l.address)[0] + span_of(l.merge)[0] - 1 for l in labels] + [r for r, _ in expected_cells.values()])
-        last_col = max([pos(l.address)[1] + span_of(l.merge)[1] - 1 for l in labels]
-                       + [c for _, c in expected_cells.values()]
-                       + [col_index(split_address(c.unit_address)[0]) for c in cells if c.unit_address])
+        last_row = max(
+            [pos(lab.address)[0] + span_of(lab.merge)[0] - 1 for lab in labels]
+            + [r for r, _ in expected_cells.values()]
+        )
+        last_col = max(
+            [pos(lab.address)[1] + span_of(lab.merge)[1] - 1 for lab in labels]
+            + [c for _, c in expected_cells.values()]
+            + [col_index(split_address(c.unit_address)[0]) for c in cells if c.unit_address]
+        )
 
         def fingerprints(axis: int, size: int, actual: bool):
             """One key per row (axis 0) or column (axis 1): the label texts on it, in order, and which
@@ -130,8 +136,8 @@ class _Locator:
                         if _text(value) in label_texts:
                             keys[r if axis == 0 else c].append(_text(value))
             else:
-                for l in sorted(labels, key=lambda l: pos(l.address)[1 - axis]):
-                    keys[pos(l.address)[axis]].append(l.text)
+                for lab in sorted(labels, key=lambda lab: pos(lab.address)[1 - axis]):
+                    keys[pos(lab.address)[axis]].append(lab.text)
             markers: dict[int, Counter] = {}
             if actual_cells is not None:
                 for cid, where in (actual_cells if actual else expected_cells).items():
@@ -155,28 +161,51 @@ class _Locator:
             broken = [cid for cid in moved if actual_cells[cid] is None]
             shifted = [cid for cid in moved if actual_cells[cid] is not None]
             if shifted:
-                changes.append("单元格被移动：" + "、".join(
-                    f"{form.cells[c].label} 应在 {form.cells[c].address}，现在 "
-                    f"{col_letter(actual_cells[c][1])}{actual_cells[c][0]}" for c in shifted[:3])
-                    + (f" 等 {len(shifted)} 个" if len(shifted) > 3 else ""))
+                changes.append(
+                    "单元格被移动："
+                    + "、".join(
+                        f"{form.cells[c].label} 应在 {form.cells[c].address}，现在 "
+                        f"{col_letter(actual_cells[c][1])}{actual_cells[c][0]}"
+                        for c in shifted[:3]
+                    )
+                    + (f" 等 {len(shifted)} 个" if len(shifted) > 3 else "")
+                )
             if broken:
-                changes.append("名称 " + "、".join(defined_name(c) for c in broken[:3])
-                               + (f" 等 {len(broken)} 个" if len(broken) > 3 else "") + " 已失效（单元格被删除或名称被删改）")
+                changes.append(
+                    "名称 "
+                    + "、".join(defined_name(c) for c in broken[:3])
+                    + (f" 等 {len(broken)} 个" if len(broken) > 3 else "")
+                    + " 已失效（单元格被删除或名称被删改）"
+                )
         if changes:
             self.layout.unread.add(sheet)
             table = self.table_name(sheet)
-            self.problem(WB_06, addresses=[f"{sheet}!A1"], table=table, sheet=sheet, changes_shown="；".join(changes),
-                         changes=changes)
+            self.problem(
+                WB_06,
+                addresses=[f"{sheet}!A1"],
+                table=table,
+                sheet=sheet,
+                changes_shown="；".join(changes),
+                changes=changes,
+            )
             return
         # the structure holds: labels edited in place are S-02; the region's cells are accounted for
-        for l in labels:
-            found = grid.get(l.address)
-            if _text(found) != l.text:
+        for lab in labels:
+            found = grid.get(lab.address)
+            if _text(found) != lab.text:
                 shown = found if found is None or isinstance(found, str) else str(found)
-                self.problem(S_02, "label", addresses=[f"{l.sheet}!{l.address}"], sheet=l.sheet, address=l.address,
-                             expected=l.text, found_shown=_shown(found or "", 40), found=shown)
-        for l in labels:
-            self.allow(sheet, *pos(l.address))
+                self.problem(
+                    S_02,
+                    "label",
+                    addresses=[f"{lab.sheet}!{lab.address}"],
+                    sheet=lab.sheet,
+                    address=lab.address,
+                    expected=lab.text,
+                    found_shown=_shown(found or "", 40),
+                    found=shown,
+                )
+        for lab in labels:
+            self.allow(sheet, *pos(lab.address))
         for c in cells:
             self.allow(sheet, *pos(c.address))
             if c.unit_address:
@@ -189,6 +218,7 @@ class _Locator:
     @staticmethod
     def describe(axis: int, expected, actual, labels) -> list[str]:
         """The rows (axis 0) or columns (axis 1) inserted, deleted or replaced, in the words a user knows."""
+
         def name(i: int) -> str:
             return str(i) if axis == 0 else col_letter(i)
 
@@ -203,17 +233,23 @@ class _Locator:
         for tag, i1, i2, j1, j2 in matcher.get_opcodes():
             if tag == "equal" or i1 == len(expected):  # rows added after the table are no change of it
                 continue
-            if tag == "replace" and i2 - i1 == j2 - j1 and all(
-                    e[1] == a[1] for e, a in zip(expected[i1:i2], actual[j1:j2])):
+            if (
+                tag == "replace"
+                and i2 - i1 == j2 - j1
+                and all(e[1] == a[1] for e, a in zip(expected[i1:i2], actual[j1:j2]))
+            ):
                 continue  # the same cells in place; labels edited there are S-02
             if tag == "insert":
                 out.append(f"第 {_span(name, j1 + 1, j2)} {unit}是插入的{unit}")
             elif tag == "delete" or all(a == ((), 0) for a in actual[j1:j2]):  # what stands there now is blank
                 out.append("原第 " + "、".join(f"{name(i)} {unit}{what(i)}" for i in range(i1 + 1, i2 + 1)) + "被删除")
             else:
-                out.append(f"第 {_span(name, j1 + 1, j2)} {unit}与模板的第 {_span(name, i1 + 1, i2)} {unit}"
-                           f"{what(i1 + 1)}不同（插入、删除或移动了{unit}）" if j2 > j1 else
-                           f"原第 {_span(name, i1 + 1, i2)} {unit}{what(i1 + 1)}被删除")
+                out.append(
+                    f"第 {_span(name, j1 + 1, j2)} {unit}与模板的第 {_span(name, i1 + 1, i2)} {unit}"
+                    f"{what(i1 + 1)}不同（插入、删除或移动了{unit}）"
+                    if j2 > j1
+                    else f"原第 {_span(name, i1 + 1, i2)} {unit}{what(i1 + 1)}被删除"
+                )
         return out
 
     # -- 基本信息 ----------------------------------------------------------------------------------------
@@ -232,8 +268,15 @@ class _Locator:
             found = rows.get(f.label, [])
             if len(found) != 1:
                 why = "找不到" if not found else f"有 {len(found)} 行（第 {'、'.join(map(str, found))} 行）"
-                self.problem(WB_02, "info_row", addresses=[f"{INFO_SHEET}!A{split_address(f.address)[1]}"],
-                             sheet=INFO_SHEET, label=f.label, why=why, field=f.key)
+                self.problem(
+                    WB_02,
+                    "info_row",
+                    addresses=[f"{INFO_SHEET}!A{split_address(f.address)[1]}"],
+                    sheet=INFO_SHEET,
+                    label=f.label,
+                    why=why,
+                    field=f.key,
+                )
                 continue
             self.layout.info_rows[f.key] = found[0]
             for c in (1, 2, 3):  # the label, the value, the hint column (说明 — notes there are no content)
@@ -257,8 +300,15 @@ class _Locator:
                 found = [r for r, text in enumerate(column_a, start=1) if text == block.title]
                 if len(found) != 1:
                     why = "找不到" if not found else f"出现了 {len(found)} 次"
-                    self.problem(WB_02, "text_title", addresses=[f"{sheet}!A1"], sheet=sheet, title=block.title, why=why,
-                                 part=block.key)
+                    self.problem(
+                        WB_02,
+                        "text_title",
+                        addresses=[f"{sheet}!A1"],
+                        sheet=sheet,
+                        title=block.title,
+                        why=why,
+                        part=block.key,
+                    )
                     continue
                 titles.append((found[0], block))
             titles.sort(key=lambda t: t[0])
@@ -287,14 +337,24 @@ class _Locator:
             if grid is None or sheet in self.layout.unread:
                 continue
             allowed = self.allowed.get(sheet, set())
-            stray = [(r, c, v) for r, row in enumerate(grid.rows, start=1) for c, v in enumerate(row, start=1)
-                     if _filled(v) and (r, c) not in allowed]
+            stray = [
+                (r, c, v)
+                for r, row in enumerate(grid.rows, start=1)
+                for c, v in enumerate(row, start=1)
+                if _filled(v) and (r, c) not in allowed
+            ]
             if not stray:
                 continue
             shown = "；".join(f"{col_letter(c)}{r}“{_shown(v)}”" for r, c, v in stray[:SHOWN])
             more = f" 等 {len(stray)} 个单元格" if len(stray) > SHOWN else ""
-            self.problem(WB_07, addresses=[f"{sheet}!{col_letter(c)}{r}" for r, c, _ in stray[:SHOWN]], sheet=sheet,
-                         shown=shown, more=more, cells=[f"{col_letter(c)}{r}" for r, c, _ in stray])
+            self.problem(
+                WB_07,
+                addresses=[f"{sheet}!{col_letter(c)}{r}" for r, c, _ in stray[:SHOWN]],
+                sheet=sheet,
+                shown=shown,
+                more=more,
+                cells=[f"{col_letter(c)}{r}" for r, c, _ in stray],
+            )
 
 
 def _span(name, a: int, b: int) -> str:

@@ -10,6 +10,7 @@ that is shorter and incompressible raises ValueError instead (VBA source and the
 compresses, are text and records that always compress). `decompress` is §2.4.1.3.1. `encrypt` is the obfuscation
 of the PROJECT stream's CMG=, DPB= and GC= values (§2.4.3.2).
 """
+
 from __future__ import annotations
 
 import struct
@@ -54,7 +55,7 @@ def _compress_chunk(data: bytes, start: int, end: int) -> bytes:
                 length = 1
                 body.append(data[pos])
             for p in range(pos, pos + length):
-                seen.setdefault(data[p:p + 3], []).append(p)
+                seen.setdefault(data[p : p + 3], []).append(p)
             pos += length
     if pos < end:
         return _raw_chunk(data, start, end)
@@ -67,8 +68,10 @@ def _raw_chunk(data: bytes, start: int, end: int) -> bytes:
     The spec pads a shorter chunk with NUL bytes, which a reader would take for data: refused instead.
     """
     if end - start != CHUNK:
-        raise ValueError(f"the final {end - start} bytes do not compress: a raw chunk would append "
-                         f"{CHUNK - (end - start)} NUL bytes to the data")
+        raise ValueError(
+            f"the final {end - start} bytes do not compress: a raw chunk would append "
+            f"{CHUNK - (end - start)} NUL bytes to the data"
+        )
     return struct.pack("<H", 0x3000 | (CHUNK - 1)) + data[start:end]
 
 
@@ -80,7 +83,7 @@ def _match(data: bytes, start: int, pos: int, end: int, seen: dict) -> tuple[int
     reach length 3, so scanning just those (nearest first) gives the same answer.
     """
     best_len, best = 0, 0
-    for cand in reversed(seen.get(data[pos:pos + 3], ())):
+    for cand in reversed(seen.get(data[pos : pos + 3], ())):
         n = _common_length(data, cand, pos, end)
         if n > best_len:
             best_len, best = n, cand
@@ -96,7 +99,7 @@ def _common_length(data: bytes, a: int, b: int, end: int) -> int:
     lo, hi = 0, end - b
     while lo < hi:  # binary search on slice equality: C-speed comparisons
         mid = (lo + hi + 1) // 2
-        if data[a:a + mid] == data[b:b + mid]:
+        if data[a : a + mid] == data[b : b + mid]:
             lo = mid
         else:
             hi = mid - 1
@@ -112,13 +115,13 @@ def decompress(data: bytes) -> bytes:
     while pos < len(data):  # §2.4.1.3.2 Decompressing a CompressedChunk
         if pos + 2 > len(data):
             raise ValueError("truncated chunk header")
-        header = int.from_bytes(data[pos:pos + 2], "little")
+        header = int.from_bytes(data[pos : pos + 2], "little")
         if (header >> 12) & 0b111 != 0b011:
             raise ValueError(f"bad chunk signature at byte {pos}")
         chunk_end = min(pos + (header & 0x0FFF) + 3, len(data))
         pos += 2
         if not header & 0x8000:  # §2.4.1.3.3 Decompressing a RawChunk
-            out += data[pos:pos + CHUNK]
+            out += data[pos : pos + CHUNK]
             pos += CHUNK
             continue
         chunk_start = len(out)
@@ -134,7 +137,7 @@ def decompress(data: bytes) -> bytes:
                     continue
                 if pos + 2 > chunk_end:  # §2.4.1.3.5 Decompressing a Token (a copy token, §2.4.1.3.19.2)
                     raise ValueError("truncated copy token")
-                token = int.from_bytes(data[pos:pos + 2], "little")
+                token = int.from_bytes(data[pos : pos + 2], "little")
                 pos += 2
                 bit_count, _ = _copy_token_help(len(out) - chunk_start)
                 offset, length = (token >> (16 - bit_count)) + 1, (token & (0xFFFF >> bit_count)) + 3

@@ -4,11 +4,12 @@ A unit gets the same findings whichever way it arrives (a file on disk, a member
 attachment, the workbook open in Excel): last year's report named in its 基本信息 is looked up beside it
 in the same container, through a `find` function that the caller supplies (files on disk by default).
 """
+
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from .check import check
 from .data import ReportData
@@ -17,7 +18,9 @@ from .findings import Finding, Report
 from .rules import REFUSING
 from .rules.crossyear import X_01
 
-Find = Callable[[str], "ReportData | None"]  # a location → the report there, None when absent; XxgkError when unreadable
+Find = Callable[
+    [str], "ReportData | None"
+]  # a location → the report there, None when absent; XxgkError when unreadable
 
 
 def load(file) -> ReportData:
@@ -56,7 +59,9 @@ def previous_location(data: ReportData) -> str | None:
         return None  # a workbook never saved (Excel's 工作簿1): no folder to look in
     if "!" in data.source:
         container, member = data.source.rsplit("!", 1)
-        return f"{container}!{posixpath.normpath(posixpath.join(posixpath.dirname(member), name.replace(chr(92), '/')))}"
+        return (
+            f"{container}!{posixpath.normpath(posixpath.join(posixpath.dirname(member), name.replace(chr(92), '/')))}"
+        )
     return str(Path(data.source).resolve().parent / name)
 
 
@@ -81,8 +86,11 @@ def find_previous(data: ReportData, find: Find | None = None) -> tuple[ReportDat
 def require_previous_year(previous: ReportData, year: int | None) -> None:
     """Last year's report must be of the year before (xxgk new --previous, the ribbon's 上年报告)."""
     if previous.year is not None and year is not None and previous.year != year - 1:
-        raise XxgkError(f"所选的上一年度文件是 {previous.year} 年度的报告，本报告是 {year} 年度：请选择 {year - 1} 年度的报告",
-                        file=previous.source or None, kind="wrong_year")
+        raise XxgkError(
+            f"所选的上一年度文件是 {previous.year} 年度的报告，本报告是 {year} 年度：请选择 {year - 1} 年度的报告",
+            file=previous.source or None,
+            kind="wrong_year",
+        )
 
 
 def refusals(data: ReportData) -> list[Finding]:
@@ -94,6 +102,9 @@ def require_usable(data: ReportData, what: str) -> None:
     """Refuse (exit 2) data that could not be read exactly: never export, report or carry over shifted values."""
     found = refusals(data)
     if found:
-        raise XxgkError(f"工作簿的结构被改动，不能{what}（数字或文字无法按原位置准确读取）：\n  "
-                        + "\n  ".join(f"{f.rule}：{f.message}" for f in found[:5]), file=data.source or None, kind="structure_changed")
-
+        raise XxgkError(
+            f"工作簿的结构被改动，不能{what}（数字或文字无法按原位置准确读取）：\n  "
+            + "\n  ".join(f"{f.rule}：{f.message}" for f in found[:5]),
+            file=data.source or None,
+            kind="structure_changed",
+        )

@@ -1,4 +1,5 @@
 """Last year's report: prefill a new year's from it (what must carry over, nothing to be written afresh)."""
+
 from __future__ import annotations
 
 import os
@@ -22,8 +23,10 @@ def prefill(previous: ReportData, year: int, org: str, fmt: str, output: Path) -
     data = ReportData(format=fmt, year=year, org=org)
     data.info = {k: previous.info[k] for k in CARRIED_INFO if previous.info.get(k)}
     if previous.org.strip() and previous.org.strip() != org:
-        notes.append(f"注意：上一年度文件的机关名称是“{previous.org.strip()}”，与新报告的“{org}”不同。已复制它的发文机关标志、"
-                     f"联系方式、抄送和印发机关，请在“基本信息”中逐项核对（如选错了文件，请重新新建）。")
+        notes.append(
+            f"注意：上一年度文件的机关名称是“{previous.org.strip()}”，与新报告的“{org}”不同。已复制它的发文机关标志、"
+            f"联系方式、抄送和印发机关，请在“基本信息”中逐项核对（如选错了文件，请重新新建）。"
+        )
     # 二、上年结转 = last year's 四、结转下年度继续办理, applicant by applicant (总计 is a formula).
     for ckey, _ in form.t3_columns:
         cell = form.cells[f"t3.carried_over.{ckey}"]

@@ -5,6 +5,7 @@ tells which total cells still hold their formula. The sheet's own totals are nev
 formulas are recomputed from their parts, a formula replaced by a constant is a finding (WB-01) and
 the constant is what the report then states. openpyxl is the fallback when calamine cannot read.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -12,8 +13,20 @@ from pathlib import Path
 from .data import ReportData, load_json, load_json_bytes, parse_date, parse_year, to_number
 from .errors import XxgkError
 from .findings import Finding
-from .form import (FORMATS, EXTRA_SHEETS, INFO_SHEET, META_SHEET, SUMMARY_DETAIL_SHEET, Form, TEMPLATE_VERSION, formula_of, load_form,
-                   normalise_formula, split_address, col_index)
+from .form import (
+    EXTRA_SHEETS,
+    FORMATS,
+    INFO_SHEET,
+    META_SHEET,
+    SUMMARY_DETAIL_SHEET,
+    TEMPLATE_VERSION,
+    Form,
+    col_index,
+    formula_of,
+    load_form,
+    normalise_formula,
+    split_address,
+)
 from .locate import TextArea, locate
 from .rules.info import I_01
 from .rules.structure import S_05, WB_01, WB_02, WB_03, WB_05
@@ -63,8 +76,11 @@ def _grids(pkg: Package, sheets: list[str]) -> dict[str, Grid]:
     try:
         import python_calamine
 
-        wb = (python_calamine.CalamineWorkbook.from_path(str(pkg.path)) if pkg.blob is None
-              else python_calamine.CalamineWorkbook.from_filelike(pkg.source()))
+        wb = (
+            python_calamine.CalamineWorkbook.from_path(str(pkg.path))
+            if pkg.blob is None
+            else python_calamine.CalamineWorkbook.from_filelike(pkg.source())
+        )
         try:
             return {s: Grid(wb.get_sheet_by_name(s).to_python(skip_empty_area=False)) for s in present}
         finally:
@@ -79,8 +95,11 @@ def _grids(pkg: Package, sheets: list[str]) -> dict[str, Grid]:
             finally:
                 wb.close()
         except Exception:
-            raise XxgkError(f"无法读取工作簿内容（{first}）。请用 Excel 或 WPS 打开后另存为 .xlsx 再试",
-                            file=str(pkg.path), kind="unreadable") from None
+            raise XxgkError(
+                f"无法读取工作簿内容（{first}）。请用 Excel 或 WPS 打开后另存为 .xlsx 再试",
+                file=str(pkg.path),
+                kind="unreadable",
+            ) from None
 
 
 def read_meta(source, grid: Grid) -> dict[str, str]:
@@ -89,8 +108,11 @@ def read_meta(source, grid: Grid) -> dict[str, str]:
         if len(row) >= 2 and isinstance(row[0], str) and row[0]:
             meta[row[0]] = "" if row[1] is None else str(row[1])
     if meta.get("format") not in ("2019", "2021"):
-        raise XxgkError("元数据工作表 _xxgk 已损坏（缺少年报格式），无法识别。请用“xxgk new”新建工作簿后重新填报",
-                        file=str(source.path), kind="not_ours")
+        raise XxgkError(
+            "元数据工作表 _xxgk 已损坏（缺少年报格式），无法识别。请用“xxgk new”新建工作簿后重新填报",
+            file=str(source.path),
+            kind="not_ours",
+        )
     return meta
 
 
@@ -111,8 +133,12 @@ SHEETS_READ = (META_SHEET, INFO_SHEET, *load_form(FORMATS[0]).parts, SUMMARY_DET
 def require_meta(source) -> None:
     """Told before any sheet is read: a workbook without our metadata sheet is not one of ours."""
     if META_SHEET not in source.sheet_names:
-        raise XxgkError("不是 xxgk 年报工作簿（缺少隐藏的元数据工作表 _xxgk）。请用“xxgk new”新建工作簿填报，"
-                        "或用“xxgk fill”把数据导入工作簿", file=str(source.path), kind="not_ours")
+        raise XxgkError(
+            "不是 xxgk 年报工作簿（缺少隐藏的元数据工作表 _xxgk）。请用“xxgk new”新建工作簿填报，"
+            "或用“xxgk fill”把数据导入工作簿",
+            file=str(source.path),
+            kind="not_ours",
+        )
 
 
 def read_sheets(source, grids: dict[str, Grid]) -> ReportData:
@@ -140,7 +166,11 @@ class _Reader:
         wanted = [INFO_SHEET, *dict.fromkeys(form.parts)]
         missing = [s for s in wanted if s not in source.sheet_names]
         strange = [s for s in source.sheet_names if s not in form.sheets and s not in (META_SHEET, *EXTRA_SHEETS)]
-        renamed = f"工作簿中另有模板之外的工作表“{'”“'.join(_shown(s) for s in strange[:5])}”，可能就是它被改了名。" if strange else ""
+        renamed = (
+            f"工作簿中另有模板之外的工作表“{'”“'.join(_shown(s) for s in strange[:5])}”，可能就是它被改了名。"
+            if strange
+            else ""
+        )
         for sheet in missing:
             self.problem(WB_02, "sheet", sheet=sheet, renamed=renamed, sheets=list(source.sheet_names))
         layout = locate(form, grids, source.defined_names(), source.sheet_names)
@@ -176,18 +206,35 @@ class _Reader:
                 number, _ = to_number(raw)
                 data.cells[cell.id] = number
                 keep.add(cell.id)
-                self.problem(WB_01, "", [cell.id], [cell.ref], label=cell.label, where=f"{cell.sheet} {cell.address}",
-                             what=what, stated=raw if isinstance(raw, (int, float, str)) else None,
-                             expected_formula=formula_of(form, cell))
+                self.problem(
+                    WB_01,
+                    "",
+                    [cell.id],
+                    [cell.ref],
+                    label=cell.label,
+                    where=f"{cell.sheet} {cell.address}",
+                    what=what,
+                    stated=raw if isinstance(raw, (int, float, str)) else None,
+                    expected_formula=formula_of(form, cell),
+                )
                 continue
             number, reason = to_number(raw)
             data.cells[cell.id] = number
             if cell.address in sheet_formulas:  # a formula typed into an input cell: its result is shown, not trusted
                 text = sheet_formulas[cell.address]
                 result = f"，显示的结果为 {_shown(raw)}" if raw is not None else "，没有计算结果（显示为空白）"
-                self.problem(S_05, "", [cell.id], [cell.ref], label=cell.label, where=f"{cell.sheet} {cell.address}",
-                             formula_shown=_shown(text or "…"), result=result, formula=text,
-                             stated=raw if isinstance(raw, (int, float, str)) else None)
+                self.problem(
+                    S_05,
+                    "",
+                    [cell.id],
+                    [cell.ref],
+                    label=cell.label,
+                    where=f"{cell.sheet} {cell.address}",
+                    formula_shown=_shown(text or "…"),
+                    result=result,
+                    formula=text,
+                    stated=raw if isinstance(raw, (int, float, str)) else None,
+                )
             if reason:
                 data.bad_values[cell.id] = (raw if isinstance(raw, (int, float, str, bool)) else str(raw), reason)
             if cell.unit_address:
@@ -207,15 +254,30 @@ class _Reader:
             if field.key == "year":
                 data.year, bad = parse_year(raw)
                 if bad:
-                    self.problem(I_01, "year_bad", addresses=[f"{INFO_SHEET}!{address}"], where=where, shown=_shown(raw),
-                                 field="year", stated=str(raw))
+                    self.problem(
+                        I_01,
+                        "year_bad",
+                        addresses=[f"{INFO_SHEET}!{address}"],
+                        where=where,
+                        shown=_shown(raw),
+                        field="year",
+                        stated=str(raw),
+                    )
             elif field.key == "org":
                 data.org = "" if raw is None else str(raw).strip()
             elif field.kind == "date":
                 value = parse_date(raw)
                 if value is None and raw is not None:
-                    self.problem(I_01, "date_bad", addresses=[f"{INFO_SHEET}!{address}"], label=field.label, where=where,
-                                 shown=_shown(raw), field=field.key, stated=str(raw))
+                    self.problem(
+                        I_01,
+                        "date_bad",
+                        addresses=[f"{INFO_SHEET}!{address}"],
+                        label=field.label,
+                        where=where,
+                        shown=_shown(raw),
+                        field=field.key,
+                        stated=str(raw),
+                    )
                 data.info[field.key] = value or ""
             else:
                 if isinstance(raw, float) and raw.is_integer():
@@ -247,11 +309,16 @@ def summary_units(grid: Grid) -> list[dict[str, str]]:
     rows = grid.rows
     head = [str(v).strip() if v is not None else "" for v in (rows[0] if rows else [])]
     try:
-        cols = {key: head.index(title) for key, title in (("file", "文件"), ("sha256", "SHA-256"), ("org", "机关名称"),
-                                                          ("included", "计入汇总"))}
+        cols = {
+            key: head.index(title)
+            for key, title in (("file", "文件"), ("sha256", "SHA-256"), ("org", "机关名称"), ("included", "计入汇总"))
+        }
     except ValueError:
-        raise XxgkError(f"汇总表的“{SUMMARY_DETAIL_SHEET}”工作表缺少表头（文件、SHA-256、机关名称、计入汇总），"
-                        f"无法确认它汇总了哪些单位", kind="unreadable") from None
+        raise XxgkError(
+            f"汇总表的“{SUMMARY_DETAIL_SHEET}”工作表缺少表头（文件、SHA-256、机关名称、计入汇总），"
+            f"无法确认它汇总了哪些单位",
+            kind="unreadable",
+        ) from None
 
     def cell(row, key):
         value = row[cols[key]] if cols[key] < len(row) else None

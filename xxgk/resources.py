@@ -1,4 +1,5 @@
 """Find the data folders (workbook/, templates/, addin/) in a checkout or an installed wheel."""
+
 from __future__ import annotations
 
 from pathlib import Path

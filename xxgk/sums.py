@@ -4,6 +4,7 @@ The hierarchy itself is declared by the form (form.py: every total cell knows it
 subtotals of 表三 are SumRules that are never printed). Blank parts are left out of a sum and named;
 a sum of parts that are all blank is blank (None), never 0. This module imports nothing above form.py.
 """
+
 from __future__ import annotations
 
 from .data import Number

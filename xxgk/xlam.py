@@ -11,6 +11,7 @@ encryption seed, zero CFB timestamps, fixed zip times), so a build is byte-ident
 The VBA source must be ASCII: it is stored in code page 1252 and Chinese text there would be mojibake on
 other locales; Chinese lives in customUI.xml (UTF-8) and in Python.
 """
+
 from __future__ import annotations
 
 import struct
@@ -74,9 +75,16 @@ def committed_xlam_path() -> Path:
 
 def _document_module(name: str, base: str) -> Module:
     """A document module with no code: the attribute block Excel writes for a workbook or a worksheet."""
-    attributes = [f'VB_Name = "{name}"', f'VB_Base = "{base}"', "VB_GlobalNameSpace = False",
-                  "VB_Creatable = False", "VB_PredeclaredId = True", "VB_Exposed = True",
-                  "VB_TemplateDerived = False", "VB_Customizable = True"]
+    attributes = [
+        f'VB_Name = "{name}"',
+        f'VB_Base = "{base}"',
+        "VB_GlobalNameSpace = False",
+        "VB_Creatable = False",
+        "VB_PredeclaredId = True",
+        "VB_Exposed = True",
+        "VB_TemplateDerived = False",
+        "VB_Customizable = True",
+    ]
     return Module(name, "".join(f"Attribute {a}\r\n" for a in attributes), document=True)
 
 
@@ -85,8 +93,11 @@ def _addin_modules() -> list[Module]:
     bas = data_dir("addin") / f"{RIBBON_MODULE}.bas"
     # undecodable bytes become U+FFFD, which the ASCII check of vba_project_bin reports with its line
     code = bas.read_bytes().decode("utf-8", errors="replace")
-    return [_document_module("ThisWorkbook", _WORKBOOK_BASE), _document_module("Sheet1", _WORKSHEET_BASE),
-            Module(RIBBON_MODULE, code)]
+    return [
+        _document_module("ThisWorkbook", _WORKBOOK_BASE),
+        _document_module("Sheet1", _WORKSHEET_BASE),
+        Module(RIBBON_MODULE, code),
+    ]
 
 
 def vba_project_bin(project_name: str, modules: list[Module]) -> bytes:
@@ -111,8 +122,11 @@ def _module_source(module: Module) -> bytes:
     for number, line in enumerate(code.split("\r\n"), 1):
         bad = next((c for c in line if ord(c) > 0x7F), None)
         if bad is not None:
-            raise XxgkError(f"VBA 模块 {module.name} 第 {number} 行含非 ASCII 字符 {bad!r}：VBA 源码只能用 ASCII，"
-                            "中文请写成 \\uXXXX 转义并用 U() 解码，或放进 customUI.xml", kind="package")
+            raise XxgkError(
+                f"VBA 模块 {module.name} 第 {number} 行含非 ASCII 字符 {bad!r}：VBA 源码只能用 ASCII，"
+                "中文请写成 \\uXXXX 转义并用 U() 解码，或放进 customUI.xml",
+                kind="package",
+            )
     if not code.startswith(f'Attribute VB_Name = "{module.name}"\r\n'):
         raise XxgkError(f'VBA 模块 {module.name} 的第一行必须是 Attribute VB_Name = "{module.name}"', kind="package")
     return code.encode("ascii")
@@ -127,22 +141,27 @@ def _project_stream(project_name: str, project_id: str, modules: list[Module]) -
     """MS-OVBA 2.3.1: the PROJECT stream, text in the project code page with CRLF lines."""
     lines = [f'ID="{project_id}"']
     lines += [f"Document={m.name}/&H00000000" if m.document else f"Module={m.name}" for m in modules]
-    lines += [f'Name="{project_name}"', 'HelpContextID="0"', 'VersionCompatible32="393222000"',
-              # 2.3.1.15-17: not protected (state 0), no password (one 0x00 byte), visible (0xFF)
-              f'CMG="{encrypt(bytes(4), project_id, _ENCRYPTION_SEED)}"',
-              f'DPB="{encrypt(bytes(1), project_id, _ENCRYPTION_SEED)}"',
-              f'GC="{encrypt(bytes([0xFF]), project_id, _ENCRYPTION_SEED)}"',
-              "",
-              "[Host Extender Info]",
-              "&H00000001={3832D640-CF90-11CF-8E43-00A0C911005A};VBE;&H00000000",
-              "",
-              "[Workspace]"]
+    lines += [
+        f'Name="{project_name}"',
+        'HelpContextID="0"',
+        'VersionCompatible32="393222000"',
+        # 2.3.1.15-17: not protected (state 0), no password (one 0x00 byte), visible (0xFF)
+        f'CMG="{encrypt(bytes(4), project_id, _ENCRYPTION_SEED)}"',
+        f'DPB="{encrypt(bytes(1), project_id, _ENCRYPTION_SEED)}"',
+        f'GC="{encrypt(bytes([0xFF]), project_id, _ENCRYPTION_SEED)}"',
+        "",
+        "[Host Extender Info]",
+        "&H00000001={3832D640-CF90-11CF-8E43-00A0C911005A};VBE;&H00000000",
+        "",
+        "[Workspace]",
+    ]
     lines += [f"{m.name}=0, 0, 0, 0, C" for m in modules]
     return _mbcs("".join(line + "\r\n" for line in lines))
 
 
 def _dir_stream(project_name: str, modules: list[Module]) -> bytes:
     """MS-OVBA 2.3.4.2: the decompressed dir stream (project information, references, modules)."""
+
     def rec(record_id: int, payload: bytes) -> bytes:  # Id (2 bytes), Size (4 bytes), the data
         return struct.pack("<HI", record_id, len(payload)) + payload
 
@@ -193,7 +212,9 @@ def _customui_xml() -> bytes:
     except (SafeET.ParseError, DefusedXmlException) as exc:
         raise XxgkError(f"customUI.xml 不是合格的 XML：{exc}", file=str(path), kind="package") from exc
     if root.tag != f"{{{CUSTOMUI_NS}}}customUI":
-        raise XxgkError(f"customUI.xml 的根元素必须是 {CUSTOMUI_NS} 命名空间的 customUI", file=str(path), kind="package")
+        raise XxgkError(
+            f"customUI.xml 的根元素必须是 {CUSTOMUI_NS} 命名空间的 customUI", file=str(path), kind="package"
+        )
     return raw
 
 
@@ -262,23 +283,33 @@ _STYLES = f"""{_XML}<styleSheet xmlns="{_MAIN}">\
 # The smallest theme the Open XML SDK's schema accepts (Excel writes one into every workbook; the SDK's package
 # rules require the workbook to have one): Office's colours, Calibri, and three plain fill/line/effect styles.
 _A = "http://schemas.openxmlformats.org/drawingml/2006/main"
-_COLOURS = (("dk1", '<a:sysClr val="windowText" lastClr="000000"/>'), ("lt1", '<a:sysClr val="window" lastClr="FFFFFF"/>'),
-            ("dk2", '<a:srgbClr val="44546A"/>'), ("lt2", '<a:srgbClr val="E7E6E6"/>'),
-            ("accent1", '<a:srgbClr val="4472C4"/>'), ("accent2", '<a:srgbClr val="ED7D31"/>'),
-            ("accent3", '<a:srgbClr val="A5A5A5"/>'), ("accent4", '<a:srgbClr val="FFC000"/>'),
-            ("accent5", '<a:srgbClr val="5B9BD5"/>'), ("accent6", '<a:srgbClr val="70AD47"/>'),
-            ("hlink", '<a:srgbClr val="0563C1"/>'), ("folHlink", '<a:srgbClr val="954F72"/>'))
+_COLOURS = (
+    ("dk1", '<a:sysClr val="windowText" lastClr="000000"/>'),
+    ("lt1", '<a:sysClr val="window" lastClr="FFFFFF"/>'),
+    ("dk2", '<a:srgbClr val="44546A"/>'),
+    ("lt2", '<a:srgbClr val="E7E6E6"/>'),
+    ("accent1", '<a:srgbClr val="4472C4"/>'),
+    ("accent2", '<a:srgbClr val="ED7D31"/>'),
+    ("accent3", '<a:srgbClr val="A5A5A5"/>'),
+    ("accent4", '<a:srgbClr val="FFC000"/>'),
+    ("accent5", '<a:srgbClr val="5B9BD5"/>'),
+    ("accent6", '<a:srgbClr val="70AD47"/>'),
+    ("hlink", '<a:srgbClr val="0563C1"/>'),
+    ("folHlink", '<a:srgbClr val="954F72"/>'),
+)
 _FONTS = '<a:latin typeface="Calibri"/><a:ea typeface=""/><a:cs typeface=""/>'
 _FILL = '<a:solidFill><a:schemeClr val="phClr"/></a:solidFill>'
 _LINE = f'<a:ln w="6350">{_FILL}</a:ln>'
 _EFFECT = "<a:effectStyle><a:effectLst/></a:effectStyle>"
-_THEME = (f'{_XML}<a:theme xmlns:a="{_A}" name="Office Theme"><a:themeElements><a:clrScheme name="Office">'
-          + "".join(f"<a:{name}>{colour}</a:{name}>" for name, colour in _COLOURS)
-          + f'</a:clrScheme><a:fontScheme name="Office"><a:majorFont>{_FONTS}</a:majorFont>'
-          f'<a:minorFont>{_FONTS}</a:minorFont></a:fontScheme><a:fmtScheme name="Office">'
-          f'<a:fillStyleLst>{_FILL * 3}</a:fillStyleLst>'
-          f'<a:lnStyleLst>{_LINE * 3}</a:lnStyleLst><a:effectStyleLst>{_EFFECT * 3}</a:effectStyleLst>'
-          f'<a:bgFillStyleLst>{_FILL * 3}</a:bgFillStyleLst></a:fmtScheme></a:themeElements></a:theme>')
+_THEME = (
+    f'{_XML}<a:theme xmlns:a="{_A}" name="Office Theme"><a:themeElements><a:clrScheme name="Office">'
+    + "".join(f"<a:{name}>{colour}</a:{name}>" for name, colour in _COLOURS)
+    + f'</a:clrScheme><a:fontScheme name="Office"><a:majorFont>{_FONTS}</a:majorFont>'
+    f'<a:minorFont>{_FONTS}</a:minorFont></a:fontScheme><a:fmtScheme name="Office">'
+    f"<a:fillStyleLst>{_FILL * 3}</a:fillStyleLst>"
+    f"<a:lnStyleLst>{_LINE * 3}</a:lnStyleLst><a:effectStyleLst>{_EFFECT * 3}</a:effectStyleLst>"
+    f"<a:bgFillStyleLst>{_FILL * 3}</a:bgFillStyleLst></a:fmtScheme></a:themeElements></a:theme>"
+)
 
 
 def build_xlam() -> bytes:

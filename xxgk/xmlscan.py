@@ -5,6 +5,7 @@ elements are found by namespace-qualified name in C, so files written with a pre
 as Excel's. The package was already inspected (xlsx.py refuses any DTD); these scans refuse a DTD again
 themselves, so each is safe on its own.
 """
+
 from __future__ import annotations
 
 from lxml import etree
@@ -15,8 +16,9 @@ RELATIONSHIP = "{http://schemas.openxmlformats.org/package/2006/relationships}Re
 REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _C, _F = f"{_MAIN}c", f"{_MAIN}f"
 
-_PARSER = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False,
-                          remove_comments=True, remove_pis=True)
+_PARSER = etree.XMLParser(
+    resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False, remove_comments=True, remove_pis=True
+)
 
 
 class UnsafeXml(ValueError):
@@ -50,5 +52,8 @@ def formula_cells(xml: bytes) -> dict[str, str | None]:
 
 def defined_names(xml: bytes) -> dict[str, str]:
     """The workbook's global defined names: {name: reference text} (local, per-sheet names are left out)."""
-    return {el.get("name", ""): (el.text or "") for el in _root(xml).iter(f"{_MAIN}definedName")
-            if el.get("localSheetId") is None}
+    return {
+        el.get("name", ""): (el.text or "")
+        for el in _root(xml).iter(f"{_MAIN}definedName")
+        if el.get("localSheetId") is None
+    }

@@ -4,6 +4,7 @@ Exit 0 when the user has been told what happened inside Excel (also when the act
 message box said why); exit 2 when Excel could not be reached, after writing the message to
 %APPDATA%\\xxgk\\last-error.txt, which the VBA then shows.
 """
+
 from __future__ import annotations
 
 import os
@@ -32,7 +33,9 @@ def connect(options: dict[str, str]):
     try:
         import xlwings as xw
     except ImportError:
-        raise NotConnected("本环境没有安装 xlwings。请运行：pip install \"xxgk[excel]\"，再运行 xxgk addin install") from None
+        raise NotConnected(
+            '本环境没有安装 xlwings。请运行：pip install "xxgk[excel]"，再运行 xxgk addin install'
+        ) from None
     name = options.get("wb", "")
     try:
         if name:
@@ -44,8 +47,10 @@ def connect(options: dict[str, str]):
             return xw.App(impl=_xlwindows.App(xl=int(options["hwnd"]))), None
         return xw.apps.active, None
     except Exception as exc:  # COM and AppleEvent errors have no common base worth naming
-        raise NotConnected(f"无法连接到 Excel 中的工作簿“{name}”（{exc}）。如果它是从邮件打开的、处于“受保护的视图”，"
-                           "请先点击“启用编辑”，再点击按钮。") from None
+        raise NotConnected(
+            f"无法连接到 Excel 中的工作簿“{name}”（{exc}）。如果它是从邮件打开的、处于“受保护的视图”，"
+            "请先点击“启用编辑”，再点击按钮。"
+        ) from None
 
 
 def main(argv: list[str] | None = None, connect=connect) -> int:
@@ -60,7 +65,9 @@ def main(argv: list[str] | None = None, connect=connect) -> int:
             setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))
     clear_last_error()
     if action not in ACTIONS:
-        write_last_error(f"未知的按钮操作“{action[:40]}”：加载项与 xxgk 版本不一致，请运行 xxgk addin install 重新安装。")
+        write_last_error(
+            f"未知的按钮操作“{action[:40]}”：加载项与 xxgk 版本不一致，请运行 xxgk addin install 重新安装。"
+        )
         return 2
     try:
         app, book = connect(options)
@@ -75,7 +82,11 @@ def main(argv: list[str] | None = None, connect=connect) -> int:
     except XxgkError as exc:
         alert(app, str(exc), critical=True)
     except PermissionError as exc:
-        alert(app, f"无法写入文件：{exc.filename}\n文件可能正在 Word、Excel 或其他程序中打开，请关闭后重试。", critical=True)
+        alert(
+            app,
+            f"无法写入文件：{exc.filename}\n文件可能正在 Word、Excel 或其他程序中打开，请关闭后重试。",
+            critical=True,
+        )
     except OSError as exc:
         alert(app, f"无法读写文件：{exc.filename or ''}（{exc.strerror or exc}）", critical=True)
     except MemoryError:

@@ -2,6 +2,7 @@
 core as the command line: pipeline.check_loaded (xxgk check), report.generate (xxgk report),
 merge.merge (xxgk merge).
 """
+
 from __future__ import annotations
 
 import os
@@ -25,6 +26,7 @@ ROSTER_NAMES = ("应报单位名单.xlsx", "应报单位名单.csv")
 @dataclass
 class Call:
     """One button press: the Excel instance and the workbook it was pressed on (None when none is open)."""
+
     app: object
     book: object | None
 
@@ -47,11 +49,16 @@ def check(call: Call) -> Report:
     data, report = _checked(book)
     show_findings(book, report, data)
     if report.valid:
-        text = (f"校验通过，有 {report.warnings} 个警告，请逐条核实（见“校验结果”工作表，已标为黄色）。" if report.warnings
-                else "校验通过，没有发现问题。可以点击“生成报告”。")
+        text = (
+            f"校验通过，有 {report.warnings} 个警告，请逐条核实（见“校验结果”工作表，已标为黄色）。"
+            if report.warnings
+            else "校验通过，没有发现问题。可以点击“生成报告”。"
+        )
     else:
-        text = (f"校验未通过：{report.errors} 个错误，{report.warnings} 个警告。\n\n已转到第一个问题所在的单元格；"
-                f"有问题的单元格已标为红色（错误）或黄色（警告），全部问题见“校验结果”工作表。改正后请再次校验。")
+        text = (
+            f"校验未通过：{report.errors} 个错误，{report.warnings} 个警告。\n\n已转到第一个问题所在的单元格；"
+            f"有问题的单元格已标为红色（错误）或黄色（警告），全部问题见“校验结果”工作表。改正后请再次校验。"
+        )
     if previous_location(data) is None:
         text += "\n\n未核对上年结转：点击“上年报告”可选择上一年度的年报工作簿。"
     ui.alert(call.app, text, critical=not report.valid)
@@ -80,9 +87,13 @@ def report(call: Call, pdf: bool = False):
     require_usable(data, "生成报告")
     draft = False
     if not checked.valid:
-        answer = ui.alert(call.app, f"校验发现 {checked.errors} 个错误，不能生成正式报告：\n\n{_error_list(checked)}\n\n"
-                                    "是否生成标注“草稿（校验未通过）”的草稿？选择“否”则不生成，请按“校验结果”工作表改正。",
-                          buttons="yes_no", critical=True)
+        answer = ui.alert(
+            call.app,
+            f"校验发现 {checked.errors} 个错误，不能生成正式报告：\n\n{_error_list(checked)}\n\n"
+            "是否生成标注“草稿（校验未通过）”的草稿？选择“否”则不生成，请按“校验结果”工作表改正。",
+            buttons="yes_no",
+            critical=True,
+        )
         if answer != "yes":
             return None
         draft = True
@@ -103,10 +114,20 @@ def report(call: Call, pdf: bool = False):
         ui.status(call.app, None)
     shown = outputs.pdf if pdf else outputs.docx
     if draft or checked.warnings or outputs.notes:
-        mark = ("草稿（校验未通过，不能用于发布）" if draft else f"报告（校验有 {checked.warnings} 个警告，请核实）"
-                if checked.warnings else "报告")
-        ui.alert(call.app, f"已生成{mark}：\n" + "\n".join(str(p) for p in outputs.written)
-                 + "".join(f"\n\n注意：{note}" for note in outputs.notes), critical=draft)
+        mark = (
+            "草稿（校验未通过，不能用于发布）"
+            if draft
+            else f"报告（校验有 {checked.warnings} 个警告，请核实）"
+            if checked.warnings
+            else "报告"
+        )
+        ui.alert(
+            call.app,
+            f"已生成{mark}：\n"
+            + "\n".join(str(p) for p in outputs.written)
+            + "".join(f"\n\n注意：{note}" for note in outputs.notes),
+            critical=draft,
+        )
     ui.open_file(shown)
     return outputs
 
@@ -140,9 +161,8 @@ def previous(call: Call):
 def merge(call: Call):
     """汇总下级报表: pick a folder, check and sum it into <folder>_汇总表.xlsx beside it, open the summary."""
     from ..fsutil import write_atomic
-    from ..merge import DEFAULT_SUMMARY_ORG
+    from ..merge import DEFAULT_SUMMARY_ORG, render_html
     from ..merge import merge as merge_units
-    from ..merge import render_html
 
     picked = ui.pick_folder(call.app, "选择存放下级单位年报的文件夹（可含子文件夹、.zip 和 .eml）")
     if not picked:
@@ -164,18 +184,31 @@ def merge(call: Call):
             ui.status(call.app, f"正在读取并校验 {done}/{total}：{name[-40:]}")
 
     try:
-        result = merge_units([str(folder)], org, roster=roster, progress=progress,
-                             exclude=[p for p in (out, page, roster) if p is not None])
+        result = merge_units(
+            [str(folder)],
+            org,
+            roster=roster,
+            progress=progress,
+            exclude=[p for p in (out, page, roster) if p is not None],
+        )
         written = str(result.write(out, overwrite=True)) if result.summary is not None else None
         write_atomic(page, render_html(result, written).encode("utf-8"))
     finally:
         ui.status(call.app, None)
     not_counted = [u for u in result.units if not u.included]
     with_errors = [u for u in result.units if u.status == "errors"]
-    lines = [f"共 {len(result.units)} 份报表，计入 {len(result.included)} 份" + (f"（{len(with_errors)} 份有错误，请核实）" if with_errors else "")
-             + (f"，未计入 {len(not_counted)} 份" if not_counted else "") + "。"]
+    lines = [
+        f"共 {len(result.units)} 份报表，计入 {len(result.included)} 份"
+        + (f"（{len(with_errors)} 份有错误，请核实）" if with_errors else "")
+        + (f"，未计入 {len(not_counted)} 份" if not_counted else "")
+        + "。"
+    ]
     if roster is not None:
-        lines.append(f"按{roster.name}，未报送 {len(result.missing)} 个单位" + (f"：{'、'.join(result.missing[:10])}" if result.missing else "") + "。")
+        lines.append(
+            f"按{roster.name}，未报送 {len(result.missing)} 个单位"
+            + (f"：{'、'.join(result.missing[:10])}" if result.missing else "")
+            + "。"
+        )
     if org == DEFAULT_SUMMARY_ORG:
         lines.append(f"汇总表的机关名称暂写为“{DEFAULT_SUMMARY_ORG}”，请在其“基本信息”中改为本机关名称。")
     lines.append(f"汇总表：{written}" if written else "没有可计入的报表，未生成汇总表。")

@@ -14,6 +14,7 @@ The xlwings surface used here, and faked in tests/fake_excel.py:
   Range: options(ndim=2).value, formula, value = rows, color = (r, g, b), font.bold, column_width, wrap_text,
          select()
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -102,10 +103,12 @@ def _formulas(rows) -> dict[str, str]:
 
 # -- protection ------------------------------------------------------------------------------------
 
+
 def protect_sheet(sheet) -> None:
     """The protection the templates carry (xxgk/build.py): contents locked, rows and columns may be resized."""
-    sheet.api.Protect(DrawingObjects=True, Contents=True, Scenarios=True,
-                      AllowFormattingColumns=True, AllowFormattingRows=True)
+    sheet.api.Protect(
+        DrawingObjects=True, Contents=True, Scenarios=True, AllowFormattingColumns=True, AllowFormattingRows=True
+    )
 
 
 @contextmanager
@@ -131,15 +134,16 @@ def unprotected(book, names, structure: bool = False):
 
 # -- 校验结果 and marks -------------------------------------------------------------------------------
 
+
 def template_fills(form: Form) -> dict[str, tuple[int, int, int]]:
-    """"sheet!A1" → the fill the template gives it: the cells a mark can be put on and taken off again."""
+    """ "sheet!A1" → the fill the template gives it: the cells a mark can be put on and taken off again."""
     fills = {c.ref: _rgb(TOTAL_FILL if c.is_total else INPUT_FILL) for c in form.cells.values()}
     fills.update({f"{INFO_SHEET}!{f.address}": _rgb(INPUT_FILL) for f in form.info})
     return fills
 
 
 def _ranges(refs) -> list[tuple[str, str]]:
-    """"sheet!A1" refs → (sheet, "A1,B2,…") pieces short enough for one Range call (Excel's 255-character limit)."""
+    """ "sheet!A1" refs → (sheet, "A1,B2,…") pieces short enough for one Range call (Excel's 255-character limit)."""
     by_sheet: dict[str, list[str]] = {}
     for ref in refs:
         sheet, address = ref.rsplit("!", 1)
@@ -214,13 +218,31 @@ def result_rows(report: Report, org: str, marked: dict[int, list[str]], short: d
     """The 校验结果 sheet's cells: a heading, the verdict, the header, then one row per finding."""
     stamp = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
     verdict = report.verdict() + ("" if report.valid else "。错误必须改正；点击“位置”可转到该单元格。")
-    rows = [[_safe_text(f"校验结果：{org or '（未填机关名称）'}，{report.year or '?'} 年度，{report.format} 格式（{stamp}）"),
-             None, None, None, None, None],
-            [_safe_text(verdict), None, None, None, None, None],
-            list(RESULT_HEADER)]
+    rows = [
+        [
+            _safe_text(
+                f"校验结果：{org or '（未填机关名称）'}，{report.year or '?'} 年度，{report.format} 格式（{stamp}）"
+            ),
+            None,
+            None,
+            None,
+            None,
+            None,
+        ],
+        [_safe_text(verdict), None, None, None, None, None],
+        list(RESULT_HEADER),
+    ]
     for i, f in enumerate(report.findings, start=1):
-        rows.append([i, SEVERITY_NAMES[f.severity], f.rule, _link(f.addresses[0], short) if f.addresses else "",
-                     _safe_text(f.message), _refs_text(marked.get(i, []))])
+        rows.append(
+            [
+                i,
+                SEVERITY_NAMES[f.severity],
+                f.rule,
+                _link(f.addresses[0], short) if f.addresses else "",
+                _safe_text(f.message),
+                _refs_text(marked.get(i, [])),
+            ]
+        )
     return rows
 
 
@@ -288,4 +310,3 @@ def set_info(book, form: Form, key: str, value: str) -> str:
     field = next(f for f in form.info if f.key == key)
     book.sheets[INFO_SHEET].range(field.address).value = _safe_text(value)
     return f"{INFO_SHEET}!{field.address}"
-

@@ -1,6 +1,7 @@
 """Talking to the user from a ribbon action: Excel's message boxes, status bar and file dialogs, and
 opening what was written. Everything goes through Excel (or the system), never through a console.
 """
+
 from __future__ import annotations
 
 import os
@@ -22,7 +23,10 @@ def alert(app, message: str, buttons: str = "ok", critical: bool = False) -> str
 def may_overwrite(app, paths) -> bool:
     """True when none of `paths` exists, or the user agrees to replace those that do."""
     existing = [str(p) for p in paths if p.exists()]
-    return not existing or alert(app, "以下文件已存在：\n" + "\n".join(existing) + "\n\n是否覆盖？", buttons="yes_no") == "yes"
+    return (
+        not existing
+        or alert(app, "以下文件已存在：\n" + "\n".join(existing) + "\n\n是否覆盖？", buttons="yes_no") == "yes"
+    )
 
 
 def status(app, text: str | None) -> None:
@@ -65,8 +69,11 @@ def open_file(path: Path) -> None:
     if sys.platform == "win32":
         os.startfile(str(path))  # noqa: S606 - our own output file
     else:
-        subprocess.Popen(["open" if sys.platform == "darwin" else "xdg-open", str(path)],
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.Popen(
+            ["open" if sys.platform == "darwin" else "xdg-open", str(path)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
 
 
 def office_pdf(docx: Path, pdf: Path) -> None:
@@ -91,4 +98,6 @@ def office_pdf(docx: Path, pdf: Path) -> None:
             last = exc
         finally:
             word.Quit()
-    raise XxgkError(f"无法用 Word 生成 PDF（{last}）。可在 Word 中打开报告后另存为 PDF", file=str(docx), kind="tool_failed")
+    raise XxgkError(
+        f"无法用 Word 生成 PDF（{last}）。可在 Word 中打开报告后另存为 PDF", file=str(docx), kind="tool_failed"
+    )

@@ -9,6 +9,7 @@ are counted, and their sum (core.py); the roster of expected units (roster.py); 
     result = merge(["收到的/"], org="某某县人民政府办公室", year=2025)
     result.write("汇总.xlsx")
 """
+
 from __future__ import annotations
 
 from .core import merge
@@ -18,6 +19,21 @@ from .page import render_html, render_text, to_json_text
 from .roster import read_roster
 from .units import read_unit
 
-__all__ = ["DEFAULT_SUMMARY_ORG", "STATUSES", "STATUS_NAMES", "MergeResult", "Skipped", "Source", "Unit", "collect",
-           "decode_name", "merge", "normalise_name", "read_roster", "read_unit", "render_html", "render_text",
-           "to_json_text"]
+__all__ = [
+    "DEFAULT_SUMMARY_ORG",
+    "STATUSES",
+    "STATUS_NAMES",
+    "MergeResult",
+    "Skipped",
+    "Source",
+    "Unit",
+    "collect",
+    "decode_name",
+    "merge",
+    "normalise_name",
+    "read_roster",
+    "read_unit",
+    "render_html",
+    "render_text",
+    "to_json_text",
+]

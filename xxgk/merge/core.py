@@ -1,4 +1,5 @@
 """The merge itself: which units are counted (year, format, earlier summaries, duplicates) and their sum."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -13,8 +14,16 @@ from .model import MergeResult, Progress, Unit, normalise_name
 from .roster import read_roster
 from .units import check_across_years, read_all
 
-def merge(inputs, org: str, year: int | None = None, roster: list[str] | str | Path | None = None,
-          jobs: int | None = None, progress: Progress | None = None, exclude=()) -> MergeResult:
+
+def merge(
+    inputs,
+    org: str,
+    year: int | None = None,
+    roster: list[str] | str | Path | None = None,
+    jobs: int | None = None,
+    progress: Progress | None = None,
+    exclude=(),
+) -> MergeResult:
     """Read, check, classify and sum the units. Raises XxgkError only for usage errors (no inputs, bad roster)."""
     org = (org or "").strip()
     if not org:
@@ -23,7 +32,9 @@ def merge(inputs, org: str, year: int | None = None, roster: list[str] | str | P
         roster = read_roster(roster)
     sources, skipped, broken = collect(inputs, exclude)
     if not sources and not broken:
-        raise XxgkError("没有找到可汇总的年报文件（.xlsx、.xlsm、.json，或含有它们的文件夹、.zip、.eml）", kind="no_input")
+        raise XxgkError(
+            "没有找到可汇总的年报文件（.xlsx、.xlsm、.json，或含有它们的文件夹、.zip、.eml）", kind="no_input"
+        )
     units = read_all(sources, jobs, progress) + broken
     for i, name in enumerate(sorted(range(len(units)), key=lambda k: units[k].file)):
         units[name].order = i
@@ -92,8 +103,9 @@ def _mark_duplicates(units: list[Unit]) -> None:
         kept = ranked[0]
         for u in ranked[1:]:
             u.status, u.kept = "duplicate", kept.file
-            u.duplicate_rule = ("错误较少" if u.errors != kept.errors else
-                                "成文日期较晚" if u.date != kept.date else "文件名排序在前")
+            u.duplicate_rule = (
+                "错误较少" if u.errors != kept.errors else "成文日期较晚" if u.date != kept.date else "文件名排序在前"
+            )
             kept.duplicates.append(u.file)
 
 
@@ -113,8 +125,17 @@ def _sum(form: Form, result: MergeResult, year: int) -> ReportData:
             filled, out_units[cell.id] = _convert_units(cell, filled, result.notes)
         cells[cell.id] = sum(v for _, v in filled) if filled else None
     recompute_totals(form, cells)
-    return ReportData(format=form.format, year=year, org=result.org, cells=cells, units=out_units,
-                      text={}, info={}, kind="json", source="（汇总）")
+    return ReportData(
+        format=form.format,
+        year=year,
+        org=result.org,
+        cells=cells,
+        units=out_units,
+        text={},
+        info={},
+        kind="json",
+        source="（汇总）",
+    )
 
 
 def _convert_units(cell, filled, notes: list[str]):

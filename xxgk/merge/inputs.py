@@ -1,5 +1,6 @@
 """The inputs of a merge: files, folders, .zip archives and saved .eml e-mails, expanded to the report files
 in them. Archive members and attachments are read in memory (never written to disk), within limits."""
+
 from __future__ import annotations
 
 import email
@@ -42,7 +43,9 @@ def collect(inputs, exclude=()) -> tuple[list[Source], list[Skipped], list[Unit]
             try:
                 (_zip_members if lower.endswith(".zip") else _eml_attachments)(blob, name, add_blob, depth + 1, skipped)
             except XxgkError as exc:
-                broken.append(Unit(name, sha256=hashlib.sha256(blob).hexdigest(), error=exc.message, error_code=exc.kind))
+                broken.append(
+                    Unit(name, sha256=hashlib.sha256(blob).hexdigest(), error=exc.message, error_code=exc.kind)
+                )
         else:
             skipped.append(Skipped(name, _not_a_report(lower)))
 
@@ -134,7 +137,8 @@ def _zip_members(blob: bytes, name: str, add, depth: int, skipped: list[Skipped]
                 skipped.append(Skipped(member, "压缩包内文件已加密，无法读取"))
                 continue
             if info.file_size > MAX_FILE_BYTES or (
-                    info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1)):
+                info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1)
+            ):
                 skipped.append(Skipped(member, "压缩包内文件过大或压缩比异常，疑似“压缩炸弹”，未读取"))
                 continue
             lower = member.lower()

@@ -1,11 +1,12 @@
 """What a merge is made of: the inputs (Source), what was skipped, each unit read (Unit) and the result."""
+
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Callable
 
 from ..data import ReportData
 from ..findings import Finding, Report
@@ -13,16 +14,36 @@ from ..rules import REFUSING
 from ..rules.info import I_02
 from ..rules.text import P_01
 
-STATUSES = ("ok", "warnings", "errors", "duplicate", "summary_overlap", "wrong_year", "wrong_format",
-            "wrong_structure", "unreadable")
-STATUS_NAMES = {"ok": "通过", "warnings": "有警告", "errors": "有错误", "duplicate": "重复（未计入）",
-                "summary_overlap": "汇总表，所含单位已在输入中（未计入）", "wrong_year": "年度不符（未计入）",
-                "wrong_format": "格式不符（未计入）", "wrong_structure": "表格结构被改动（未计入）",
-                "unreadable": "无法读取（未计入）"}
+STATUSES = (
+    "ok",
+    "warnings",
+    "errors",
+    "duplicate",
+    "summary_overlap",
+    "wrong_year",
+    "wrong_format",
+    "wrong_structure",
+    "unreadable",
+)
+STATUS_NAMES = {
+    "ok": "通过",
+    "warnings": "有警告",
+    "errors": "有错误",
+    "duplicate": "重复（未计入）",
+    "summary_overlap": "汇总表，所含单位已在输入中（未计入）",
+    "wrong_year": "年度不符（未计入）",
+    "wrong_format": "格式不符（未计入）",
+    "wrong_structure": "表格结构被改动（未计入）",
+    "unreadable": "无法读取（未计入）",
+}
 INCLUDED = ("ok", "warnings", "errors")
-KEY_TOTALS = (("t3.new_received.total", "本年新收申请"), ("t3.total.total", "办理结果总计"),
-              ("t3.carry_forward.total", "结转下年度"), ("t4.review.total", "行政复议"),
-              (("t4.lit_direct.total", "t4.lit_after_review.total"), "行政诉讼"))
+KEY_TOTALS = (
+    ("t3.new_received.total", "本年新收申请"),
+    ("t3.total.total", "办理结果总计"),
+    ("t3.carry_forward.total", "结转下年度"),
+    ("t4.review.total", "行政复议"),
+    (("t4.lit_direct.total", "t4.lit_after_review.total"), "行政诉讼"),
+)
 DEFAULT_SUMMARY_ORG = "汇总单位"  # the summary's 机关名称 when the office does not give its own
 TO_FILL = (I_02.id, P_01.id)  # a summary has the units' numbers, not the office's own 基本信息 and text
 DUPLICATE_RULE = "同一机关同一年度有多份报表时只计一份：先取错误较少的，再取成文日期较晚的，再取文件名排序在前的"
@@ -33,6 +54,7 @@ Progress = Callable[[int, int, str], None]  # (done, total, file just finished)
 @dataclass
 class Source:
     """One report file to read: on disk (path) or in memory (blob); name is how it is shown."""
+
     name: str
     path: str | None = None
     blob: bytes | None = None
@@ -85,8 +107,17 @@ class Unit:
         return None if all(v is None for v in values) else sum(v for v in values if v is not None)
 
     def to_json(self) -> dict:
-        out = {"file": self.file, "sha256": self.sha256, "org": self.org, "year": self.year, "format": self.format,
-               "status": self.status, "included": self.included, "errors": self.errors, "warnings": self.warnings}
+        out = {
+            "file": self.file,
+            "sha256": self.sha256,
+            "org": self.org,
+            "year": self.year,
+            "format": self.format,
+            "status": self.status,
+            "included": self.included,
+            "errors": self.errors,
+            "warnings": self.warnings,
+        }
         if self.error:
             out["error"] = self.error
             out["error_code"] = self.error_code
@@ -130,7 +161,11 @@ class MergeResult:
         if self.summary_report is None:
             return ""
         todo = [f.message for f in self.summary_report.findings if f.rule in TO_FILL]
-        return ("汇总表只含各单位之和：生成本级的年度报告前，请在汇总表中填写本机关的内容——" + "；".join(todo)) if todo else ""
+        return (
+            ("汇总表只含各单位之和：生成本级的年度报告前，请在汇总表中填写本机关的内容——" + "；".join(todo))
+            if todo
+            else ""
+        )
 
     @property
     def included(self) -> list[Unit]:
@@ -140,15 +175,29 @@ class MergeResult:
     def ok(self) -> bool:
         """Every expected unit included without errors (exit code 0)."""
         bad = {"errors", "wrong_year", "wrong_format", "wrong_structure", "unreadable"}
-        return (self.summary is not None and not self.missing and not any(u.status in bad for u in self.units)
-                and not any(u.uncovered for u in self.units))
+        return (
+            self.summary is not None
+            and not self.missing
+            and not any(u.status in bad for u in self.units)
+            and not any(u.uncovered for u in self.units)
+        )
 
     def to_json(self, summary_path: str | None = None) -> dict:
-        return {"org": self.org, "year": self.year, "format": self.format,
-                "units": [u.to_json() for u in self.units], "missing": self.missing, "unexpected": self.unexpected,
-                "skipped": [s.to_json() for s in self.skipped], "blanks": self.blanks, "notes": self.notes,
-                "duplicate_rule": DUPLICATE_RULE, "summary": summary_path,
-                "summary_errors": self.summary_errors, "summary_todo": self.summary_todo}
+        return {
+            "org": self.org,
+            "year": self.year,
+            "format": self.format,
+            "units": [u.to_json() for u in self.units],
+            "missing": self.missing,
+            "unexpected": self.unexpected,
+            "skipped": [s.to_json() for s in self.skipped],
+            "blanks": self.blanks,
+            "notes": self.notes,
+            "duplicate_rule": DUPLICATE_RULE,
+            "summary": summary_path,
+            "summary_errors": self.summary_errors,
+            "summary_todo": self.summary_todo,
+        }
 
     def write(self, path: str | Path, overwrite: bool = False) -> Path:
         """The summary workbook (summary.py)."""
@@ -171,15 +220,21 @@ def unit_note(u: Unit) -> str:
     if u.duplicates:
         return f"同一机关另有 {'、'.join(u.duplicates)}，保留本文件"
     if u.status == "summary_overlap":
-        note = (f"这是一份汇总表，它汇总的 {'、'.join(u.overlap[:5])}{' 等' if len(u.overlap) > 5 else ''}"
-                f"（{len(u.overlap)} 个单位）也在本次输入中；为免重复计算，本汇总表未计入")
+        note = (
+            f"这是一份汇总表，它汇总的 {'、'.join(u.overlap[:5])}{' 等' if len(u.overlap) > 5 else ''}"
+            f"（{len(u.overlap)} 个单位）也在本次输入中；为免重复计算，本汇总表未计入"
+        )
         if u.uncovered:
-            note += (f"。注意：它还汇总了 {'、'.join(u.uncovered[:5])}{' 等' if len(u.uncovered) > 5 else ''}"
-                     f"（{len(u.uncovered)} 个单位），这些单位的报表不在本次输入中，未计入汇总，请补齐")
+            note += (
+                f"。注意：它还汇总了 {'、'.join(u.uncovered[:5])}{' 等' if len(u.uncovered) > 5 else ''}"
+                f"（{len(u.uncovered)} 个单位），这些单位的报表不在本次输入中，未计入汇总，请补齐"
+            )
         return note
     if u.status == "wrong_structure":
-        return "工作簿的结构被改动，数字无法按原位置准确读取：" + "；".join(
-            f.message for f in u.findings if f.rule in REFUSING)[:300]
+        return (
+            "工作簿的结构被改动，数字无法按原位置准确读取："
+            + "；".join(f.message for f in u.findings if f.rule in REFUSING)[:300]
+        )
     if u.status == "wrong_year":
         return f"报告年度为 {u.year}" if u.year is not None else "未填报告年度"
     if u.status == "wrong_format":

@@ -1,4 +1,5 @@
 """The roster: the units expected to report (应报单位名单), from a .xlsx or .csv list."""
+
 from __future__ import annotations
 
 import csv
@@ -38,8 +39,12 @@ def read_roster(path: str | Path) -> list[str]:
         raise file_error(exc, path, "单位名单") from None
     rows = [[_roster_cell(v) for v in r] for r in rows]
     col, start = 0, 0
-    found = [(ROSTER_HEADERS.index(normalise_name(v)), i, j) for i, r in enumerate(rows[:ROSTER_HEAD_ROWS])
-             for j, v in enumerate(r) if normalise_name(v) in ROSTER_HEADERS]
+    found = [
+        (ROSTER_HEADERS.index(normalise_name(v)), i, j)
+        for i, r in enumerate(rows[:ROSTER_HEAD_ROWS])
+        for j, v in enumerate(r)
+        if normalise_name(v) in ROSTER_HEADERS
+    ]
     if found:
         _, header_row, col = min(found, key=lambda f: (f[1], f[0]))  # the first header row; its best column
         start = header_row + 1
@@ -49,13 +54,19 @@ def read_roster(path: str | Path) -> list[str]:
         if normalise_name(name) and name not in names:
             names.append(name)
     if not names:
-        raise XxgkError("单位名单是空的（表头“机关名称”“单位名称”下面，或第一列中，没有名称）", file=str(path), kind="bad_data")
+        raise XxgkError(
+            "单位名单是空的（表头“机关名称”“单位名称”下面，或第一列中，没有名称）", file=str(path), kind="bad_data"
+        )
     implausible = [n for n in names if not _plausible_name(n)]
     if implausible:
         where = f"“{rows[start - 1][col]}”列" if start else "第一列"
-        raise XxgkError(f"单位名单的{where}中有不像单位名称的内容：{'、'.join(implausible[:5])}"
-                        f"{' 等' if len(implausible) > 5 else ''}（{len(implausible)} 个）。请让名称单独占一列、"
-                        f"表头写“单位名称”，删去序号、日期和合计等内容后再试", file=str(path), kind="bad_data")
+        raise XxgkError(
+            f"单位名单的{where}中有不像单位名称的内容：{'、'.join(implausible[:5])}"
+            f"{' 等' if len(implausible) > 5 else ''}（{len(implausible)} 个）。请让名称单独占一列、"
+            f"表头写“单位名称”，删去序号、日期和合计等内容后再试",
+            file=str(path),
+            kind="bad_data",
+        )
     return names
 
 

@@ -1,5 +1,6 @@
 """The summary workbook: the same form, each input cell the sum of the units counted, and a 汇总明细 sheet
 listing every file read (which the next level reads to recognise an earlier summary among its inputs)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -8,8 +9,19 @@ from ..errors import XxgkError
 from ..form import SUMMARY_DETAIL_SHEET, load_form
 from .model import KEY_TOTALS, STATUS_NAMES, MergeResult, unit_note
 
-DETAIL_HEADER = ("文件", "SHA-256", "机关名称", "年度", "格式", "状态", "计入汇总", "错误", "警告",
-                 *(label for _, label in KEY_TOTALS), "说明")
+DETAIL_HEADER = (
+    "文件",
+    "SHA-256",
+    "机关名称",
+    "年度",
+    "格式",
+    "状态",
+    "计入汇总",
+    "错误",
+    "警告",
+    *(label for _, label in KEY_TOTALS),
+    "说明",
+)
 DETAIL_WIDTHS = (40, 18, 28, 8, 8, 16, 10, 6, 6, 10, 10, 10, 10, 10, 60)
 
 
@@ -18,11 +30,27 @@ def detail_sheet(result: MergeResult):
     from ..build import ExtraSheet
 
     none = tuple(None for _ in KEY_TOTALS)
-    rows = [(u.file, u.sha256, u.org, u.year, u.format, STATUS_NAMES[u.status], "是" if u.included else "否",
-             u.errors, u.warnings, *(u.total(k) for k, _ in KEY_TOTALS), unit_note(u)) for u in result.units]
+    rows = [
+        (
+            u.file,
+            u.sha256,
+            u.org,
+            u.year,
+            u.format,
+            STATUS_NAMES[u.status],
+            "是" if u.included else "否",
+            u.errors,
+            u.warnings,
+            *(u.total(k) for k, _ in KEY_TOTALS),
+            unit_note(u),
+        )
+        for u in result.units
+    ]
     rows += [(s.file, "", "", None, "", "已跳过", "否", None, None, *none, s.reason) for s in result.skipped]
-    rows += [("", "", name, None, "", "未报送", "否", None, None, *none, "名单中有、未收到可计入的报表")
-             for name in result.missing]
+    rows += [
+        ("", "", name, None, "", "未报送", "否", None, None, *none, "名单中有、未收到可计入的报表")
+        for name in result.missing
+    ]
     return ExtraSheet(SUMMARY_DETAIL_SHEET, DETAIL_HEADER, tuple(rows), DETAIL_WIDTHS)
 
 

@@ -1,5 +1,6 @@
 """Reading the units: each report read and checked as `xxgk check` does, in a pool of processes; then, among
 all the inputs, the cross-year checks against last year's report named in each unit's 基本信息."""
+
 from __future__ import annotations
 
 import hashlib
@@ -11,6 +12,7 @@ from ..findings import Report
 from ..rules import REFUSING
 from .inputs import resolved
 from .model import TO_FILL, Progress, Source, Unit
+
 
 def read_unit(src: Source) -> Unit:
     """Read and check one report as `xxgk check` does (last year's report is looked up afterwards, by
@@ -49,8 +51,15 @@ def _set_report(unit: Unit, report: Report) -> None:
         report.findings = [f for f in report.findings if f.rule not in TO_FILL]
     unit.findings = report.findings
     unit.errors, unit.warnings = report.errors, report.warnings
-    unit.status = ("wrong_structure" if any(f.rule in REFUSING for f in report.findings) else
-                   "errors" if report.errors else "warnings" if report.warnings else "ok")
+    unit.status = (
+        "wrong_structure"
+        if any(f.rule in REFUSING for f in report.findings)
+        else "errors"
+        if report.errors
+        else "warnings"
+        if report.warnings
+        else "ok"
+    )
 
 
 def check_across_years(units: list[Unit]) -> None:
@@ -89,9 +98,10 @@ def read_all(sources: list[Source], jobs: int | None, progress: Progress | None)
         return out  # type: ignore[return-value]
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
+    import python_calamine  # noqa: F401
+
     from .. import check, pipeline, read  # noqa: F401 - imported once here, inherited by forked workers
     from ..rules import claims  # noqa: F401
-    import python_calamine  # noqa: F401
 
     # Batches, not single units: one task per unit spends more time in inter-process traffic than reading.
     size = max(1, min(BATCH, total // (jobs * 4) or 1))
@@ -104,7 +114,10 @@ def read_all(sources: list[Source], jobs: int | None, progress: Progress | None)
             try:
                 units = future.result()
             except Exception as exc:  # a worker died (BrokenProcessPool …): that batch only
-                units = [Unit(sources[i].name, error=f"读取进程异常退出（{exc.__class__.__name__}）", error_code="internal") for i in batch]
+                units = [
+                    Unit(sources[i].name, error=f"读取进程异常退出（{exc.__class__.__name__}）", error_code="internal")
+                    for i in batch
+                ]
             for i, unit in zip(batch, units):
                 out[i] = unit
             done += len(batch)

@@ -4,6 +4,7 @@ One reader per input kind turns the file into blocks (paragraphs and table grids
 `tables.py` places the table cells on the form by their labels; `parts.py` splits the text at the six
 part headings. The result says what could not be placed and which table cells are missing.
 """
+
 from __future__ import annotations
 
 import re
@@ -13,13 +14,27 @@ from pathlib import Path
 from ..data import ReportData
 from ..errors import XxgkError, file_error
 from ..form import FORMATS, format_for_year, load_form
-from . import docx as docx_reader, html as html_reader, parts, pdf as pdf_reader, text as text_reader
+from . import docx as docx_reader
+from . import html as html_reader
+from . import parts
+from . import pdf as pdf_reader
+from . import text as text_reader
 from .document import Table
 from .labels import core, format_markers
 from .tables import Matcher
 
-SUFFIXES = {".html": "html", ".htm": "html", ".shtml": "html", ".xhtml": "html", ".docx": "docx",
-            ".doc": "doc", ".wps": "doc", ".pdf": "pdf", ".txt": "txt", ".md": "txt"}
+SUFFIXES = {
+    ".html": "html",
+    ".htm": "html",
+    ".shtml": "html",
+    ".xhtml": "html",
+    ".docx": "docx",
+    ".doc": "doc",
+    ".wps": "doc",
+    ".pdf": "pdf",
+    ".txt": "txt",
+    ".md": "txt",
+}
 KIND_NAMES = {"html": "网页", "docx": "Word 文档", "doc": "Word/WPS 旧格式文档", "pdf": "PDF", "txt": "文本"}
 
 
@@ -70,16 +85,21 @@ def import_bytes(blob: bytes, name: str, year: int | None = None, org: str | Non
     tables = [b for b in doc.blocks if isinstance(b, Table)]
     fmt = _format(tables, paragraphs, text, year)
     form = load_form(fmt)
-    placed = (text_reader.place(rows, text, form) if rows is not None else Matcher(form).place(tables))
+    placed = text_reader.place(rows, text, form) if rows is not None else Matcher(form).place(tables)
     texts, info, headings = parts.split(paragraphs, form)
     end_matter(tables, info)
     if not placed.values and not headings:
-        raise XxgkError("没有找到年度报告的统计表格或六个部分的标题，不像政府信息公开工作年度报告", file=name, kind="not_a_report")
+        raise XxgkError(
+            "没有找到年度报告的统计表格或六个部分的标题，不像政府信息公开工作年度报告", file=name, kind="not_a_report"
+        )
     year = year or parts.year_of([info.get("title", "")] + [texts["preamble"]] + paragraphs[:5])
     org = org or _org(info, year)
     data = ReportData(format=fmt, year=year, org=org or "", source=name, kind="published")
-    data.info = {k: v for k, v in info.items() if k in ("title", "issuer_mark", "doc_number", "date", "cc",
-                                                           "printer", "print_date")}
+    data.info = {
+        k: v
+        for k, v in info.items()
+        if k in ("title", "issuer_mark", "doc_number", "date", "cc", "printer", "print_date")
+    }
     data.text = texts
     for cid, value in placed.values.items():
         if isinstance(value, str):
@@ -99,7 +119,9 @@ def import_bytes(blob: bytes, name: str, year: int | None = None, org: str | Non
     strip_generated(data, form, result)
     if len(headings) < 6:
         have = {int(h.split(":")[0]) for h in headings}
-        result.notes.append("没有找到这些部分的标题：" + "、".join(form.parts[k - 1] for k in range(1, 7) if k not in have))
+        result.notes.append(
+            "没有找到这些部分的标题：" + "、".join(form.parts[k - 1] for k in range(1, 7) if k not in have)
+        )
     return result
 
 
@@ -112,9 +134,16 @@ def _findings(data: ReportData, form, result: Imported) -> None:
         for cid in result.missing:
             by_table.setdefault(form.cells[cid].row_label, []).append(cid)
         rows = "；".join(f"{row} {len(ids)} 格" for row, ids in list(by_table.items())[:6])
-        data.problems.append(S_02.finding("missing_cells", cell_ids=list(result.missing), mode="audit",
-                                          count=len(result.missing), rows=rows + (" 等" if len(by_table) > 6 else ""),
-                                          missing=list(result.missing)))
+        data.problems.append(
+            S_02.finding(
+                "missing_cells",
+                cell_ids=list(result.missing),
+                mode="audit",
+                count=len(result.missing),
+                rows=rows + (" 等" if len(by_table) > 6 else ""),
+                missing=list(result.missing),
+            )
+        )
     for text in result.unplaced:
         data.problems.append(S_02.finding("unplaced", mode="audit", text=text, unplaced=text))
 
@@ -127,7 +156,9 @@ def _kind(blob: bytes, name: str) -> str:
     if head.startswith(b"PK\x03\x04"):
         if kind in ("docx", None):
             return "docx"
-        raise XxgkError("文件内容是 zip/Office 文档，与扩展名不符；Word 文档请用 .docx 扩展名", file=name, kind="unreadable")
+        raise XxgkError(
+            "文件内容是 zip/Office 文档，与扩展名不符；Word 文档请用 .docx 扩展名", file=name, kind="unreadable"
+        )
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         return "doc"
     if kind in ("html", "txt"):
@@ -135,8 +166,11 @@ def _kind(blob: bytes, name: str) -> str:
     if kind is None:
         if b"<html" in blob[:4096].lower() or b"<table" in blob[:65536].lower():
             return "html"
-        raise XxgkError("无法识别的文件类型。可导入：网页（.html/.htm）、Word（.docx/.doc/.wps）、PDF（有文字层）、文本（.txt）",
-                        file=name, kind="not_a_report")
+        raise XxgkError(
+            "无法识别的文件类型。可导入：网页（.html/.htm）、Word（.docx/.doc/.wps）、PDF（有文字层）、文本（.txt）",
+            file=name,
+            kind="not_a_report",
+        )
     raise XxgkError(f"文件内容不是{KIND_NAMES[kind]}（扩展名与内容不符，或文件已损坏）", file=name, kind="unreadable")
 
 
@@ -151,7 +185,10 @@ def _format(tables: list[Table], paragraphs: list[str], text: str | None, year: 
         return best
     guess = year or parts.year_of(paragraphs[:8])
     if guess is None:
-        raise XxgkError("无法确定年报格式：表格中没有只属于一种格式的栏目，也找不到报告年度。请用 --year 指定年度", kind="wrong_format")
+        raise XxgkError(
+            "无法确定年报格式：表格中没有只属于一种格式的栏目，也找不到报告年度。请用 --year 指定年度",
+            kind="wrong_format",
+        )
     return format_for_year(guess)
 
 
@@ -202,5 +239,5 @@ def strip_generated(data: ReportData, form, result: Imported) -> None:
         said = render_snippet(snippet, numbers)
         have = data.paragraphs(key)
         if said and have[: len(said)] == said:
-            data.text[key] = "\n".join(have[len(said):])
+            data.text[key] = "\n".join(have[len(said) :])
             result.notes.append(f"{form.parts[i - 1]}开头的 {len(said)} 段与 xxgk 由表格数字生成的说明相同，未计入文字")

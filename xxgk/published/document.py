@@ -3,6 +3,7 @@
 A block is a paragraph (text) or a table. A table is a grid in which a merged cell is the same `Cell`
 object at every grid position it covers, so spans read the same from HTML, Word, PDF and plain text.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -3,6 +3,7 @@
 The package is checked before python-docx reads it (size, entry count, expansion ratio, no DTD), as
 every received file is.
 """
+
 from __future__ import annotations
 
 import io
@@ -32,7 +33,9 @@ def _check_package(blob: bytes, name: str) -> None:
         total = 0
         for info in infos:
             total += info.file_size
-            if total > MAX_TOTAL or (info.file_size > 1 << 20 and info.file_size > MAX_RATIO * max(info.compress_size, 1)):
+            if total > MAX_TOTAL or (
+                info.file_size > 1 << 20 and info.file_size > MAX_RATIO * max(info.compress_size, 1)
+            ):
                 raise XxgkError("Word 文件解压后体积异常巨大，疑似“压缩炸弹”，拒绝读取", file=name, kind="unsafe")
         if "word/document.xml" not in zf.namelist():
             raise XxgkError("不是 Word 文档（.docx）：缺少 word/document.xml", file=name, kind="unreadable")
@@ -101,8 +104,11 @@ def read(blob: bytes, name: str) -> Document:
     try:
         body = docx.Document(io.BytesIO(blob)).element.body
     except Exception as exc:  # python-docx raises several kinds for a broken package
-        raise XxgkError(f"无法读取 Word 文档（{exc.__class__.__name__}）。请用 Word 或 WPS 打开后另存为 .docx 再试",
-                        file=name, kind="unreadable") from None
+        raise XxgkError(
+            f"无法读取 Word 文档（{exc.__class__.__name__}）。请用 Word 或 WPS 打开后另存为 .docx 再试",
+            file=name,
+            kind="unreadable",
+        ) from None
     doc = Document("docx")
     _walk(body, doc)
     return doc

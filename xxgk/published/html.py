@@ -4,6 +4,7 @@
 The standard library's HTMLParser builds a light tree (nothing is fetched or run); a <table> whose cells
 hold other tables is page layout, and its content is read as ordinary flow.
 """
+
 from __future__ import annotations
 
 import re
@@ -16,9 +17,38 @@ MAX_BYTES = 50 * 1024 * 1024
 MAX_DEPTH = 400
 _SKIP = {"script", "style", "head", "title", "template", "svg", "iframe", "noscript", "select", "button", "object"}
 _VOID = {"br", "img", "meta", "link", "input", "hr", "col", "area", "base", "wbr", "source", "embed", "param", "track"}
-_BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "section", "article", "blockquote",
-          "pre", "center", "dt", "dd", "dl", "header", "footer", "main", "nav", "aside", "caption", "form", "figure",
-          "address", "hr", "br"}
+_BLOCK = {
+    "p",
+    "div",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "ul",
+    "ol",
+    "section",
+    "article",
+    "blockquote",
+    "pre",
+    "center",
+    "dt",
+    "dd",
+    "dl",
+    "header",
+    "footer",
+    "main",
+    "nav",
+    "aside",
+    "caption",
+    "form",
+    "figure",
+    "address",
+    "hr",
+    "br",
+}
 _CJK_GAP = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])[ \t\r\n]+(?=[\u3000-\u9fff\uff00-\uffef])")
 _WS = re.compile(r"[ \t\r\n\f]+")
 _CHARSET = re.compile(rb"""charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
@@ -160,8 +190,12 @@ class _Walker:
 
 
 def _is_layout(table: Node) -> bool:
-    return any(_has_table(cell) for tr in _rows(table) for cell in tr.children
-               if isinstance(cell, Node) and cell.tag in ("td", "th"))
+    return any(
+        _has_table(cell)
+        for tr in _rows(table)
+        for cell in tr.children
+        if isinstance(cell, Node) and cell.tag in ("td", "th")
+    )
 
 
 def _rows(table: Node):
@@ -184,6 +218,7 @@ def _cell_text(node: Node) -> str:
                 if c.tag in _BLOCK and parts:
                     parts.append("\n")
                 collect(c)
+
     collect(node)
     return _CJK_GAP.sub("", _WS.sub(" ", "".join(parts).replace("\n", " \n "))).strip()
 

@@ -5,6 +5,7 @@ full/half width (NFKC), whitespace and line breaks inside a cell, punctuation an
 numbering (一、 （三） 1. 1、 ①), and a trailing parenthetical remark. VARIANTS lists the few other
 spellings seen in published reports, each mapped to the form's label.
 """
+
 from __future__ import annotations
 
 import re
@@ -79,6 +80,6 @@ def format_markers(form: Form) -> set[str]:
     from ..form import load_form, other_format
 
     def labels(f: Form) -> set[str]:
-        return {core(l.text) for l in f.labels if l.role in ("header", "rowhead", "caption") and l.text}
+        return {core(lab.text) for lab in f.labels if lab.role in ("header", "rowhead", "caption") and lab.text}
 
     return labels(form) - labels(load_form(other_format(form.format)))

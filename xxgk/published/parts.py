@@ -3,6 +3,7 @@
 Parts are split at the six part headings (the form's, the longer names of the notices' body text, and
 the spellings real reports print), in order; a heading for part k is only taken after part k−1.
 """
+
 from __future__ import annotations
 
 import re
@@ -12,8 +13,14 @@ from ..form import Form
 
 _NUMERALS = "一二三四五六"
 # What a heading of part k says after its numeral (any of these words), besides the form's own heading.
-_KEYWORDS = {1: ("总体情况",), 2: ("主动公开",), 3: ("收到和处理", "依申请公开", "申请情况"),
-             4: ("行政复议", "行政诉讼"), 5: ("问题",), 6: ("其他需要报告", "其他事项")}
+_KEYWORDS = {
+    1: ("总体情况",),
+    2: ("主动公开",),
+    3: ("收到和处理", "依申请公开", "申请情况"),
+    4: ("行政复议", "行政诉讼"),
+    5: ("问题",),
+    6: ("其他需要报告", "其他事项"),
+}
 HEADING_MAX = 40
 _DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$|^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _DOC_NUMBER = re.compile(r"〔\d{4}〕\s*\d+\s*号$")
@@ -31,7 +38,7 @@ def heading_of(text: str, form: Form, after: int) -> tuple[int, str] | None:
     for k in range(after + 1, 7):
         template = _plain(form.parts[k - 1])
         if plain.startswith(template):
-            rest = t[_run_in_offset(t, template):].lstrip("：: \u3000")
+            rest = t[_run_in_offset(t, template) :].lstrip("：: \u3000")
             return k, rest
         m = re.match(rf"^{_NUMERALS[k - 1]}\s*[、.．]\s*(.*)$", t)
         if m and len(plain) <= HEADING_MAX and any(w in plain for w in _KEYWORDS[k]):
@@ -78,8 +85,11 @@ def split(paragraphs: list[str], form: Form) -> tuple[dict[str, str], dict[str, 
             parts[f"part{current}"].append(text)
     # Before the preamble: the title (the last short paragraph naming a year and 年度报告), and above it the
     # red-header issuer mark and the document number; anything else there is the page around the report.
-    titles = [i for i, p in enumerate(head) if len(_plain(p)) <= 80 and _YEAR.search(_plain(p))
-              and ("年度报告" in _plain(p) or "年报" in _plain(p))]
+    titles = [
+        i
+        for i, p in enumerate(head)
+        if len(_plain(p)) <= 80 and _YEAR.search(_plain(p)) and ("年度报告" in _plain(p) or "年报" in _plain(p))
+    ]
     cut = titles[-1] + 1 if titles else 0
     if titles:
         info["title"] = head[titles[-1]].strip()
@@ -98,7 +108,7 @@ def split(paragraphs: list[str], form: Form) -> tuple[dict[str, str], dict[str, 
     if dates:
         i = dates[-1]
         info["date"] = iso_date(last[i])
-        for p in last[i + 1:]:
+        for p in last[i + 1 :]:
             plain = re.sub(r"\s+", "", p)
             m = re.match(r"^(.*?)(\d{4}年\d{1,2}月\d{1,2}日)印发$", plain)
             if plain.startswith("抄送"):

@@ -5,6 +5,7 @@ a merged cell is one cell over the columns and rows it covers. Text outside the 
 line and joined into paragraphs (a new paragraph where a line is indented or the previous one ended
 short). A PDF without a text layer (a scan) is refused: no OCR.
 """
+
 from __future__ import annotations
 
 import io
@@ -88,7 +89,9 @@ def read(blob: bytes, name: str) -> Document:
     try:
         with pdfplumber.open(io.BytesIO(blob)) as pdf:
             if len(pdf.pages) > MAX_PAGES:
-                raise XxgkError(f"PDF 有 {len(pdf.pages)} 页，不像年度报告（上限 {MAX_PAGES} 页）", file=name, kind="too_large")
+                raise XxgkError(
+                    f"PDF 有 {len(pdf.pages)} 页，不像年度报告（上限 {MAX_PAGES} 页）", file=name, kind="too_large"
+                )
             lines_all = []
             for page in pdf.pages:
                 chars += len(page.chars)
@@ -109,10 +112,16 @@ def read(blob: bytes, name: str) -> Document:
     except PDFPasswordIncorrect:
         raise XxgkError("PDF 设置了密码，无法读取", file=name, kind="encrypted") from None
     except (PDFSyntaxError, Exception) as exc:  # pdfminer raises many kinds for a broken file
-        raise XxgkError(f"无法读取 PDF（{exc.__class__.__name__}），文件可能已损坏", file=name, kind="unreadable") from None
+        raise XxgkError(
+            f"无法读取 PDF（{exc.__class__.__name__}），文件可能已损坏", file=name, kind="unreadable"
+        ) from None
     if chars == 0:
-        raise XxgkError("PDF 没有文字层（可能是扫描件或图片），无法读取。xxgk 不做文字识别（OCR），"
-                        "请使用网站上的网页版或 Word 版报告", file=name, kind="not_a_report")
+        raise XxgkError(
+            "PDF 没有文字层（可能是扫描件或图片），无法读取。xxgk 不做文字识别（OCR），"
+            "请使用网站上的网页版或 Word 版报告",
+            file=name,
+            kind="not_a_report",
+        )
     text_lines = [ln for items in lines_all for _, ln in items if isinstance(ln, dict)]
     left = min((ln["x0"] for ln in text_lines), default=0)
     right = max((ln["x1"] for ln in text_lines), default=0)

@@ -5,6 +5,7 @@ header cells above them. Within a row, the value cells are paired with the heade
 when both counts agree (a merged cell may sit one column off its header, as in real pages), else
 by the grid column they cover. Whatever cannot be placed is listed, never dropped or guessed.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -31,8 +32,10 @@ class Placement:
             value, unit = text.strip(), None  # 万元 column printed in 元: kept as printed, not converted
         if cid in self.values:
             if self.values[cid] != value:
-                self.unplaced.append(f"{where}：{cell.label} 重复出现，值 {text.strip() or '空白'} 与先前的 "
-                                     f"{self.values[cid]} 不同，未采用")
+                self.unplaced.append(
+                    f"{where}：{cell.label} 重复出现，值 {text.strip() or '空白'} 与先前的 "
+                    f"{self.values[cid]} 不同，未采用"
+                )
             return
         self.values[cid] = value
         if unit and cell.unit_choices:
@@ -83,16 +86,25 @@ class Matcher:
     @staticmethod
     def _own_label(table: Table, r: int, before: int | None = None) -> tuple[str, list[str]]:
         """(the row's most specific label, all its label texts) among its cells left of column `before`."""
-        labels = [cell.text for c, cell in table.row_cells(r)
-                  if (before is None or c < before) and cell.text.strip() and not is_value(cell.text)]
+        labels = [
+            cell.text
+            for c, cell in table.row_cells(r)
+            if (before is None or c < before) and cell.text.strip() and not is_value(cell.text)
+        ]
         return (labels[-1] if labels else ""), labels
 
     # -- 表三 -------------------------------------------------------------------------------------------
     def place_t3(self, table: Table, n: int) -> None:
         rows = self.labels.t3_rows
-        first_data = next((r for r in range(len(table.grid))
-                           if core(self._own_label(table, r)[0]) in rows
-                           and any(is_value(c.text) for _, c in table.row_cells(r)[1:])), None)
+        first_data = next(
+            (
+                r
+                for r in range(len(table.grid))
+                if core(self._own_label(table, r)[0]) in rows
+                and any(is_value(c.text) for _, c in table.row_cells(r)[1:])
+            ),
+            None,
+        )
         header_rows = range(len(table.grid) if first_data is None else first_data)
         heads = []
         for col in range(table.width):
@@ -120,8 +132,9 @@ class Matcher:
             key = rows.get(core(own))
             if key is None:
                 if any(cell.text.strip() for _, cell in values):
-                    self.out.unplaced.append(f"表格{n}（表三）第 {r + 1} 行“{own or '无标签'}”不是国家格式表三的行，"
-                                             f"其中的数字未读取")
+                    self.out.unplaced.append(
+                        f"表格{n}（表三）第 {r + 1} 行“{own or '无标签'}”不是国家格式表三的行，其中的数字未读取"
+                    )
                 continue
             for ckey, cell in _pair(values, heads):
                 cid = f"t3.{key}.{ckey}"
@@ -132,10 +145,16 @@ class Matcher:
     # -- 表四 -------------------------------------------------------------------------------------------
     def place_t4(self, table: Table, n: int) -> None:
         lab = self.labels
-        data_row = next((r for r in range(len(table.grid))
-                         if table.row_cells(r) and all(is_value(c.text) for _, c in table.row_cells(r)
-                                                       if core(c.text) not in lab.t4_rows)
-                         and any(c.text.strip() for _, c in table.row_cells(r))), None)
+        data_row = next(
+            (
+                r
+                for r in range(len(table.grid))
+                if table.row_cells(r)
+                and all(is_value(c.text) for _, c in table.row_cells(r) if core(c.text) not in lab.t4_rows)
+                and any(c.text.strip() for _, c in table.row_cells(r))
+            ),
+            None,
+        )
         if data_row is None or data_row == 0:
             self.out.unplaced.append(f"表格{n}（表四）：找不到数字行，未读取")
             return
@@ -183,13 +202,17 @@ class Matcher:
             values = [(c, cell) for c, cell in cells[1:]]
             if found is None:
                 if any(cell.text.strip() for _, cell in values):
-                    self.out.unplaced.append(f"表格{n}（表二）第 {r + 1} 行“{cells[0][1].text.strip()}”不是国家格式表二的行，未读取")
+                    self.out.unplaced.append(
+                        f"表格{n}（表二）第 {r + 1} 行“{cells[0][1].text.strip()}”不是国家格式表二的行，未读取"
+                    )
                 continue
             block, rkey = found
             keyed = [(c, lab.t2_column(block, text)) for c, text in heads]
             if not heads or any(k is None for _, k in keyed):
-                self.out.unplaced.append(f"表格{n}（表二）第 {r + 1} 行“{cells[0][1].text.strip()}”上方的栏目标题与国家格式不符"
-                                         f"（{'、'.join(t for _, t in heads) or '无标题'}），未读取")
+                self.out.unplaced.append(
+                    f"表格{n}（表二）第 {r + 1} 行“{cells[0][1].text.strip()}”上方的栏目标题与国家格式不符"
+                    f"（{'、'.join(t for _, t in heads) or '无标题'}），未读取"
+                )
                 continue
             units = {k: _header_unit(text) for (_, text), (_, k) in zip(heads, keyed)}
             for ckey, cell in _pair(values, keyed):

@@ -6,6 +6,7 @@ grid, so a row is placed by its label and its values are taken in the national f
 and only when the row has exactly the form's number of columns and the column labels were printed
 above it in that order. Everything else is listed as not placed.
 """
+
 from __future__ import annotations
 
 import re

@@ -4,6 +4,7 @@ Blank stays blank (None); 0 is 0; full-width digits and thousands separators are
 keeps its unit; anything else ("—", "/", "无", "5件") is kept as the printed text, never coerced, so
 that the check (S-04) says what the report printed.
 """
+
 from __future__ import annotations
 
 import re

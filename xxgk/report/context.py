@@ -12,6 +12,7 @@ with examples is generated into templates/变量清单.md (`python -m xxgk.repor
 
 Staff text goes into the context as data only; nothing here renders it as a template.
 """
+
 from __future__ import annotations
 
 import sys
@@ -19,8 +20,8 @@ from pathlib import Path
 
 from ..data import ReportData
 from ..form import Form, is_subhead, load_form
-from ..sums import sum_parts, with_totals
 from ..resources import data_dir
+from ..sums import sum_parts, with_totals
 from .jinja import cn_date, num, render_snippet
 
 TABLES = ("t2", "t3", "t4")
@@ -31,6 +32,7 @@ _STRIP = " \t\u3000"
 
 
 # -- numbers ------------------------------------------------------------------------------------------------
+
 
 def values_of(data: ReportData, form: Form) -> dict:
     """Every cell of the form (and the t3 group subtotals) → number or None.
@@ -87,6 +89,7 @@ def display(cid: str, value, data: ReportData) -> str:
 
 # -- text -----------------------------------------------------------------------------------------------------
 
+
 def blocks(paragraphs: list[str]) -> list[dict]:
     """Staff paragraphs → [{"kind": "h2"|"p", "text"}]; a short paragraph starting （一）…（十） is a 二级标题."""
     out = []
@@ -111,6 +114,7 @@ def default_title(org: str, year) -> str:
 
 # -- the context ---------------------------------------------------------------------------------------------
 
+
 def build_context(data: ReportData, form: Form, draft: bool = False, snippets: str | Path | None = None) -> dict:
     """The context of the report document (see the module docstring and templates/变量清单.md)."""
     info = data.info
@@ -134,7 +138,11 @@ def build_context(data: ReportData, form: Form, draft: bool = False, snippets: s
     }
     for i, key in enumerate(PART_TEXT, 1):
         narrative = render_snippet(NARRATIVE[i], numbers, snippets) if i in NARRATIVE else []
-        ctx[f"p{i}"] = {"heading": form.parts[i - 1], "narrative": narrative, "blocks": blocks(printed(data, form, key))}
+        ctx[f"p{i}"] = {
+            "heading": form.parts[i - 1],
+            "narrative": narrative,
+            "blocks": blocks(printed(data, form, key)),
+        }
     for table in TABLES:
         ctx[table] = nest(shown, table)
     ctx["cells"] = shown
@@ -145,20 +153,31 @@ def build_context(data: ReportData, form: Form, draft: bool = False, snippets: s
 
 _BASIC = [
     ("draft", "是否草稿（true/false）；草稿在文档上显示“草稿”字样", "false"),
-    ("format", "年报格式：\"2019\" 或 \"2021\"", "2019"),
+    ("format", '年报格式："2019" 或 "2021"', "2019"),
     ("year", "报告年度（整数）", "2020"),
     ("org", "机关名称", "福州市鼓楼区审计局"),
-    ("issuer_mark", "发文机关标志（红头）。联合行文时每行一个机关、最后一行“文件”（用换行分隔）：生成时排成上下排列、"
-     "“文件”居右的红头；长名称自动缩放成一行", "福州市鼓楼区审计局文件"),
+    (
+        "issuer_mark",
+        "发文机关标志（红头）。联合行文时每行一个机关、最后一行“文件”（用换行分隔）：生成时排成上下排列、"
+        "“文件”居右的红头；长名称自动缩放成一行",
+        "福州市鼓楼区审计局文件",
+    ),
     ("doc_number", "发文字号", "鼓审发〔2021〕1号"),
-    ("title", "报告标题：基本信息中填写的标题，未填时为“机关名称+年度+年政府信息公开工作年度报告”",
-     "鼓楼区审计局2020年政府信息公开工作年度报告"),
+    (
+        "title",
+        "报告标题：基本信息中填写的标题，未填时为“机关名称+年度+年政府信息公开工作年度报告”",
+        "鼓楼区审计局2020年政府信息公开工作年度报告",
+    ),
     ("signature", "署名（= 机关名称）", "福州市鼓楼区审计局"),
     ("date", "成文日期，已写成中文格式", "2021年1月8日"),
     ("cc", "版记：抄送", "区数字办（信息公开办）"),
     ("printer", "版记：印发机关", "福州市鼓楼区审计局"),
     ("print_date", "版记：印发日期，已写成中文格式", "2021年1月8日"),
-    ("preamble", "引言段落的列表（可能为空）：{%p for 段 in preamble %} … {{ 段 }} … {%p endfor %}", "[\"本报告依据……\"]"),
+    (
+        "preamble",
+        "引言段落的列表（可能为空）：{%p for 段 in preamble %} … {{ 段 }} … {%p endfor %}",
+        '["本报告依据……"]',
+    ),
 ]
 
 
@@ -189,8 +208,8 @@ def variable_list() -> str:
         "| `p1.heading` … `p6.heading` | 部分标题（国家格式模板的写法），如 `p3.heading` = “三、收到和处理政府信息公开申请情况” |",
         "| `p2.narrative`、`p3.narrative`、`p4.narrative`、`p6.narrative` | 由表格数字自动生成的说明段落（文本列表）："
         "第二、三、四部分总有；第六部分只在 2021 格式中有信息处理费的说明；`p1.narrative`、`p5.narrative` 为空列表 |",
-        "| `pN.blocks` | 工作簿中该部分文字的段落列表，每段为 `{kind, text}`：`kind` 为 `\"h2\"`（以（一）…（十）开头的短段落，"
-        "即二级标题）或 `\"p\"`（正文段落） |",
+        '| `pN.blocks` | 工作簿中该部分文字的段落列表，每段为 `{kind, text}`：`kind` 为 `"h2"`（以（一）…（十）开头的短段落，'
+        '即二级标题）或 `"p"`（正文段落） |',
         "",
         "Word 模板中的写法示例：",
         "",
@@ -200,7 +219,7 @@ def variable_list() -> str:
         "{{ 句 }}",
         "{%p endfor %}",
         "{%p for b in p3.blocks %}",
-        "{%p if b.kind == \"h2\" %}",
+        '{%p if b.kind == "h2" %}',
         "{{ b.text }}            ← 这一段用“二级标题”样式",
         "{%p else %}",
         "{{ b.text }}            ← 这一段用“公文正文”样式",
@@ -212,7 +231,7 @@ def variable_list() -> str:
         "",
         "每个单元格一个变量，名称就是单元格编号（见 cells.md），如 `{{ t3.new_received.natural_person }}`。"
         "值是已排好的文字：整数如 `3`；金额按填写的数字原样显示（如 `12.5`、`0.000123`），2019 格式的采购总金额带上填写的单位"
-        "（如 `12.5万元`）；空白单元格为空文字。`cells` 是同样内容的平铺字典：`cells[\"t3.total.total\"]`。",
+        '（如 `12.5万元`）；空白单元格为空文字。`cells` 是同样内容的平铺字典：`cells["t3.total.total"]`。',
         "",
     ]
     both = [c for c in f19.cells if c in f21.cells]
@@ -256,13 +275,13 @@ def variable_list() -> str:
         "",
         "| 变量 | 含义 |",
         "|---|---|",
-        "| `cells[\"info_fee.amount_yuan\"]` | 2021 格式：本年收取信息处理费（元） |",
+        '| `cells["info_fee.amount_yuan"]` | 2021 格式：本年收取信息处理费（元） |',
         "",
         "## 过滤器",
         "",
         "| 写法 | 结果 |",
         "|---|---|",
-        "| `{{ \"2021-01-08\"\\|cn_date }}` | 2021年1月8日（月、日不补零） |",
+        '| `{{ "2021-01-08"\\|cn_date }}` | 2021年1月8日（月、日不补零） |',
         "| `{{ x\\|num }}` | 数字原样显示（整数、金额不带多余的小数和科学计数法）；空白为空文字（叙述片段中为“（空白）”） |",
         "| `{{ x\\|pct(总数) }}` | 百分比，保留一位小数，四舍五入：`{{ 1\\|pct(3) }}` → 33.3% |",
         "",

@@ -6,6 +6,7 @@ templates/编辑说明.md and 变量清单.md). Staff may edit them in Word or W
 reported as a Chinese XxgkError that names the placeholder, never as a traceback. (Linting a template before
 rendering — unknown names, full-width look-alikes — is xxgk.report.jinja.lint_docx.)
 """
+
 from __future__ import annotations
 
 import io
@@ -48,19 +49,27 @@ def render_docx(context: dict, fmt: str, env) -> bytes:
         tpl = DocxTemplate(str(path))
         tpl.render(context, jinja_env=env, autoescape=True)
     except UndefinedError as exc:
-        raise XxgkError(f"{where} 使用了数据中没有的变量（{exc.message}）：请核对模板中 {{{{ }}}} 占位符的拼写，"
-                        "可用的变量见 templates/变量清单.md", kind="template") from None
+        raise XxgkError(
+            f"{where} 使用了数据中没有的变量（{exc.message}）：请核对模板中 {{{{ }}}} 占位符的拼写，"
+            "可用的变量见 templates/变量清单.md",
+            kind="template",
+        ) from None
     except TemplateSyntaxError as exc:
         near = " ".join(s.strip() for s in getattr(exc, "docx_context", []) if s.strip())
-        raise XxgkError(f"{where} 中的占位符写法有误（{exc.message}）"
-                        + (f"，出错位置附近的文字：{near[:200]}" if near else "")
-                        + "。{%p … %} 控制行必须单独成段、成对出现，见 templates/编辑说明.md", kind="template") from None
+        raise XxgkError(
+            f"{where} 中的占位符写法有误（{exc.message}）"
+            + (f"，出错位置附近的文字：{near[:200]}" if near else "")
+            + "。{%p … %} 控制行必须单独成段、成对出现，见 templates/编辑说明.md",
+            kind="template",
+        ) from None
     except SecurityError as exc:
         raise XxgkError(f"{where} 中的占位符试图访问不允许的内容（{exc}），已拒绝生成", kind="unsafe") from None
     except TemplateError as exc:
         raise XxgkError(f"{where} 无法生成报告（{exc}）", kind="template") from None
     except (XMLSyntaxError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise XxgkError(f"{where} 已损坏或不是 Word 文档（{exc}）：请用 Word/WPS 另存为 .docx 后重试", kind="unreadable") from None
+        raise XxgkError(
+            f"{where} 已损坏或不是 Word 文档（{exc}）：请用 Word/WPS 另存为 .docx 后重试", kind="unreadable"
+        ) from None
     buf = io.BytesIO()
     tpl.save(buf)
     return fit_issuer_mark(reproducible_zip(buf.getvalue()))

@@ -5,6 +5,7 @@ The template is linted before rendering; where LibreOffice is installed the layo
 版记 ends on an even page (xxgk.report.layout), in the .docx as in the PDF. Outputs are written atomically and
 never overwrite a file unless the caller allows it.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -45,7 +46,7 @@ def default_docx(data: ReportData) -> Path:
     name = org + tail
     if len(name.encode("utf-8")) > MAX_NAME_BYTES:
         digest = hashlib.sha256(org.encode("utf-8")).hexdigest()[:8]
-        room = MAX_NAME_BYTES - len(f"…{digest}{tail}".encode("utf-8"))
+        room = MAX_NAME_BYTES - len(f"…{digest}{tail}".encode())
         short = org.encode("utf-8")[:room].decode("utf-8", errors="ignore")
         name = f"{short}…{digest}{tail}"
     folder = Path(data.source).parent if data.source and "!" not in data.source else Path(".")
@@ -68,8 +69,9 @@ def plan(data: ReportData, out: str | Path | None, pdf: bool, html: bool, overwr
     return outputs
 
 
-def generate(data: ReportData, report: Report, outputs: Outputs, draft: bool = False,
-             fonts_conf: Path | None = None) -> Outputs:
+def generate(
+    data: ReportData, report: Report, outputs: Outputs, draft: bool = False, fonts_conf: Path | None = None
+) -> Outputs:
     """Write the report files. Raises XxgkError when the check found errors and no draft was asked for."""
     from .context import build_context
     from .docx import render_docx, template_path
@@ -78,14 +80,21 @@ def generate(data: ReportData, report: Report, outputs: Outputs, draft: bool = F
     from .pdf import convert_many, soffice_path
 
     if not report.valid and not draft:
-        raise XxgkError(f"校验发现 {report.errors} 个错误，未生成报告。请改正后重试，或加 --draft 生成标注“草稿（校验未通过）”的草稿",
-                        code=1, kind="findings")
+        raise XxgkError(
+            f"校验发现 {report.errors} 个错误，未生成报告。请改正后重试，或加 --draft 生成标注“草稿（校验未通过）”的草稿",
+            code=1,
+            kind="findings",
+        )
     form = load_form(data.format)
     outputs.draft = not report.valid
     context = build_context(data, form, draft=outputs.draft)
     problems = lint_docx(template_path(form.format), context)
     if problems:
-        raise XxgkError("报告模板有问题，请修正模板：\n  " + "\n  ".join(problems[:20]), file=str(template_path(form.format)), kind="template")
+        raise XxgkError(
+            "报告模板有问题，请修正模板：\n  " + "\n  ".join(problems[:20]),
+            file=str(template_path(form.format)),
+            kind="template",
+        )
     blob = render_docx(context, form.format, make_env())
     pdf = None
     if soffice_path():
@@ -95,8 +104,10 @@ def generate(data: ReportData, report: Report, outputs: Outputs, draft: bool = F
         if typeset.note:
             outputs.notes.append(typeset.note)
     else:
-        outputs.notes.append("未找到 LibreOffice，没有核对版记所在页的奇偶：版记在最后一页底部，打印前请在 Word 中确认"
-                             "该页是双页（是单页时在成文日期之后插入分页符）")
+        outputs.notes.append(
+            "未找到 LibreOffice，没有核对版记所在页的奇偶：版记在最后一页底部，打印前请在 Word 中确认"
+            "该页是双页（是单页时在成文日期之后插入分页符）"
+        )
     write_atomic(outputs.docx, blob)
     outputs.written.append(outputs.docx)
     if outputs.pdf:
@@ -121,8 +132,9 @@ def default_fonts_conf() -> Path | None:
     if not conf.is_file() or not shutil.which("fc-match"):
         return None
     try:
-        found = subprocess.run(["fc-match", "-f", "%{family}", "仿宋_GB2312"], capture_output=True, text=True,
-                               timeout=10).stdout
+        found = subprocess.run(
+            ["fc-match", "-f", "%{family}", "仿宋_GB2312"], capture_output=True, text=True, timeout=10
+        ).stdout
     except (OSError, subprocess.SubprocessError):
         return conf
     return None if "仿宋_GB2312" in found else conf

@@ -6,6 +6,7 @@ twice and the HTML has exactly the national format's rows, columns, rowspans and
 Accessibility: <caption>, <thead>/<tbody>, scope on every <th>, and id/headers on every data cell
 (WCAG H43) because 表三 and 表四 have three header rows.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -65,8 +66,11 @@ def table_model(form: Form, table: str, shown: dict[str, str]) -> dict:
     cells: list[Cell] = []
     for g in grid:
         if g.cell_id:
-            cells.append(Cell(g.row, g.col, shown.get(g.cell_id, ""), "td", "data", g.rowspan, g.colspan,
-                              cls="num", cid=g.cell_id))
+            cells.append(
+                Cell(
+                    g.row, g.col, shown.get(g.cell_id, ""), "td", "data", g.rowspan, g.colspan, cls="num", cid=g.cell_id
+                )
+            )
         else:
             cells.append(Cell(g.row, g.col, g.text, "td" if g.role == "note" else "th", g.role, g.rowspan, g.colspan))
     rows = sorted({r for x in cells for r in range(x.row, x.row + x.rowspan)})
@@ -99,8 +103,9 @@ def _sections(table: str, cells: list[Cell], rows: list[int]) -> list[Section]:
         for i, start in enumerate(starts):
             end = starts[i + 1] if i + 1 < len(starts) else max(rows) + 1
             block = [r for r in rows if start <= r < end]
-            out.append(Section("tbody", block, [r for r in block if r not in data_rows],
-                               [r for r in block if r in data_rows]))
+            out.append(
+                Section("tbody", block, [r for r in block if r not in data_rows], [r for r in block if r in data_rows])
+            )
         return out
     head = [r for r in rows if r < data_rows[0]]
     body = [r for r in rows if r >= data_rows[0]]
@@ -113,8 +118,10 @@ def _scopes(cells: list[Cell]) -> None:
         if x.role == "caption":
             x.scope, x.cls = "rowgroup", "block"
         elif x.role == "header":
-            below = any(y is not x and y.role == "header" and y.row == x.last_row + 1
-                        and x.col <= y.col < x.col + x.colspan for y in ths)
+            below = any(
+                y is not x and y.role == "header" and y.row == x.last_row + 1 and x.col <= y.col < x.col + x.colspan
+                for y in ths
+            )
             x.scope, x.cls = ("colgroup" if below else "col"), "colhead"
         elif x.role == "rowhead":
             right = any(y is not x and y.role == "rowhead" and y.col > x.col and x.covers_row(y.row) for y in ths)
@@ -131,7 +138,9 @@ def _headers(cells: list[Cell], sections: list[Section]) -> None:
             if x.role != "data" or x.row not in body:
                 continue
             ids = [h.id for h in ths if h.row in head and any(h.covers_col(c) for c in range(x.col, x.col + x.colspan))]
-            ids += [h.id for h in ths if h.row in body and h.role == "rowhead" and h.col < x.col and h.covers_row(x.row)]
+            ids += [
+                h.id for h in ths if h.row in body and h.role == "rowhead" and h.col < x.col and h.covers_row(x.row)
+            ]
             x.headers = ids
 
 

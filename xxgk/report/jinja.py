@@ -6,14 +6,15 @@ template, the narrative snippets) are ours or a template editor's; the sandbox k
 from reaching into Python objects (`''.__class__` → SecurityError), and StrictUndefined turns a
 misspelt variable into an error instead of a silent blank.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import re
 import zipfile
+from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
-from typing import Iterable, Mapping
 
 from jinja2 import FileSystemLoader, StrictUndefined, TemplateSyntaxError, meta, nodes
 from jinja2.sandbox import SandboxedEnvironment
@@ -115,6 +116,7 @@ def make_env(loader=None, **options) -> SandboxedEnvironment:
 
 # -- narrative snippets --------------------------------------------------------------------------------
 
+
 def snippet_env(folder: str | Path | None = None) -> SandboxedEnvironment:
     """The environment of templates/narrative/*.j2.
 
@@ -170,8 +172,10 @@ def _delimiter_problems(text: str, where: str) -> list[str]:
         tok = m.group()
         if tok in _PAIRS:
             if stack:
-                problems.append(f"{where}标签没有闭合就开始了新标签：“{_excerpt(text, stack[-1][1], m.end())}”"
-                                f"（“{stack[-1][0]}”缺少“{_PAIRS[stack[-1][0]]}”）")
+                problems.append(
+                    f"{where}标签没有闭合就开始了新标签：“{_excerpt(text, stack[-1][1], m.end())}”"
+                    f"（“{stack[-1][0]}”缺少“{_PAIRS[stack[-1][0]]}”）"
+                )
                 stack.pop()
             stack.append((tok, m.start()))
         else:
@@ -179,7 +183,9 @@ def _delimiter_problems(text: str, where: str) -> list[str]:
                 stack.pop()
             else:
                 opener = next(k for k, v in _PAIRS.items() if v == tok)
-                problems.append(f"{where}多出的“{tok}”（缺少与之配对的“{opener}”）：“{_excerpt(text, m.start(), m.end())}”")
+                problems.append(
+                    f"{where}多出的“{tok}”（缺少与之配对的“{opener}”）：“{_excerpt(text, m.start(), m.end())}”"
+                )
                 if stack:
                     stack.pop()
     for tok, pos in stack:
@@ -194,11 +200,15 @@ def _lookalike_problems(text: str, where: str) -> list[str]:
         for m in pattern.finditer(text):
             tag = m.group()
             if _FULLWIDTH & set(tag):
-                problems.append(f"{where}发现全角字符组成的标签“{tag}”：“{_excerpt(text, m.start(), m.end())}”。"
-                                f"标签必须在英文（半角）输入状态下输入，如 {{{{ org }}}}，否则会原样印出")
+                problems.append(
+                    f"{where}发现全角字符组成的标签“{tag}”：“{_excerpt(text, m.start(), m.end())}”。"
+                    f"标签必须在英文（半角）输入状态下输入，如 {{{{ org }}}}，否则会原样印出"
+                )
             elif " " in tag or "\u3000" in tag:
-                problems.append(f"{where}标签的两个括号之间有空格“{tag}”：“{_excerpt(text, m.start(), m.end())}”，"
-                                f"应连写为“{tag.replace(' ', '').replace(chr(0x3000), '')}”")
+                problems.append(
+                    f"{where}标签的两个括号之间有空格“{tag}”：“{_excerpt(text, m.start(), m.end())}”，"
+                    f"应连写为“{tag.replace(' ', '').replace(chr(0x3000), '')}”"
+                )
     return problems
 
 
@@ -206,8 +216,9 @@ def _syntax_problem(exc: TemplateSyntaxError, where: str) -> str:
     return f"{where}模板语法错误（第 {exc.lineno} 行）：{exc.message}"
 
 
-def _names_problems(ast, context: Mapping | Iterable[str] | None, where: str,
-                    bound: frozenset[str] = frozenset()) -> list[str]:
+def _names_problems(
+    ast, context: Mapping | Iterable[str] | None, where: str, bound: frozenset[str] = frozenset()
+) -> list[str]:
     """Undeclared top-level names; with a full context dict also misspelt keys below them (t3.x.y).
 
     `bound`: names the template binds elsewhere (loop variables), when `ast` is only a fragment.
@@ -215,8 +226,10 @@ def _names_problems(ast, context: Mapping | Iterable[str] | None, where: str,
     if context is None:
         return []
     keys = set(context.keys()) if isinstance(context, Mapping) else set(context)
-    problems = [f"{where}使用了不存在的变量“{name}”（可用的变量见 templates/变量清单.md）"
-                for name in sorted(meta.find_undeclared_variables(ast) - keys - bound)]
+    problems = [
+        f"{where}使用了不存在的变量“{name}”（可用的变量见 templates/变量清单.md）"
+        for name in sorted(meta.find_undeclared_variables(ast) - keys - bound)
+    ]
     if isinstance(context, Mapping):
         problems += _path_problems(ast, context, where)
     return problems
@@ -262,14 +275,22 @@ def _path_problems(ast, context: Mapping, where: str) -> list[str]:
                 dotted = ".".join(path[: i + 1])
                 if dotted not in seen:
                     seen.add(dotted)
-                    problems.append(f"{where}变量“{'.'.join(path)}”不存在：“{'.'.join(path[:i])}”下没有“{key}”"
-                                    f"（编号见 templates/变量清单.md）")
+                    problems.append(
+                        f"{where}变量“{'.'.join(path)}”不存在：“{'.'.join(path[:i])}”下没有“{key}”"
+                        f"（编号见 templates/变量清单.md）"
+                    )
             break
     return problems
 
 
-def lint_text(source: str, context: Mapping | Iterable[str] | None = None, *, rendered: bool = False,
-              allowed: Iterable[str] = (), where: str = "") -> list[str]:
+def lint_text(
+    source: str,
+    context: Mapping | Iterable[str] | None = None,
+    *,
+    rendered: bool = False,
+    allowed: Iterable[str] = (),
+    where: str = "",
+) -> list[str]:
     """Problems of one piece of template text, as Chinese sentences (empty list = fine).
 
     - template source (`rendered=False`): full-width look-alike tags (｛｛ ｝｝ ｛％ ％｝), unbalanced
@@ -350,14 +371,18 @@ def lint_docx(path: str | Path, context: Mapping | Iterable[str] | None = None) 
     try:
         names = tpl.get_undeclared_template_variables(jinja_env=env)
     except TemplateSyntaxError as exc:
-        problems.append(_syntax_problem(exc, "Word 模板：") + "。常见原因：某个标签没有写完整，"
-                        "或 {%p if %}/{%p for %} 与 {%p endif %}/{%p endfor %} 不配对")
+        problems.append(
+            _syntax_problem(exc, "Word 模板：") + "。常见原因：某个标签没有写完整，"
+            "或 {%p if %}/{%p for %} 与 {%p endif %}/{%p endfor %} 不配对"
+        )
         problems += _expression_problems(_docx_paragraphs(path), context)
         return problems
     if context is not None:
         keys = set(context.keys()) if isinstance(context, Mapping) else set(context)
-        problems += [f"Word 模板使用了不存在的变量“{name}”（可用的变量见 templates/变量清单.md）"
-                     for name in sorted(set(names) - keys)]
+        problems += [
+            f"Word 模板使用了不存在的变量“{name}”（可用的变量见 templates/变量清单.md）"
+            for name in sorted(set(names) - keys)
+        ]
         if isinstance(context, Mapping):
             problems += _path_problems(env.parse(_docx_source(tpl)), context, "Word 模板：")
     return problems

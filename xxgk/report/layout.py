@@ -14,6 +14,7 @@ page geometry from the document's own styles and section, never from constants.
   blank page (the 版记 two pages on, and neither page numbered, GB/T 9704 7.5) — and the first that ends on an
   even page is kept, with its PDF.
 """
+
 from __future__ import annotations
 
 import copy
@@ -43,20 +44,27 @@ MIN_SCALE = 50  # percent: narrower characters than this are hard to read; below
 INK_TOP = 0.86  # em from the baseline to the top of a CJK character (measured on the stand-in, see layout tests)
 FILL = 0.98  # the share of the 版心 width a fitted header may take (LibreOffice fits 100 %; Word's rounding)
 
-_PARSER = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False,
-                          remove_blank_text=False)
+_PARSER = etree.XMLParser(
+    resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False, remove_blank_text=False
+)
 
 # Children of w:rPr, w:pPr and w:sectPr in schema order (ECMA-376 Part 1, §17.3.2.28, §17.3.1.26, §17.6.17)
-RPR_ORDER = ("rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint noProof "
-             "snapToGrid vanish webHidden color spacing w kern position sz szCs highlight u effect bdr shd fitText "
-             "vertAlign rtl cs em lang eastAsianLayout specVanish oMath").split()
-PPR_ORDER = ("pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr suppressLineNumbers pBdr shd "
-             "tabs suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct autoSpaceDE autoSpaceDN bidi "
-             "adjustRightInd snapToGrid spacing ind contextualSpacing mirrorIndents suppressOverlap jc "
-             "textDirection textAlignment textboxTightWrap outlineLvl divId cnfStyle rPr sectPr pPrChange").split()
-SECT_ORDER = ("headerReference footerReference footnotePr endnotePr type pgSz pgMar paperSrc pgBorders lnNumType "
-              "pgNumType cols formProt vAlign noEndnote titlePg textDirection bidi rtlGutter docGrid printerSettings "
-              "sectPrChange").split()
+RPR_ORDER = (
+    "rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint noProof "
+    "snapToGrid vanish webHidden color spacing w kern position sz szCs highlight u effect bdr shd fitText "
+    "vertAlign rtl cs em lang eastAsianLayout specVanish oMath"
+).split()
+PPR_ORDER = (
+    "pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr suppressLineNumbers pBdr shd "
+    "tabs suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct autoSpaceDE autoSpaceDN bidi "
+    "adjustRightInd snapToGrid spacing ind contextualSpacing mirrorIndents suppressOverlap jc "
+    "textDirection textAlignment textboxTightWrap outlineLvl divId cnfStyle rPr sectPr pPrChange"
+).split()
+SECT_ORDER = (
+    "headerReference footerReference footnotePr endnotePr type pgSz pgMar paperSrc pgBorders lnNumType "
+    "pgNumType cols formProt vAlign noEndnote titlePg textDirection bidi rtlGutter docGrid printerSettings "
+    "sectPrChange"
+).split()
 
 
 def w(tag: str) -> str:
@@ -68,7 +76,7 @@ def _set(parent, tag: str, order: list[str], **attrs):
     child = parent.find(w(tag))
     if child is None:
         child = etree.Element(w(tag))
-        later = order[order.index(tag) + 1:]
+        later = order[order.index(tag) + 1 :]
         for i, existing in enumerate(parent):
             if etree.QName(existing).localname in later:
                 parent.insert(i, child)
@@ -100,6 +108,7 @@ def _child(parent, tag: str):
 
 # -- the package ------------------------------------------------------------------------------------------------
 
+
 class Package:
     """A .docx opened for editing: its parts as bytes, the main document and the styles parsed."""
 
@@ -119,8 +128,9 @@ class Package:
         return new
 
     def to_bytes(self) -> bytes:
-        self.parts["word/document.xml"] = etree.tostring(self.document, xml_declaration=True, encoding="UTF-8",
-                                                         standalone=True)
+        self.parts["word/document.xml"] = etree.tostring(
+            self.document, xml_declaration=True, encoding="UTF-8", standalone=True
+        )
         return zip_parts(self.parts.items())
 
     # styles
@@ -167,6 +177,7 @@ def _style_of(p) -> str | None:
 
 
 # -- 发文机关标志 -------------------------------------------------------------------------------------------------
+
 
 def em_width(text: str) -> float:
     """Width of `text` in ems: a Chinese character or full-width sign is 1, an ASCII character (Times) ½."""
@@ -365,17 +376,21 @@ def place_banji(docxs: list[bytes], fonts_conf=None, timeout: float = 120) -> li
             continue
         note = ""
         if _banji_tables(Package(plan[0][1])):
-            note = (f"版记所在的第 {pages[0]} 页是单页，未能自动移到双页（模板中版记表格及其前后的空段落被改动过）："
-                    "请在 Word 中于成文日期之后插入分页符，使版记位于双页页面底部")
+            note = (
+                f"版记所在的第 {pages[0]} 页是单页，未能自动移到双页（模板中版记表格及其前后的空段落被改动过）："
+                "请在 Word 中于成文日期之后插入分页符，使版记位于双页页面底部"
+            )
         out.append(Typeset(*rendered[0][1:], pages[0], rendered[0][0], note))
     return out
 
 
 def _banji_tables(pkg: Package) -> list:
     sid = pkg.style_id(BANJI_TABLE_STYLE)
-    return [t for t in pkg.body.findall(w("tbl"))
-            if sid is not None and (s := t.find(f"{w('tblPr')}/{w('tblStyle')}")) is not None
-            and s.get(w("val")) == sid]
+    return [
+        t
+        for t in pkg.body.findall(w("tbl"))
+        if sid is not None and (s := t.find(f"{w('tblPr')}/{w('tblStyle')}")) is not None and s.get(w("val")) == sid
+    ]
 
 
 def _candidates(blob: bytes) -> list[tuple[str, bytes]]:
@@ -390,11 +405,20 @@ def _candidates(blob: bytes) -> list[tuple[str, bytes]]:
         return [("as is", blob)]
     index = list(pkg.body).index(tables[0])
     lead, last = (pkg.body[index - k] if index >= k else None for k in (1, 2))
-    if (lead is None or lead.tag != w("p") or "".join(lead.itertext()) or last is None or last.tag != w("p")
-            or last.find(f"{w('pPr')}/{w('sectPr')}") is not None):
+    if (
+        lead is None
+        or lead.tag != w("p")
+        or "".join(lead.itertext())
+        or last is None
+        or last.tag != w("p")
+        or last.find(f"{w('pPr')}/{w('sectPr')}") is not None
+    ):
         return [("as is", blob)]
-    return [("as is", blob), ("next page", _section_break(pkg, index - 1, blank=False)),
-            ("blank page", _section_break(pkg, index - 1, blank=True))]
+    return [
+        ("as is", blob),
+        ("next page", _section_break(pkg, index - 1, blank=False)),
+        ("blank page", _section_break(pkg, index - 1, blank=True)),
+    ]
 
 
 def _section_break(original: Package, lead: int, blank: bool) -> bytes:
@@ -438,12 +462,12 @@ def _blank_footers(pkg: Package, sect) -> None:
     name, rid = "footerBlank.xml", "rIdXxgkBlankFooter"
     pkg.parts[f"word/{name}"] = etree.tostring(footer, xml_declaration=True, encoding="UTF-8", standalone=True)
     etree.SubElement(rels, f"{{{PKG_NS}}}Relationship", Id=rid, Type=FOOTER_REL, Target=name)
-    pkg.parts["word/_rels/document.xml.rels"] = etree.tostring(rels, xml_declaration=True, encoding="UTF-8",
-                                                               standalone=True)
+    pkg.parts["word/_rels/document.xml.rels"] = etree.tostring(
+        rels, xml_declaration=True, encoding="UTF-8", standalone=True
+    )
     types = etree.fromstring(pkg.parts["[Content_Types].xml"], _PARSER)
     etree.SubElement(types, f"{{{CT_NS}}}Override", PartName=f"/word/{name}", ContentType=FOOTER_CT)
-    pkg.parts["[Content_Types].xml"] = etree.tostring(types, xml_declaration=True, encoding="UTF-8",
-                                                      standalone=True)
+    pkg.parts["[Content_Types].xml"] = etree.tostring(types, xml_declaration=True, encoding="UTF-8", standalone=True)
     at = list(sect).index(refs[0])
     for r in refs:
         sect.remove(r)

@@ -5,6 +5,7 @@ profile, and the user's own LibreOffice settings play no part). On Linux the PDF
 fontconfig finds: pass `fonts_conf` (e.g. templates/fonts.conf, the test aliases, or a file listing the
 agency's licensed fonts) to set FONTCONFIG_FILE for this conversion only.
 """
+
 from __future__ import annotations
 
 import os
@@ -17,11 +18,15 @@ from pathlib import Path
 from ..errors import XxgkError
 
 # PDF/A-2b with structure tags (LibreOffice ≥ 7.4 accepts JSON filter options), see document.md §0.1 and §4.
-PDF_FILTER = ('pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"},'
-              '"UseTaggedPDF":{"type":"boolean","value":"true"}}')
+PDF_FILTER = (
+    'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"},'
+    '"UseTaggedPDF":{"type":"boolean","value":"true"}}'
+)
 
-INSTALL_HINT = ("请安装 LibreOffice（Debian/Ubuntu：apt-get install libreoffice-writer；Windows/macOS：从 "
-                "libreoffice.org 下载），或设置环境变量 SOFFICE 指向 soffice 程序")
+INSTALL_HINT = (
+    "请安装 LibreOffice（Debian/Ubuntu：apt-get install libreoffice-writer；Windows/macOS：从 "
+    "libreoffice.org 下载），或设置环境变量 SOFFICE 指向 soffice 程序"
+)
 
 
 def soffice_path() -> str | None:
@@ -78,8 +83,14 @@ def convert_many(docxs: list[bytes], timeout: float = 120, fonts_conf=None) -> l
     return convert([(blob, ".docx") for blob in docxs], PDF_FILTER, "pdf", timeout, env, what="PDF")
 
 
-def convert(sources: list[tuple[bytes, str]], filter_: str, ext: str, timeout: float = 120, env: dict | None = None,
-            what: str = "PDF") -> list[bytes]:
+def convert(
+    sources: list[tuple[bytes, str]],
+    filter_: str,
+    ext: str,
+    timeout: float = 120,
+    env: dict | None = None,
+    what: str = "PDF",
+) -> list[bytes]:
     """Convert files ((content, suffix) each) with LibreOffice headless in one run, with a private, throw-away
     profile and temporary folder → the outputs' bytes, in order.
 
@@ -88,8 +99,11 @@ def convert(sources: list[tuple[bytes, str]], filter_: str, ext: str, timeout: f
     """
     exe = soffice_path()
     if exe is None:
-        raise XxgkError(f"找不到 LibreOffice（soffice），无法生成 {what}：{INSTALL_HINT}。"
-                        + ("Word 文档（.docx）不受影响，也可以用 Word/WPS 打开后“另存为 PDF”" if ext == "pdf" else ""), kind="tool_missing")
+        raise XxgkError(
+            f"找不到 LibreOffice（soffice），无法生成 {what}：{INSTALL_HINT}。"
+            + ("Word 文档（.docx）不受影响，也可以用 Word/WPS 打开后“另存为 PDF”" if ext == "pdf" else ""),
+            kind="tool_missing",
+        )
     env = dict(env or os.environ)
     with tempfile.TemporaryDirectory(prefix="xxgk-lo-") as tmp:
         tmp = Path(tmp)
@@ -103,29 +117,55 @@ def convert(sources: list[tuple[bytes, str]], filter_: str, ext: str, timeout: f
         for i, (blob, suffix) in enumerate(sources):
             paths.append(indir / f"report{i}{suffix.lower()}")  # ASCII names: --outdir keeps only the basename
             paths[-1].write_bytes(blob)
-        cmd = [exe, "--headless", "--norestore", "--nolockcheck", "--nodefault", "--nologo",
-               f"-env:UserInstallation={profile.as_uri()}",
-               "--convert-to", filter_, "--outdir", str(outdir), *map(str, paths)]
+        cmd = [
+            exe,
+            "--headless",
+            "--norestore",
+            "--nolockcheck",
+            "--nodefault",
+            "--nologo",
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--convert-to",
+            filter_,
+            "--outdir",
+            str(outdir),
+            *map(str, paths),
+        ]
         try:
-            proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-                                    start_new_session=(os.name == "posix"))
+            proc = subprocess.Popen(
+                cmd,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                env=env,
+                start_new_session=(os.name == "posix"),
+            )
         except OSError as exc:
-            raise XxgkError(f"无法启动 LibreOffice（{exe}：{exc.strerror}）：{INSTALL_HINT}", kind="tool_failed") from None
+            raise XxgkError(
+                f"无法启动 LibreOffice（{exe}：{exc.strerror}）：{INSTALL_HINT}", kind="tool_failed"
+            ) from None
         try:
             out, err = proc.communicate(timeout=timeout)
         except BaseException as exc:  # a timeout, or Ctrl-C: LibreOffice must not outlive us nor refill the temp folder
             _kill(proc)
             if not isinstance(exc, subprocess.TimeoutExpired):
                 raise
-            raise XxgkError(f"LibreOffice 在 {timeout:g} 秒内没有完成 {what} 转换，已停止。请关闭其他正在运行的 "
-                            "LibreOffice 后重试" + ("；Word 文档（.docx）已生成，也可以用 Word/WPS 另存为 PDF"
-                                                   if ext == "pdf" else ""), kind="tool_failed") from None
+            raise XxgkError(
+                f"LibreOffice 在 {timeout:g} 秒内没有完成 {what} 转换，已停止。请关闭其他正在运行的 "
+                "LibreOffice 后重试"
+                + ("；Word 文档（.docx）已生成，也可以用 Word/WPS 另存为 PDF" if ext == "pdf" else ""),
+                kind="tool_failed",
+            ) from None
         outputs = []
         for path in paths:
             result = outdir / f"{path.stem}.{ext}"
             if not result.is_file() or result.stat().st_size == 0:
                 detail = " ".join((err or out or "").split())[-300:]
-                raise XxgkError(f"LibreOffice 没有生成 {what}（退出码 {proc.returncode}"
-                                + (f"，输出：{detail}" if detail else "") + "）。请确认文件能用 Word/WPS 打开", kind="tool_failed")
+                raise XxgkError(
+                    f"LibreOffice 没有生成 {what}（退出码 {proc.returncode}"
+                    + (f"，输出：{detail}" if detail else "")
+                    + "）。请确认文件能用 Word/WPS 打开",
+                    kind="tool_failed",
+                )
             outputs.append(result.read_bytes())
     return outputs

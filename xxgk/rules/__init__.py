@@ -9,15 +9,31 @@ live, its 校验 sheet rows; the README's rule table, the 校验 sheet and 填�
 
     python -m xxgk.rules --list       the catalogue
 """
+
 from __future__ import annotations
 
-from . import structure, info, values, t2, t3, t4, text, narrative, crossyear  # noqa: F401 - registers, in this order
-from . import totals
+from . import crossyear, info, narrative, structure, t2, t3, t4, text, totals, values
 from .registry import MODES, RULES, SCOPES, Case, Context, Rule, num
 
+# The catalogue's order (README, 校验 sheet, 填报说明): module by module, each module's rules as it defines them.
+CATALOGUE = (structure, info, values, t2, t3, t4, text, narrative, crossyear)
+_rank = {module.__name__: i for i, module in enumerate(CATALOGUE)}
+for _rule in sorted(RULES.values(), key=lambda r: _rank[r.module]):
+    RULES[_rule.id] = RULES.pop(_rule.id)
+
 # The order in which a check evaluates the rules, which is the order of its findings.
-WITHIN_YEAR = (structure.ids_and_format, info.basics, values.cells, text.paragraphs, totals.totals, t3.balance,
-               t3.other_share, t2.within_year, text.narrative_2021, narrative.claims)
+WITHIN_YEAR = (
+    structure.ids_and_format,
+    info.basics,
+    values.cells,
+    text.paragraphs,
+    totals.totals,
+    t3.balance,
+    t3.other_share,
+    t2.within_year,
+    text.narrative_2021,
+    narrative.claims,
+)
 ACROSS_YEARS = (crossyear.across_years,)
 REFUSING = structure.REFUSING
 
@@ -42,5 +58,19 @@ def catalogue() -> str:
     return "\n".join(rows)
 
 
-__all__ = ["ACROSS_YEARS", "MODES", "REFUSING", "RULES", "SCOPES", "WITHIN_YEAR", "Case", "Context", "Rule", "catalogue",
-           "num", "severity", "title", "where_it_runs"]
+__all__ = [
+    "ACROSS_YEARS",
+    "MODES",
+    "REFUSING",
+    "RULES",
+    "SCOPES",
+    "WITHIN_YEAR",
+    "Case",
+    "Context",
+    "Rule",
+    "catalogue",
+    "num",
+    "severity",
+    "title",
+    "where_it_runs",
+]

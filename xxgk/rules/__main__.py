@@ -1,4 +1,5 @@
 """python -m xxgk.rules --list: the rule catalogue (id, severity, formats, where it runs, title)."""
+
 from __future__ import annotations
 
 import sys

@@ -28,6 +28,7 @@ N-04 outcome counts and shares; N-07 "N 件，占 X%" consistent with N ÷ a tot
 other years, months/quarters, changes, approximations, ordinals, quoted text, breakdowns by applicant, channel,
 topic or sub-unit, clauses with two readings, blank cells. Precision over recall: when unsure, nothing is reported.
 """
+
 from __future__ import annotations
 
 import re
@@ -35,7 +36,7 @@ import sys
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 if sys.version_info >= (3, 11):
@@ -61,8 +62,13 @@ _P = {k: re.compile(v) for k, v in VOCABULARY.items() if isinstance(v, str)}
 
 # -- numbers ---------------------------------------------------------------------------------------------
 
-_FULLWIDTH = {**{0xFF10 + i: 0x30 + i for i in range(10)}, ord("％"): ord("%"), ord("．"): ord("."),
-              0x3000: 0x20, ord("\t"): 0x20}
+_FULLWIDTH = {
+    **{0xFF10 + i: 0x30 + i for i in range(10)},
+    ord("％"): ord("%"),
+    ord("．"): ord("."),
+    0x3000: 0x20,
+    ord("\t"): 0x20,
+}
 _CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_UNIT = {"十": 10, "百": 100, "千": 1000}
 _CN = "零〇一二两三四五六七八九十百千万"
@@ -172,8 +178,12 @@ _OUTCOME_KEY = VOCABULARY["outcome_keys"]
 
 # 表四: the subject of a clause. Longest first so that 复议后起诉 is not read as 复议.
 _SUBJECT = _P["subject"]
-_T4_ROWS = {"review": ("review",), "lit": ("lit_direct", "lit_after_review"), "direct": ("lit_direct",),
-            "after": ("lit_after_review",)}
+_T4_ROWS = {
+    "review": ("review",),
+    "lit": ("lit_direct", "lit_after_review"),
+    "direct": ("lit_direct",),
+    "after": ("lit_after_review",),
+}
 _T4_COL = _P["t4_col"]
 _T4_OUT = _P["t4_out"]
 _T4_OTHER_WORDS = _P["t4_other_words"]
@@ -223,18 +233,24 @@ class _Words:
             row = next(r for r in rows if r["key"] == group or r["key"].startswith(group + "."))
             label = row["label"] if row["key"] == group else row["group"][-1]
             self.outcome_label[group] = re.sub(r"（[^（）]*）$", "", label)  # （二）部分公开 without its remark
-        self.outcome_name = {g: re.sub(r"^（[一二三四五六七八九十]+）", "", label) for g, label in self.outcome_label.items()}
+        self.outcome_name = {
+            g: re.sub(r"^（[一二三四五六七八九十]+）", "", label) for g, label in self.outcome_label.items()
+        }
         t4 = {r["key"]: r for r in form.raw["t4"]["rows"]}
         direct, after = t4["lit_direct"], t4["lit_after_review"]
-        self.subject_name = {"review": t4["review"]["label"], "lit": direct["group"],
-                             "direct": f"{direct['label']}的{direct['group']}", "after": f"{after['label']}的{after['group']}"}
+        self.subject_name = {
+            "review": t4["review"]["label"],
+            "lit": direct["group"],
+            "direct": f"{direct['label']}的{direct['group']}",
+            "after": f"{after['label']}的{after['group']}",
+        }
         self.t4_col_name = dict(form.raw["t4"]["columns"])
         self.lit_sum = f"表四「{direct['group']}」{direct['label']}与{after['label']}的「{{col}}」之和"
         self.t2_verbs = [(col, re.compile(p)) for col, p in VOCABULARY["t2_verbs"][form.format].items()]
         self.t2_row_name = {key: text for block in form.raw["t2"]["blocks"] for key, text in block["rows"]}
 
 
-@lru_cache(maxsize=None)
+@cache
 def words(fmt: str) -> _Words:
     from ..form import load_form
 
@@ -325,7 +341,12 @@ class _Scanner:
         ids = []
         for g in groups:
             ids += [f"t3.{r['key']}.total" for r in self.form.t3_rows if r["key"] == g or r["key"].startswith(g + ".")]
-        label = "表三「" + "」「".join(self.words.outcome_label[g] for g in groups) + "」" + ("之和" if len(ids) > 1 else "")
+        label = (
+            "表三「"
+            + "」「".join(self.words.outcome_label[g] for g in groups)
+            + "」"
+            + ("之和" if len(ids) > 1 else "")
+        )
         if len(ids) == 1:
             label = self.form.cells[ids[0]].label
         return _Quantity(tuple(ids), label + ("（总计列）" if len(ids) > 1 else ""))
@@ -359,18 +380,48 @@ class _Scanner:
         """A finding of `entry` (narrative.py): what the text says, the table's value, the sentence, its part."""
         if self.collecting:
             return
-        self.findings.append(self.ctx.finding(entry, case, list(dict.fromkeys(ids)), claimed=claimed, table=table,
-                                              sentence=sen.raw.strip(), part=sen.part, part_name=self.part_name(sen.part),
-                                              **fields))
+        self.findings.append(
+            self.ctx.finding(
+                entry,
+                case,
+                list(dict.fromkeys(ids)),
+                claimed=claimed,
+                table=table,
+                sentence=sen.raw.strip(),
+                part=sen.part,
+                part_name=self.part_name(sen.part),
+                **fields,
+            )
+        )
 
-    def compare(self, entry, sen: _Sentence, tok_span, what: str, claimed: int, q: _Quantity,
-                unit: str = "件", zero_claim: bool = False):
+    def compare(
+        self,
+        entry,
+        sen: _Sentence,
+        tok_span,
+        what: str,
+        claimed: int,
+        q: _Quantity,
+        unit: str = "件",
+        zero_claim: bool = False,
+    ):
         table = self.value(q.ids)
         if table is None or table == claimed or self.collecting:
             return
         said = f"称{what}（即 0 {unit}）" if zero_claim else f"写{what} {claimed} {unit}"
-        self.add(entry, "", sen, q.ids, claimed, table, quote=self.quote(sen, *tok_span), said=said, label=q.label,
-                 where=self.where(q.ids), unit=unit)
+        self.add(
+            entry,
+            "",
+            sen,
+            q.ids,
+            claimed,
+            table,
+            quote=self.quote(sen, *tok_span),
+            said=said,
+            label=q.label,
+            where=self.where(q.ids),
+            unit=unit,
+        )
 
     # -- scanning ----------------------------------------------------------------------------------------
     def run(self) -> list[Finding]:
@@ -399,8 +450,11 @@ class _Scanner:
                     if len(raw) <= MAX_SENTENCE:
                         self.sentence(_Sentence(key, raw, normalise(raw), app, disc, amb))
                 stripped = para.strip()
-                heading = ((bool(_APPLICATION.search(stripped)), bool(_DISCLOSURE.search(stripped)))
-                           if len(stripped) <= 40 else (False, False))
+                heading = (
+                    (bool(_APPLICATION.search(stripped)), bool(_DISCLOSURE.search(stripped)))
+                    if len(stripped) <= 40
+                    else (False, False)
+                )
 
     def other_period(self, s: str) -> bool:
         year = self.data.year
@@ -408,7 +462,7 @@ class _Scanner:
             y = int(m.group(1)) if m.group(1) else int("".join(str(_CN_DIGIT[c]) for c in m.group(2)))
             if y == year:
                 continue
-            if year is not None and y == year + 1 and _P["carried_to_next_year"].search(s[:m.start()]):
+            if year is not None and y == year + 1 and _P["carried_to_next_year"].search(s[: m.start()]):
                 continue
             return True
         if _PARTIAL.search(s):
@@ -417,7 +471,7 @@ class _Scanner:
             month, day = m.group(1), m.group(2)
             if (month, day) in (("1", "1"), ("一", "一"), ("12", "31"), ("十二", "三十一")):
                 continue
-            if month in ("12", "十二") and _P["year_end"].match(s[m.end():]):
+            if month in ("12", "十二") and _P["year_end"].match(s[m.end() :]):
                 continue
             return True
         return False
@@ -453,13 +507,15 @@ class _Scanner:
         if any(a <= start < b for a, b in masked):
             return None
         chinese = not num[0].isdigit()
-        before = s[max(0, start - 6):start]
+        before = s[max(0, start - 6) : start]
         if chinese:
             # the numeral may sit inside a word (十九届, 进一步): the run must start a word of its own
             if num in ("零", "〇") or _PREFIX_CN.search(before):
                 return None
-            if num + unit == "一起" and (_P["together_before"].search(s[max(0, start - 12):start])
-                                        or not _P["one_case_after"].match(s[m.end():])):
+            if num + unit == "一起" and (
+                _P["together_before"].search(s[max(0, start - 12) : start])
+                or not _P["one_case_after"].match(s[m.end() :])
+            ):
                 return None  # 一起 is "together" far more often than "one case"
         else:
             prev = s[start - 1] if start else ""
@@ -488,7 +544,7 @@ class _Scanner:
         i = bisect_left(sen.starts, pos)
         if i < len(sen.starts):
             b = min(b, sen.starts[i])
-        return sen.s[pos:min(b, pos + limit)]
+        return sen.s[pos : min(b, pos + limit)]
 
     @staticmethod
     def clause(sen: _Sentence, pos: int) -> tuple[int, int]:
@@ -532,8 +588,9 @@ class _Scanner:
             return
         if tok.unit in ("起", "宗"):
             return
-        if _T2_SUBJECT.search(local) or (any(p.search(left) for _, p in self.words.t2_verbs)
-                                         and self.nearest_subjects(sen, tok.start, t2=True)):
+        if _T2_SUBJECT.search(local) or (
+            any(p.search(left) for _, p in self.words.t2_verbs) and self.nearest_subjects(sen, tok.start, t2=True)
+        ):
             if tok.unit == "件":
                 self.t2_count(sen, tok, left, right, span)
             return
@@ -597,12 +654,25 @@ class _Scanner:
         said = "称未收到政府信息公开申请（即 0 件）" if zero else f"写收到（受理）申请 {claimed} 件"
         hint = ""
         if not zero and carried and new + carried == claimed:
-            hint = (f"该数字等于本年新收 {new} 件加上年结转 {carried} 件；如指两者之和，请写明“含上年结转 {carried} 件”"
-                    f"或分别写出本年新收和上年结转的件数。")
+            hint = (
+                f"该数字等于本年新收 {new} 件加上年结转 {carried} 件；如指两者之和，请写明“含上年结转 {carried} 件”"
+                f"或分别写出本年新收和上年结转的件数。"
+            )
         else:
             hint = "文字与表格不一致，请核对后改正文字或表格。"
-        self.add(N.N_01, "", sen, q.ids, claimed, new, quote=quote, said=said, label=q.label, where=self.where(q.ids),
-                 hint=hint)
+        self.add(
+            N.N_01,
+            "",
+            sen,
+            q.ids,
+            claimed,
+            new,
+            quote=quote,
+            said=said,
+            label=q.label,
+            where=self.where(q.ids),
+            hint=hint,
+        )
 
     def either(self, sen, span, claimed, what, q1: _Quantity, name1: str, entry=N.N_01):
         """The number may be `q1` or 本年新收 + 上年结转: passes when it is either, else says the sentence is ambiguous."""
@@ -614,9 +684,23 @@ class _Scanner:
         if claimed in (v1, both):
             return
         ids = [*q1.ids, "t3.new_received.total", "t3.carried_over.total"]
-        self.add(entry, "ambiguous", sen, ids, claimed, v1, quote=self.quote(sen, *span), what=what, name=name1,
-                 label=q1.label, where=self.where(q1.ids), new=new, carried=carried, table_with_carried=both,
-                 where_both=self.where(["t3.new_received.total", "t3.carried_over.total"]))
+        self.add(
+            entry,
+            "ambiguous",
+            sen,
+            ids,
+            claimed,
+            v1,
+            quote=self.quote(sen, *span),
+            what=what,
+            name=name1,
+            label=q1.label,
+            where=self.where(q1.ids),
+            new=new,
+            carried=carried,
+            table_with_carried=both,
+            where_both=self.where(["t3.new_received.total", "t3.carried_over.total"]),
+        )
 
     def t4_count(self, sen, tok, left, right, span):
         if not self.t4_domain(sen) or _T4_OUT.search(left + "|" + right) or _P["t4_carried"].search(left + "|" + right):
@@ -653,8 +737,14 @@ class _Scanner:
         cid = f"t2.{row}.{verbs[0]}"
         if cid not in self.form.cells:
             return
-        self.compare(N.N_03, sen, span, f"{_T2_VERB_NAME[verbs[0]]}{self.words.t2_row_name[row]}", tok.value,
-                     _Quantity((cid,), self.form.cells[cid].label))
+        self.compare(
+            N.N_03,
+            sen,
+            span,
+            f"{_T2_VERB_NAME[verbs[0]]}{self.words.t2_row_name[row]}",
+            tok.value,
+            _Quantity((cid,), self.form.cells[cid].label),
+        )
 
     # -- percentages -------------------------------------------------------------------------------------
     def denominators(self, sen: _Sentence) -> list[tuple[int, str, tuple[str, ...]]]:
@@ -671,7 +761,9 @@ class _Scanner:
             out.append((new + carried, "本年新收加上年结转", ("t3.new_received.total", "t3.carried_over.total")))
         for tok in sen.counts:  # "共收到申请 25 件，其中予以公开 20 件，占 80%"
             _, left = self.left(sen, tok.start)
-            says_total = _NEW.search(left) or _HANDLED.search(left) or _HANDLED_LOOSE.search(left) or _TOTAL_WORD.search(left)
+            says_total = (
+                _NEW.search(left) or _HANDLED.search(left) or _HANDLED_LOOSE.search(left) or _TOTAL_WORD.search(left)
+            )
             if says_total and not _OUTCOME.search(left) and tok.value:
                 out.append((tok.value, "同一句所写总数", ()))
         out += [(n, "文中所写总数", ()) for n in self.text_totals if n]
@@ -700,7 +792,7 @@ class _Scanner:
     def attached_pct(self, sen: _Sentence, tok: _Token) -> re.Match | None:
         s = sen.s
         for m in _PCT.finditer(s, tok.end, min(len(s), tok.end + 30)):
-            between = s[tok.end:m.start()]
+            between = s[tok.end : m.start()]
             g = _PCT_ATTACH.fullmatch(between)
             if g and g.group("kw") != "约占" and _PCT_MID.fullmatch(g.group("mid")):
                 return m
@@ -714,8 +806,7 @@ class _Scanner:
         used_pcts.add(m.start())
         local = left + "|" + right
         hard_out = _P["share_out"].search(local)
-        if claim is None and (hard_out or not _APPLICATION.search(sen.s) or
-                              not (sen.part == "part3" or sen.disc_ctx)):
+        if claim is None and (hard_out or not _APPLICATION.search(sen.s) or not (sen.part == "part3" or sen.disc_ctx)):
             return
         if claim is not None and claim[0] == "count":
             return  # "收到申请 N 件，占…": a share of some other total, nothing to check it against
@@ -730,11 +821,25 @@ class _Scanner:
         d, name, ids = dens[0]
         calc = (Decimal(tok.value) * 100 / Decimal(d)).quantize(Decimal(1).scaleb(-places))
         quote = self.quote(sen, span[0], m.end())
-        shown = sen.raw[m.start():m.end()].strip()
+        shown = sen.raw[m.start() : m.end()].strip()
         where = f"，{self.where(ids)}" if ids else ""
         others = "、".join(str(x) for x, _, _ in dens[1:6])
-        self.add(N.N_07, "", sen, list(ids), float(pct), float(calc), quote=quote, shown=shown, name=name, where=where,
-                 calc=calc, others=f"，以 {others} 为总数计算也不相符" if others else "", count=tok.value, denominator=d)
+        self.add(
+            N.N_07,
+            "",
+            sen,
+            list(ids),
+            float(pct),
+            float(calc),
+            quote=quote,
+            shown=shown,
+            name=name,
+            where=where,
+            calc=calc,
+            others=f"，以 {others} 为总数计算也不相符" if others else "",
+            count=tok.value,
+            denominator=d,
+        )
 
     def share_claim(self, sen: _Sentence, m: re.Match):
         """N-04: "予以公开的占 60%" without a count: the table's share must agree."""
@@ -758,9 +863,22 @@ class _Scanner:
         calc = (Decimal(count) * 100 / Decimal(d)).quantize(Decimal(1).scaleb(-places))
         what = "及".join(self.words.outcome_name[g] for g in groups)
         quote = self.quote(sen, a, m.end())
-        self.add(N.N_04, "share", sen, [*q.ids, *ids], float(pct), float(calc), quote=quote, what=what,
-                 shown=sen.raw[m.start():m.end()].strip(), where=self.where(q.ids), name=name, calc=calc, count=count,
-                 denominator=d)
+        self.add(
+            N.N_04,
+            "share",
+            sen,
+            [*q.ids, *ids],
+            float(pct),
+            float(calc),
+            quote=quote,
+            what=what,
+            shown=sen.raw[m.start() : m.end()].strip(),
+            where=self.where(q.ids),
+            name=name,
+            calc=calc,
+            count=count,
+            denominator=d,
+        )
 
     # -- claims without a number ---------------------------------------------------------------------------
     def zero_claims(self, sen: _Sentence):
@@ -774,9 +892,13 @@ class _Scanner:
                 continue
             # 表三: 未收到政府信息公开申请
             m = _NONE_RECEIVED.search(cl)
-            if m and _P["none_received_mid"].fullmatch(m.group("mid")) \
-                    and not _SUBJECT.search(cl) and not _P["none_received_out"].search(cl) \
-                    and (sen.part == "part3" or sen.disc_ctx):
+            if (
+                m
+                and _P["none_received_mid"].fullmatch(m.group("mid"))
+                and not _SUBJECT.search(cl)
+                and not _P["none_received_out"].search(cl)
+                and (sen.part == "part3" or sen.disc_ctx)
+            ):
                 self.new_claim(sen, (a + m.start(), a + m.end()), 0, zero=True)
                 continue
             # 表四: 未发生……行政复议、行政诉讼 / 行政复议和行政诉讼均为 0
@@ -802,10 +924,13 @@ class _Scanner:
             return
         for m in _ALL_UPHELD.finditer(s):
             a, b = self.clause(sen, m.start())
-            if _NEGATION.search(s[a:m.start()]) or _P["not_in_clause"].search(s[m.start():m.end()]):
+            if _NEGATION.search(s[a : m.start()]) or _P["not_in_clause"].search(s[m.start() : m.end()]):
                 continue
-            named = [x for x in sen.subjects if x.end() <= m.start()
-                     and not _NEGATION.search(sen.s, *self.clause(sen, x.start()))]  # not 未发生行政复议
+            named = [
+                x
+                for x in sen.subjects
+                if x.end() <= m.start() and not _NEGATION.search(sen.s, *self.clause(sen, x.start()))
+            ]  # not 未发生行政复议
             kinds = _subject_kinds(named)
             if not kinds:
                 continue
@@ -822,14 +947,30 @@ class _Scanner:
                 name = self.words.subject_name[kind]
                 quote = self.quote(sen, a, m.end())
                 if base <= 0:
-                    why = (f"但表四{name}总计为 0 件" if total == 0 else
-                           f"但表四{name} {total} 件均尚未审结")
+                    why = f"但表四{name}总计为 0 件" if total == 0 else f"但表四{name} {total} 件均尚未审结"
                 else:
-                    why = (f"但表四{name}{'已审结的 ' + str(base) if decided_only else '总计 ' + str(total)} 件中结果维持 "
-                           f"{cols['upheld']} 件（结果纠正 {cols['corrected']}、其他结果 {cols['other']}、尚未审结 {cols['pending']}）")
-                self.add(N.N_02, "all_upheld", sen, ids, "均获维持", cols["upheld"], quote=quote, name=name,
-                         decided_word="已审结的" if decided_only else "", why=why, where=self.where(self.t4(kind, "total").ids),
-                         total=total, decided=base, corrected=cols["corrected"], other=cols["other"], pending=cols["pending"])
+                    why = (
+                        f"但表四{name}{'已审结的 ' + str(base) if decided_only else '总计 ' + str(total)} 件中结果维持 "
+                        f"{cols['upheld']} 件（结果纠正 {cols['corrected']}、其他结果 {cols['other']}、尚未审结 {cols['pending']}）"
+                    )
+                self.add(
+                    N.N_02,
+                    "all_upheld",
+                    sen,
+                    ids,
+                    "均获维持",
+                    cols["upheld"],
+                    quote=quote,
+                    name=name,
+                    decided_word="已审结的" if decided_only else "",
+                    why=why,
+                    where=self.where(self.t4(kind, "total").ids),
+                    total=total,
+                    decided=base,
+                    corrected=cols["corrected"],
+                    other=cols["other"],
+                    pending=cols["pending"],
+                )
 
 
 def read_claims(ctx: Context) -> list[Finding]:

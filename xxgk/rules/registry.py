@@ -7,13 +7,14 @@ gives a rule different severities in different situations (X-01 against another 
 missing unit), the entry declares each situation as a named case with its own severity and template: the
 severity of a finding comes from the registry only, never from the place that raises it.
 """
+
 from __future__ import annotations
 
 import sys
 import types
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Callable, Iterable
 
 from ..data import Number, ReportData
 from ..findings import SEVERITY_NAMES, Finding
@@ -25,14 +26,21 @@ SCOPES = {"read": "读取时", "report": "当年", "previous": "跨年", "text":
 # The types a value of a finding may have (checked when a finding is made): a number of the tables, a count,
 # a share, text, a list of cell ids or names, a mapping of cell ids to numbers.
 VALUE_TYPES = {
-    "number": (int, float, type(None)), "int": (int,), "float": (float,), "text": (str, type(None)),
-    "list": (list,), "map": (dict,), "bool": (bool,), "any": (object,),
+    "number": (int, float, type(None)),
+    "int": (int,),
+    "float": (float,),
+    "text": (str, type(None)),
+    "list": (list,),
+    "map": (dict,),
+    "bool": (bool,),
+    "any": (object,),
 }
 
 
 @dataclass(frozen=True)
 class Case:
     """One situation of a rule: its severity when generating and when auditing, its message, its values."""
+
     severity: str
     audit: str
     message: str
@@ -61,8 +69,15 @@ class Rule:
         found = dict.fromkeys(s for c in self.cases.values() for s in (c.severity, c.audit))
         return "/".join(SEVERITY_NAMES[s] for s in found)
 
-    def finding(self, case: str = "", *, cell_ids: Iterable[str] = (), addresses: Iterable[str] = (),
-                mode: str = "generate", **fields) -> Finding:
+    def finding(
+        self,
+        case: str = "",
+        *,
+        cell_ids: Iterable[str] = (),
+        addresses: Iterable[str] = (),
+        mode: str = "generate",
+        **fields,
+    ) -> Finding:
         """A finding of this rule: the message rendered from the case's template with `fields`, the values
         taken (typed, in order) from the same fields. A field the template or the values name and the caller
         does not give is a bug of the caller, raised at once."""
@@ -73,17 +88,35 @@ class Rule:
             if not isinstance(value, VALUE_TYPES[kind]) or (kind not in ("bool", "any") and isinstance(value, bool)):
                 raise TypeError(f"{self.id}{'/' + case if case else ''}: value {name}={value!r} is not {kind}")
             values[name] = value
-        return Finding(self.id, c.audit if mode == "audit" else c.severity, c.message.format_map(fields),
-                       list(cell_ids), list(addresses), values, case)
+        return Finding(
+            self.id,
+            c.audit if mode == "audit" else c.severity,
+            c.message.format_map(fields),
+            list(cell_ids),
+            list(addresses),
+            values,
+            case,
+        )
 
 
 RULES: dict[str, Rule] = {}
 
 
-def rule(id: str, title: str, message: str = "", *, severity: str = "error", audit: str | None = None,
-         values: tuple = (), cases: dict[str, Case] | None = None, params: dict | None = None,
-         formats: tuple[str, ...] = FORMATS, scope: str = "report", sheet: Callable | None = None,
-         sums: str | None = None) -> Rule:
+def rule(
+    id: str,
+    title: str,
+    message: str = "",
+    *,
+    severity: str = "error",
+    audit: str | None = None,
+    values: tuple = (),
+    cases: dict[str, Case] | None = None,
+    params: dict | None = None,
+    formats: tuple[str, ...] = FORMATS,
+    scope: str = "report",
+    sheet: Callable | None = None,
+    sums: str | None = None,
+) -> Rule:
     """Register a rule. `message`/`severity`/`audit`/`values` make its main case (""); `cases` adds others."""
     if id in RULES:
         raise ValueError(f"rule {id} registered twice")
@@ -92,8 +125,9 @@ def rule(id: str, title: str, message: str = "", *, severity: str = "error", aud
         all_cases[""] = Case(severity, audit or severity, message, tuple(values))
     all_cases.update(cases or {})
     module = sys._getframe(1).f_globals.get("__name__", "")
-    entry = Rule(id, title, all_cases, types.MappingProxyType(dict(params or {})), tuple(formats), scope, sheet, sums,
-                 module)
+    entry = Rule(
+        id, title, all_cases, types.MappingProxyType(dict(params or {})), tuple(formats), scope, sheet, sums, module
+    )
     RULES[id] = entry
     return entry
 
@@ -106,6 +140,7 @@ def case(message: str, severity: str = "error", audit: str | None = None, values
 class Context:
     """What a rule function sees: the data, its form, the values with the totals a JSON file leaves out
     computed (`v`), the mode, and last year's report when the check is across years."""
+
     data: ReportData
     form: Form
     mode: str
@@ -131,6 +166,7 @@ def num(v):
 
 # -- the 校验 sheet: helpers for the rows' Excel formulas (each rule's `sheet` builder yields
 #    (rule id, description, left, right, difference, status) with formulas without "=") ---------------------------
+
 
 def sheet_ref(sheet: str, address: str) -> str:
     col, row = split_address(address)

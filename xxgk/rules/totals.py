@@ -3,6 +3,7 @@
 
 The hierarchy is the form's (form.py); the arithmetic is sums.py's.
 """
+
 from __future__ import annotations
 
 from ..data import fmt_number
@@ -15,8 +16,10 @@ VALUES = (("stated", "number"), ("computed", "number"), ("difference", "number")
 
 def message(parts: str) -> str:
     """The message of a sum rule: what the parts are is the rule's own words."""
-    return ("{what}为 {stated_shown}，但" + parts + "为 {computed_shown}{blank_note}，相差 {difference_shown}。"
-            "请核对分项数字{advice}。")
+    return (
+        "{what}为 {stated_shown}，但" + parts + "为 {computed_shown}{blank_note}，相差 {difference_shown}。"
+        "请核对分项数字{advice}。"
+    )
 
 
 def rule_of(kind: str):
@@ -35,23 +38,38 @@ def totals(ctx: Context):
             continue
         target = ctx.form.cells.get(s.target)
         yield ctx.finding(
-            rule_of(s.kind), "", [s.target, *s.parts],
+            rule_of(s.kind),
+            "",
+            [s.target, *s.parts],
             what=f"{target.label}（{ctx.where(s.target)}）" if target else f"分组小计 {s.target}",
-            stated_shown=fmt_number(stated), computed_shown=fmt_number(computed),
+            stated_shown=fmt_number(stated),
+            computed_shown=fmt_number(computed),
             difference_shown=fmt_number(stated - computed),
             blank_note=f"（其中 {len(blanks)} 项空白，按 0 计）" if blanks else "",
             advice="，并恢复总计公式" if ctx.data.kind == "workbook" else "或总计",
-            stated=num(stated), computed=num(computed), difference=num(stated - computed), blank=blanks)
+            stated=num(stated),
+            computed=num(computed),
+            difference=num(stated - computed),
+            blank=blanks,
+        )
 
 
 def sheet(kind: str):
     """The 校验 rows of the printed sums of one kind: the total against SUM of its parts."""
+
     def rows(form, texts):
         for s in form.sums:
             if s.kind != kind or not s.printed:
                 continue
             target = form.cells[s.target]
             parts = f"SUM({','.join(n(p) for p in s.parts)})"
-            yield (rule_of(kind).id, f"{target.label}（{target.address}）= 分项之和", n(s.target), parts,
-                   f"{n(s.target)}-{parts}", status_eq([s.target, *s.parts], n(s.target), parts))
+            yield (
+                rule_of(kind).id,
+                f"{target.label}（{target.address}）= 分项之和",
+                n(s.target),
+                parts,
+                f"{n(s.target)}-{parts}",
+                status_eq([s.target, *s.parts], n(s.target), parts),
+            )
+
     return rows

@@ -8,6 +8,7 @@ printed: "" for a blank cell). This script writes
   <name>.expected.json  the hand-checked data file: the cells in the form's order, the text parts
 Cells are mapped to cell ids here by the form's row and column order, which the transcription follows.
 """
+
 from __future__ import annotations
 
 import html
@@ -40,8 +41,12 @@ def t2_html(src: dict, form) -> str:
         rows.append(f'<tr><td colspan="4">{html.escape(block["caption"])}</td></tr>')
         head = block["header"]
         span = 4 - len(head) + 1
-        rows.append("<tr>" + "".join(cell(h) for h in head[:-1])
-                    + (f'<td colspan="{span}">{html.escape(head[-1])}</td>' if span > 1 else cell(head[-1])) + "</tr>")
+        rows.append(
+            "<tr>"
+            + "".join(cell(h) for h in head[:-1])
+            + (f'<td colspan="{span}">{html.escape(head[-1])}</td>' if span > 1 else cell(head[-1]))
+            + "</tr>"
+        )
         for label, *values in block["rows"]:
             tds = [cell(label)] + [cell(v) for v in values[:-1]]
             last = values[-1]
@@ -70,8 +75,9 @@ def t3_html(src: dict, form) -> str:
 
 
 def t4_html(src: dict) -> str:
-    return ('<table border="1" cellspacing="0">' + T4_HEAD + "<tr>" + "".join(cell(v) for v in src["t4"])
-            + "</tr></table>")
+    return (
+        '<table border="1" cellspacing="0">' + T4_HEAD + "<tr>" + "".join(cell(v) for v in src["t4"]) + "</tr></table>"
+    )
 
 
 def load_source(path: Path) -> dict:
@@ -130,11 +136,13 @@ def build(path: Path) -> None:
         if p not in (src.get("title"), src.get("signature"), src.get("date_text")) and p != src["org"]:
             parts.setdefault(current, []).append(p)
     charset = src.get("charset", "utf-8")
-    page = (f'<!DOCTYPE html>\n<html><head><meta http-equiv="Content-Type" content="text/html; charset={charset}">'
-            f"<title>{html.escape(src['title'])}</title></head><body>\n"
-            '<div class="nav"><a href="#">首页</a> &gt; <a href="#">政府信息公开</a> &gt; 政府信息公开年报</div>\n'
-            '<div class="article">\n' + "\n".join(body) + "\n</div>\n"
-            '<div class="footer">主办单位：（网站页脚）</div></body></html>\n')
+    page = (
+        f'<!DOCTYPE html>\n<html><head><meta http-equiv="Content-Type" content="text/html; charset={charset}">'
+        f"<title>{html.escape(src['title'])}</title></head><body>\n"
+        '<div class="nav"><a href="#">首页</a> &gt; <a href="#">政府信息公开</a> &gt; 政府信息公开年报</div>\n'
+        '<div class="article">\n' + "\n".join(body) + "\n</div>\n"
+        '<div class="footer">主办单位：（网站页脚）</div></body></html>\n'
+    )
     name = path.stem
     (HERE / f"{name}.html").write_bytes(page.encode("gb18030" if charset.lower() in ("gbk", "gb2312") else "utf-8"))
     cells, units = {}, {}
@@ -147,14 +155,22 @@ def build(path: Path) -> None:
         assert len(ids) == len(values), (name, len(ids), len(values))
         for cid, text in zip(ids, values):
             value, unit = parse(text, money=form.cells[cid].type == "money")
-            cells[cid] = float(value) if isinstance(value, Decimal) and len(str(value)) < 17 else (
-                str(value) if isinstance(value, Decimal) else value)
+            cells[cid] = (
+                float(value)
+                if isinstance(value, Decimal) and len(str(value)) < 17
+                else (str(value) if isinstance(value, Decimal) else value)
+            )
             if unit and form.cells[cid].unit_choices:
                 units[cid] = unit
-    expected = {"format": src["format"], "year": src["year"], "org": src["org"],
-                "info": {"title": src["title"], "date": src["date"]},
-                "cells": cells, "units": units,
-                "text": {k: "\n".join(v) for k, v in parts.items()}}
+    expected = {
+        "format": src["format"],
+        "year": src["year"],
+        "org": src["org"],
+        "info": {"title": src["title"], "date": src["date"]},
+        "cells": cells,
+        "units": units,
+        "text": {k: "\n".join(v) for k, v in parts.items()},
+    }
     (HERE / f"{name}.expected.json").write_text(json.dumps(expected, ensure_ascii=False, indent=1) + "\n", "utf-8")
 
 
