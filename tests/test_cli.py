@@ -196,3 +196,11 @@ def test_progress_bar_only_on_a_terminal(monkeypatch):
     with _progress_bar("读取") as show:
         show(1, 2, "a.xlsx")
         show(2, 2, "b.xlsx")
+
+
+def test_rules_lists_the_catalogue(capsys):
+    from xxgk.rules import RULES
+
+    assert main(["rules"]) == 0
+    out = capsys.readouterr().out
+    assert all(rule_id in out for rule_id in RULES) and "Python 与校验表" in out

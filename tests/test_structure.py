@@ -302,3 +302,18 @@ def test_random_structural_edit_reads_exactly_or_refuses(edited, name, tmp_path,
         p for key in ("preamble", "part1", "part2", "part3", "part4", "part5", "part6") for p in data.paragraphs(key)
     ]
     assert read == shown_paragraphs(path)
+
+
+def test_workbook_from_another_template_version_is_read_with_a_warning(tmp_path):
+    """WB-03: the metadata's form hash is not this version's (a workbook made by an older xxgk): read, and said."""
+    path = tmp_path / "旧模板.xlsx"
+    path.write_bytes(build_bytes(F21, filled()))
+    wb = openpyxl.load_workbook(path)
+    meta = wb["_xxgk"]
+    row = next(r for r in meta.iter_rows() if r[0].value == "form_hash")
+    row[1].value = "0000000000000000"
+    wb.save(path)
+    data = read_workbook(path)
+    assert rules(data) == ["WB-03"] and data.problems[0].severity == "warning"
+    assert "另一版本" in data.problems[0].message and "2021 格式" in data.problems[0].message
+    assert data.cells["t3.total.total"] == filled().cells["t3.total.total"]

@@ -150,6 +150,8 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--wheel", metavar="FILE", help="xxgk 自身的 wheel（默认由源代码生成）")
     s.add_argument("--overwrite", action="store_true", help="输出已存在时覆盖（只覆盖 xxgk 安装包）")
 
+    sub.add_parser("rules", help="列出全部校验规则", description="列出全部校验规则：编号、级别、适用格式、范围、在哪里检查、内容。")
+
     s = sub.add_parser("workbook", help="生成随软件发布的空白工作簿")
     wsub = s.add_subparsers(dest="action", metavar="操作", parser_class=_Parser)
     b = wsub.add_parser("build", help="由 workbook/forms 生成两种格式的空白工作簿")
@@ -447,6 +449,13 @@ def _size(path: Path) -> int:
     return path.stat().st_size if path.is_file() else sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
+def cmd_rules(args) -> int:
+    from .rules.__main__ import listing
+
+    sys.stdout.write(listing())
+    return EXIT_OK
+
+
 def cmd_workbook(args) -> int:
     from .build import blank_workbook_path, build_bytes
     from .form import FORMATS, load_form
@@ -529,6 +538,7 @@ COMMANDS = {
     "merge": cmd_merge,
     "addin": cmd_addin,
     "bundle": cmd_bundle,
+    "rules": cmd_rules,
     "workbook": cmd_workbook,
 }
 
