@@ -11,6 +11,7 @@ Cells are mapped to cell ids here by the form's row and column order, which the 
 from __future__ import annotations
 
 import html
+import re
 import json
 import sys
 from decimal import Decimal
@@ -30,31 +31,53 @@ T4_HEAD = """<tr><td colspan="5">行政复议</td><td colspan="10">行政诉讼<
 <tr><td>结果维持</td><td>结果纠正</td><td>其他结果</td><td>尚未审结</td><td>总计</td><td>结果维持</td><td>结果纠正</td><td>其他结果</td><td>尚未审结</td><td>总计</td></tr>"""
 
 
+STYLE = "plain"  # "trs": the markup the TRS editor of the pingtan.gov.cn portal writes (see PROVENANCE.md)
+TRS_P = '<p style="text-indent: 2em;">'
+
+
+def td(inner: str, attrs: str = "") -> str:
+    """One table cell; in the portal's markup every cell holds styled paragraphs, one per printed line."""
+    if STYLE == "trs":
+        lines = inner.split(" ") if inner and not inner.replace(" ", "").isdigit() else [inner]
+        inner = "".join(f"{TRS_P}{x or '&nbsp;'}</p>" for x in lines)
+        attrs += ' style="padding: 0px 4px; border-color: windowtext; border-style: solid; border-width: 1px;" valign="center"'
+    return f"<td{attrs}>{inner}</td>"
+
+
 def cell(text: str) -> str:
-    return f"<td>{html.escape(text) if text else '&nbsp;'}</td>"
+    return td(html.escape(text) if text else "&nbsp;")
+
+
+def _head(rows: str) -> str:
+    """The fixed header rows, in the portal's markup when asked (商业企业 printed on two lines, as there)."""
+    if STYLE != "trs":
+        return rows
+    rows = rows.replace("<td>商业企业</td>", "<td>商业 企业</td>").replace("<td>科研机构</td>", "<td>科研 机构</td>")
+    return re.sub(r"<td([^>]*)>([^<]*)</td>", lambda m: td(m.group(2), m.group(1)), rows)
 
 
 def t2_html(src: dict, form) -> str:
     rows = []
     for block in src["t2"]:
-        rows.append(f'<tr><td colspan="4">{html.escape(block["caption"])}</td></tr>')
+        rows.append("<tr>" + td(html.escape(block["caption"]), ' colspan="4"') + "</tr>")
         head = block["header"]
         span = 4 - len(head) + 1
         rows.append("<tr>" + "".join(cell(h) for h in head[:-1])
-                    + (f'<td colspan="{span}">{html.escape(head[-1])}</td>' if span > 1 else cell(head[-1])) + "</tr>")
+                    + (td(html.escape(head[-1]), f' colspan="{span}"') if span > 1 else cell(head[-1])) + "</tr>")
         for label, *values in block["rows"]:
             tds = [cell(label)] + [cell(v) for v in values[:-1]]
             last = values[-1]
-            tds.append(f'<td colspan="{span}">{html.escape(last) or "&nbsp;"}</td>' if span > 1 else cell(last))
+            tds.append(td(html.escape(last) or "&nbsp;", f' colspan="{span}"') if span > 1 else cell(last))
             rows.append("<tr>" + "".join(tds) + "</tr>")
     return '<table border="1" cellspacing="0">' + "\n".join(rows) + "</table>"
 
 
 def t3_html(src: dict, form) -> str:
     """表三 as the national form lays it out (group cells from the form), with the row labels as printed."""
-    rows, fr = [T3_HEAD], form.raw["t3"]["rows"]
+    rows, fr = [_head(T3_HEAD)], form.raw["t3"]["rows"]
     for i, (label, *values) in enumerate(src["t3"]):
         group = fr[i].get("group", [])
+        label = fr[i]["label"] if label == "~" else label  # "~": printed exactly as the form's label
         tds = ""
         for depth, g in enumerate(group):
             if i == 0 or fr[i - 1].get("group", [])[: depth + 1] != group[: depth + 1]:
@@ -63,15 +86,24 @@ def t3_html(src: dict, form) -> str:
                 n = 0
                 while j < len(fr) and fr[j].get("group", [])[: depth + 1] == group[: depth + 1]:
                     n, j = n + 1, j + 1
-                tds += f'<td rowspan="{n}">{html.escape(g)}</td>'
-        label_td = f'<td colspan="{3 - len(group)}">{html.escape(label)}</td>' if len(group) < 2 else cell(label)
+                tds += td(html.escape(g), f' rowspan="{n}"')
+        label_td = td(html.escape(label), f' colspan="{3 - len(group)}"') if len(group) < 2 else cell(label)
         rows.append("<tr>" + tds + label_td + "".join(cell(v) for v in values) + "</tr>")
     return '<table border="1" cellspacing="0">' + "\n".join(rows) + "</table>"
 
 
 def t4_html(src: dict) -> str:
-    return ('<table border="1" cellspacing="0">' + T4_HEAD + "<tr>" + "".join(cell(v) for v in src["t4"])
+    return ('<table border="1" cellspacing="0">' + _head(T4_HEAD) + "<tr>" + "".join(cell(v) for v in src["t4"])
             + "</tr></table>")
+
+
+def expand(cells: list[str]) -> list[str]:
+    """'0*5' stands for five cells reading 0 (the transcription's shorthand for runs of zeros)."""
+    out = []
+    for c in cells:
+        m = re.fullmatch(r"(\d+)\*(\d+)", c)
+        out += [m.group(1)] * int(m.group(2)) if m else [c]
+    return out
 
 
 def load_source(path: Path) -> dict:
@@ -97,7 +129,7 @@ def load_source(path: Path) -> dict:
         elif tag == "C":
             src["t2"].append({"caption": rest, "header": None, "rows": []})
         elif tag == "R":
-            cells = rest.split("|")
+            cells = expand(rest.split("|"))
             if table == "t2" and src["t2"][-1]["header"] is None:
                 src["t2"][-1]["header"] = cells
             elif table == "t2":
@@ -112,7 +144,9 @@ def load_source(path: Path) -> dict:
 
 
 def build(path: Path) -> None:
+    global STYLE
     src = load_source(path)
+    STYLE = src.get("style", "plain")
     form = load_form(src["format"])
     tables = {"t2": t2_html(src, form), "t3": t3_html(src, form), "t4": t4_html(src)}
     body, parts = [], {}
@@ -124,17 +158,19 @@ def build(path: Path) -> None:
         heading = next((k for k in range(1, 7) if p == src["headings"][k - 1]), None)
         if heading:
             current = f"part{heading}"
-            body.append(f"<p><strong>{html.escape(p)}</strong></p>")
+            body.append(f"{TRS_P}{html.escape(p)}</p>" if STYLE == "trs" else f"<p><strong>{html.escape(p)}</strong></p>")
             continue
-        body.append(f"<p>{html.escape(p)}</p>")
+        body.append(f"{TRS_P}{html.escape(p)}</p>" if STYLE == "trs" else f"<p>{html.escape(p)}</p>")
         if p not in (src.get("title"), src.get("signature"), src.get("date_text")) and p != src["org"]:
             parts.setdefault(current, []).append(p)
     charset = src.get("charset", "utf-8")
     page = (f'<!DOCTYPE html>\n<html><head><meta http-equiv="Content-Type" content="text/html; charset={charset}">'
             f"<title>{html.escape(src['title'])}</title></head><body>\n"
             '<div class="nav"><a href="#">首页</a> &gt; <a href="#">政府信息公开</a> &gt; 政府信息公开年报</div>\n'
-            '<div class="article">\n' + "\n".join(body) + "\n</div>\n"
-            '<div class="footer">主办单位：（网站页脚）</div></body></html>\n')
+            + ('<div class="article_content"><div class=TRS_Editor><br/><p style="text-indent: 2em;">&nbsp;</p>\n'
+               if STYLE == "trs" else '<div class="article">\n')
+            + "\n".join(body) + ("\n</div></div>\n" if STYLE == "trs" else "\n</div>\n")
+            + '<div class="footer">主办单位：（网站页脚）</div></body></html>\n')
     name = path.stem
     (HERE / f"{name}.html").write_bytes(page.encode("gb18030" if charset.lower() in ("gbk", "gb2312") else "utf-8"))
     cells, units = {}, {}
