@@ -172,7 +172,8 @@ def build(path: Path) -> None:
             + "\n".join(body) + ("\n</div></div>\n" if STYLE == "trs" else "\n</div>\n")
             + '<div class="footer">主办单位：（网站页脚）</div></body></html>\n')
     name = path.stem
-    (HERE / f"{name}.html").write_bytes(page.encode("gb18030" if charset.lower() in ("gbk", "gb2312") else "utf-8"))
+    if src.get("html") != "verbatim":  # else the page is the portal's own markup, kept as saved (PROVENANCE.md)
+        (HERE / f"{name}.html").write_bytes(page.encode("gb18030" if charset.lower() in ("gbk", "gb2312") else "utf-8"))
     cells, units = {}, {}
     t2_ids = [c.id for c in form.cells.values() if c.table == "t2"]
     t2_values = [v for block in src["t2"] for _, *vals in block["rows"] for v in vals]
@@ -194,7 +195,50 @@ def build(path: Path) -> None:
     (HERE / f"{name}.expected.json").write_text(json.dumps(expected, ensure_ascii=False, indent=1) + "\n", "utf-8")
 
 
+# Which layout engine prints which report (DERIVED below): each engine and input kind is covered.
+DERIVED = {
+    "pingtan-czj-2023": ("lo.pdf", "docx"), "pingtan-czj-2025": ("chromium.pdf",),
+    "pingtan-xzsp-2023": ("lo.pdf", "docx", "layout.txt"), "pingtan-czj-2024": ("lo.pdf", "docx"),
+    "pingtan-gwh-2024": ("chromium.pdf", "layout.txt"), "pingtan-gaj-2024": ("docx", "chromium.pdf"),
+    "pingtan-jtj-2025": ("lo.pdf", "layout.txt"), "pingtan-xzsp-2021": ("docx", "chromium.pdf"),
+    "pingtan-gaj-2022": ("lo.pdf",), "pingtan-gwh-2022": ("docx", "chromium.pdf", "layout.txt"),
+    "pingtan-gwh-2025": ("lo.pdf", "docx"), "shanghai-gov-2019": ("docx", "chromium.pdf", "lo.pdf", "layout.txt"),
+}
+
+
+def derive(name: str, kinds: tuple[str, ...]) -> None:
+    """Print <name>.html with LibreOffice (PDF, DOCX) and Chromium (PDF); .layout.txt is `pdftotext -layout` of
+    the PDF made first. Run by hand (`build.py --derive`): the outputs are committed, not rebuilt in tests."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    page = HERE / f"{name}.html"
+    with tempfile.TemporaryDirectory() as tmp:
+        for kind in kinds:
+            out = HERE / f"{name}.{kind}"
+            if kind in ("lo.pdf", "docx"):
+                target = "pdf:writer_web_pdf_Export" if kind == "lo.pdf" else 'docx:MS Word 2007 XML'
+                subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp}/lo", "--headless",
+                                "--infilter=HTML (StarWriter)", "--convert-to", target, "--outdir", tmp, str(page)],
+                               check=True, capture_output=True, timeout=300)
+                shutil.move(f"{tmp}/{name}.{kind.split('.')[-1]}", out)
+            elif kind == "chromium.pdf":
+                subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                                f"--user-data-dir={tmp}/chromium", "--no-pdf-header-footer",
+                                f"--print-to-pdf={out}", page.as_uri()], check=True, capture_output=True, timeout=300)
+            else:
+                pdf = next(HERE / f"{name}.{k}" for k in kinds if k.endswith("pdf"))
+                subprocess.run(["pdftotext", "-layout", str(pdf), str(out)], check=True, timeout=60)
+            print("derived", out.name)
+
+
 if __name__ == "__main__":
     for p in sorted((HERE / "sources").glob("*.txt")):
         build(p)
         print("built", p.stem)
+    if "--derive" in sys.argv:
+        for name, kinds in DERIVED.items():
+            if not sys.argv[2:] or name in sys.argv[2:]:
+                derive(name, kinds)
