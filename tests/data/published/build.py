@@ -203,6 +203,7 @@ DERIVED = {
     "pingtan-jtj-2025": ("lo.pdf", "layout.txt"), "pingtan-xzsp-2021": ("docx", "chromium.pdf"),
     "pingtan-gaj-2022": ("lo.pdf",), "pingtan-gwh-2022": ("docx", "chromium.pdf", "layout.txt"),
     "pingtan-gwh-2025": ("lo.pdf", "docx"), "shanghai-gov-2019": ("docx", "chromium.pdf", "lo.pdf", "layout.txt"),
+    "pingtan-jtj-2024": ("docx",), "pingtan-xzsp-2024": ("chromium.pdf",), "pingtan-czj-2021": ("lo.pdf",),
 }
 
 
