@@ -20,6 +20,7 @@ import pytest
 from conftest import EXAMPLE_JSON, EXAMPLE_XLSX, valid_data
 
 XXGK = Path(sys.executable).with_name("xxgk")
+PUBLISHED = Path(__file__).resolve().parent / "data" / "published"
 NOBODY = 65534
 
 
@@ -99,6 +100,14 @@ def commands(root: Path, out: Path):
         "report": ["report", i / "年报.xlsx", "-o", out.with_suffix(".docx")],
         "report --pdf --html": ["report", i / "年报.xlsx", "-o", out.with_suffix(".docx"), "--pdf", "--html"],
         "merge": ["merge", i / "下级", "-o", out.with_suffix(".xlsx"), "--org", "县"],
+        "import": ["import", PUBLISHED / "pingtan-gaj-2022.html", "-o", out.with_suffix(".json")],
+        "compare": [
+            "compare",
+            PUBLISHED / "pingtan-gaj-2022.html",
+            PUBLISHED / "pingtan-gaj-2022.expected.json",
+            "-o",
+            out.with_suffix(".json"),
+        ],
         "merge --html": [
             "merge",
             i / "下级",

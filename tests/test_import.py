@@ -120,3 +120,109 @@ def test_new_previous_accepts_a_published_report(tmp_path):
 def test_gbk_page_reads(tmp_path):
     assert (CORPUS / "pingtan-czj-2025.html").read_bytes().find("财政".encode("gb18030")) > 0
     assert import_file(CORPUS / "pingtan-czj-2025.html").data.org == "平潭综合实验区财政金融局"
+
+
+# -- the whole corpus -----------------------------------------------------------------------------------------
+
+
+def _read_exactly(name: str) -> tuple[int, int]:
+    want = expected(name.split(".")[0])
+    got = import_file(CORPUS / name)
+    have = {
+        k: (got.data.bad_values[k][0] if k in got.data.bad_values else got.data.cells.get(k))
+        for k in want.cells
+        if k not in got.missing
+    }
+    return sum(have.get(k, "missing") == v for k, v in want.cells.items()), len(want.cells)
+
+
+def test_the_corpus_has_seventeen_reports_of_both_formats_in_every_input_kind():
+    names = {p.name.split(".")[0] for p in CORPUS.glob("*.expected.json")}
+    kinds = {p.suffix for p in CORPUS.iterdir() if p.name.split(".")[0] in names} - {".json"}
+    formats = {expected(n).format for n in names}
+    assert len(names) >= 17 and kinds >= {".html", ".docx", ".pdf", ".txt"} and formats == {"2019", "2021"}
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in CORPUS.iterdir() if p.suffix == ".pdf"))
+def test_corpus_pdfs_are_read_almost_exactly(name):
+    right, total = _read_exactly(name)
+    assert right / total >= 0.75, (right, total)  # the misses are listed by benchmarks/import.py
+
+
+# -- xxgk check on a published report = the hand-checked data checked in audit mode ----------------------------
+
+
+@pytest.mark.parametrize("name", ["pingtan-gaj-2022.lo.pdf", "pingtan-gwh-2022.chromium.pdf", "shanghai-gov-2019.html"])
+def test_check_of_a_published_report_gives_the_findings_of_its_hand_checked_data(name):
+    from xxgk.check import check
+
+    got = import_file(CORPUS / name)
+    assert got.missing == []
+    want = expected(name.split(".")[0])
+    want.text = got.data.text  # the findings about numbers are compared; the texts are excerpts
+    want.info = got.data.info
+    key = lambda f: (f.rule, f.severity, tuple(f.cells))  # noqa: E731
+    published = check(got.data, mode="audit").findings
+    assert sorted(map(key, published)) == sorted(map(key, check(want, mode="audit").findings))
+    assert any(f.rule == "S-04" for f in published) == (name.startswith("shanghai"))  # blanks of the 2019 page
+
+
+# -- xxgk compare ---------------------------------------------------------------------------------------------
+
+
+def test_compare_lists_changed_cells_texts_and_rules_the_published_numbers_break(tmp_path, capsys):
+    submitted = json.loads((CORPUS / "pingtan-gwh-2022.expected.json").read_text("utf-8"))
+    (tmp_path / "same.json").write_text(json.dumps(submitted, ensure_ascii=False), "utf-8")
+    assert main(["compare", str(CORPUS / "pingtan-gwh-2022.html"), str(tmp_path / "same.json"), "--json"]) == 1
+    same = json.loads(capsys.readouterr().out)["comparisons"][0]
+    assert same["cells"] == [] and same["unread"] == [] and same["broken_rules"] == []
+    submitted["cells"]["t3.granted.natural_person"] = 6  # the published 5 breaks T3-01 only for the submitted
+    submitted["cells"]["t3.total.natural_person"] = 15
+    submitted["cells"]["t3.new_received.natural_person"] = 15
+    submitted["cells"]["t3.new_received.total"] = 17
+    submitted["cells"]["t3.total.total"] = 17
+    submitted["text"]["part5"] = "完全不同的一段文字。"
+    (tmp_path / "changed.json").write_text(json.dumps(submitted, ensure_ascii=False), "utf-8")
+    out = tmp_path / "结果.json"
+    assert main(["compare", str(CORPUS / "pingtan-gwh-2022.html"), str(tmp_path / "changed.json"), "-o", str(out)]) == 1
+    got = json.loads(out.read_text("utf-8"))["comparisons"][0]
+    assert {d["cell"] for d in got["cells"]} == {
+        "t3.granted.natural_person",
+        "t3.total.natural_person",
+        "t3.new_received.natural_person",
+        "t3.new_received.total",
+        "t3.total.total",
+    }
+    assert got["texts"]["part5"] < 0.2 and got["broken_rules"] == []
+    # the other way round: published numbers that do not add up, where the submitted ones did
+    page = (CORPUS / "pingtan-gwh-2022.html").read_text("utf-8")
+    broken = tmp_path / "broken.html"
+    broken.write_text(
+        page.replace('<p style="text-indent: 2em;">89</p>', '<p style="text-indent: 2em;">90</p>', 1).replace(
+            "（七）总计", "（七）总计", 1
+        ),
+        "utf-8",
+    )
+    assert main(["compare", str(broken), str(tmp_path / "same.json")]) == 1
+    text = capsys.readouterr().out
+    assert "t2.normative_docs.in_force" in text and "已发布 90，报送 89" in text
+
+
+def test_compare_pairs_folders_by_org_and_year(tmp_path, capsys):
+    pub, sub = tmp_path / "已发布", tmp_path / "报送"
+    pub.mkdir(), sub.mkdir()
+    for name in ("pingtan-gaj-2022.lo.pdf", "pingtan-gwh-2024.html", "pingtan-czj-2024.docx"):
+        (pub / name).write_bytes((CORPUS / name).read_bytes())
+    for name in ("pingtan-gaj-2022", "pingtan-gwh-2024"):
+        (sub / f"{name}.json").write_bytes((CORPUS / f"{name}.expected.json").read_bytes())
+    assert main(["compare", str(pub), str(sub), "--json"]) == 1
+    got = json.loads(capsys.readouterr().out)
+    assert sorted(c["org"] for c in got["comparisons"]) == ["平潭综合实验区公安局", "平潭综合实验区管委会办公室"]
+    assert all(c["cells"] == [] for c in got["comparisons"])
+    assert any("pingtan-czj-2024.docx" in n and "找不到对应的报送文件" in n for n in got["notes"])
+
+
+def test_compare_refuses_reports_of_another_format(tmp_path):
+    assert (
+        main(["compare", str(CORPUS / "shanghai-gov-2019.html"), str(CORPUS / "pingtan-gwh-2022.expected.json")]) == 2
+    )

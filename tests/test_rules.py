@@ -10,9 +10,9 @@ tests/test_bad_input.py).
 from __future__ import annotations
 
 import copy
-from pathlib import Path
 from decimal import Decimal
 from functools import cache
+from pathlib import Path
 
 import pytest
 from conftest import valid_data

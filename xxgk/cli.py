@@ -72,6 +72,21 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--overwrite", action="store_true", help="输出文件已存在时覆盖")
 
     s = sub.add_parser(
+        "compare",
+        help="比较已发布的报告与报送的工作簿",
+        description="逐格比较已发布的年度报告与单位报送的工作簿（或 JSON），列出不同的单元格、各部分文字的相似度，"
+        "以及报送的数字通过而已发布的数字未通过的校验。两个参数都是文件夹时，按机关名称和年度配对逐份比较。"
+        "退出码：0 全部一致，1 有不同或未配对的文件，2 文件无法读取或用法错误。",
+    )
+    s.add_argument(
+        "published", metavar="PUBLISHED", help="已发布的报告（.html、.docx、.pdf、.txt 等），或这些报告所在的文件夹"
+    )
+    s.add_argument("submitted", metavar="SUBMITTED", help="报送的工作簿 .xlsx 或 JSON 数据文件，或它们所在的文件夹")
+    s.add_argument("--json", action="store_true", help="以 JSON 输出结果")
+    s.add_argument("-o", "--output", help="把结果另存为文件（.json 结尾为 JSON，否则为文本）")
+    s.add_argument("--overwrite", action="store_true", help="输出文件已存在时覆盖")
+
+    s = sub.add_parser(
         "check",
         help="校验工作簿、JSON 数据文件或已发布的报告",
         description="按国家格式和勾稽关系校验。退出码：0 通过（可有警告），1 有错误，2 文件无法读取或用法错误。",
@@ -150,7 +165,9 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--wheel", metavar="FILE", help="xxgk 自身的 wheel（默认由源代码生成）")
     s.add_argument("--overwrite", action="store_true", help="输出已存在时覆盖（只覆盖 xxgk 安装包）")
 
-    sub.add_parser("rules", help="列出全部校验规则", description="列出全部校验规则：编号、级别、适用格式、范围、在哪里检查、内容。")
+    sub.add_parser(
+        "rules", help="列出全部校验规则", description="列出全部校验规则：编号、级别、适用格式、范围、在哪里检查、内容。"
+    )
 
     s = sub.add_parser("workbook", help="生成随软件发布的空白工作簿")
     wsub = s.add_subparsers(dest="action", metavar="操作", parser_class=_Parser)
@@ -239,20 +256,52 @@ def cmd_export(args) -> int:
 
 def cmd_import(args) -> int:
     from .data import save_json
+    from .fsutil import check_output
     from .published import import_file
 
+    out = Path(args.output) if args.output else None
+    if out:
+        _refuse_same_file(out, args.file)
+        check_output(out, args.overwrite)
     result = import_file(args.file, year=args.year, org=args.org)
     data = result.data
-    if args.output:
-        out = Path(args.output)
-        _refuse_same_file(out, args.file)
-        if out.exists() and not args.overwrite:
-            raise XxgkError("输出文件已存在，未覆盖（如确需覆盖请加 --overwrite）", file=str(out), kind="output")
-        save_json(data, out)
+    if out:
+        save_json(data, out, overwrite=args.overwrite)
     else:
         sys.stdout.write(data.dump())
     print(render_import(result, args.output), file=sys.stderr)
     return EXIT_FINDINGS if result.missing else EXIT_OK
+
+
+def cmd_compare(args) -> int:
+    from .compare import compare, pair_folders, render
+    from .fsutil import check_output, write_atomic
+    from .pipeline import load
+
+    published, submitted = Path(args.published), Path(args.submitted)
+    out = Path(args.output) if args.output else None
+    if out:
+        _refuse_same_file(out, args.published, args.submitted)
+        check_output(out, args.overwrite)
+    if published.is_dir() != submitted.is_dir():
+        raise XxgkError("两个参数应同为文件（一份已发布的报告和一份报送的工作簿），或同为文件夹", kind="usage")
+    if published.is_dir():
+        pairs, notes = pair_folders(published, submitted, load)
+        if not pairs and not notes:
+            raise XxgkError("两个文件夹中没有可以比较的文件", file=str(published), kind="no_input")
+    else:
+        pairs, notes = [(load(published), load(submitted))], []
+    results = [compare(a, b) for a, b in pairs]
+    if args.json or (out and out.suffix.lower() == ".json"):
+        text = json.dumps({"comparisons": [c.to_json() for c in results], "notes": notes}, ensure_ascii=False, indent=2)
+    else:
+        text = "\n".join(render(c) for c in results) + "".join(f"注意：{n}\n" for n in notes)
+    if out:
+        write_atomic(out, text.encode("utf-8"), overwrite=args.overwrite)
+        print(f"已写入 {out}：比较 {len(results)} 份，{sum(not c.same for c in results)} 份有不同", file=sys.stderr)
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return EXIT_FINDINGS if notes or any(not c.same for c in results) else EXIT_OK
 
 
 def render_import(result, output: str | None) -> str:
@@ -530,6 +579,7 @@ def _refuse_same_file(out: Path, *inputs: str) -> None:
 
 COMMANDS = {
     "import": cmd_import,
+    "compare": cmd_compare,
     "new": cmd_new,
     "fill": cmd_fill,
     "export": cmd_export,

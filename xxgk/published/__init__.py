@@ -196,7 +196,9 @@ def _org(info: dict, year: int | None) -> str:
     if info.get("signature"):
         return info["signature"]
     title = re.sub(r"\s+", "", info.get("title", ""))
-    m = re.match(r"^(.+?)(?:关于)?(?:20\d{2})", title)
+    m = re.match(r"^(.+?)(?:关于)?(?:20\d{2})", title) or re.match(
+        r"^20\d{2}年度?(.+?)(?:政府信息公开|政务公开|信息公开)", title
+    )
     return m.group(1) if m else ""
 
 

@@ -68,6 +68,7 @@ class Matcher:
         self.labels = FormLabels(form)
         self.out = Placement()
         self.t3_columns: list[tuple[int, str]] | None = None  # carried to a table continued on the next page
+        self.t2_heads: list[tuple[int, str]] | None = None  # 表二's last header row, for its rows on the next page
 
     # -- table kinds ------------------------------------------------------------------------------
     def place(self, tables: list[Table]) -> Placement:
@@ -81,6 +82,13 @@ class Matcher:
                 self.place_t2(table, n)
             elif sum(core(self._own_label(table, r)[0]) in self.labels.t3_rows for r in range(len(table.grid))) >= 3:
                 self.place_t3(table, n)  # 表三 continued on the next page, without its header
+            elif (
+                self.t2_heads
+                and table.grid
+                and table.row_cells(0)
+                and self.labels.t2_row(table.row_cells(0)[0][1].text)
+            ):
+                self.place_t2(table, n)  # 表二 continued on the next page: its rows under the last header row
         return self.out
 
     @staticmethod
@@ -186,17 +194,17 @@ class Matcher:
     # -- 表二 -------------------------------------------------------------------------------------------
     def place_t2(self, table: Table, n: int) -> None:
         lab = self.labels
-        heads: list[tuple[int, str]] = []  # (grid column, printed header text) of the current header row
+        heads: list[tuple[int, str]] = self.t2_heads or []  # (grid column, header text) of the current header row
         for r in range(len(table.grid)):
             cells = table.row_cells(r)
             if not cells:
                 continue
             first = core(cells[0][1].text)
             if first in lab.t2_captions:
-                heads = []
+                heads = self.t2_heads = []
                 continue
             if first == lab.t2_header_first:
-                heads = [(c, cell.text) for c, cell in cells[1:] if cell.text.strip()]
+                heads = self.t2_heads = [(c, cell.text) for c, cell in cells[1:] if cell.text.strip()]
                 continue
             found = lab.t2_row(cells[0][1].text)
             values = [(c, cell) for c, cell in cells[1:]]

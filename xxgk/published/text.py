@@ -28,10 +28,23 @@ _INDENT = re.compile(r"^(?:\s{2,}|\u3000)")
 
 @dataclass
 class Row:
-    label: str  # the last label fragment of the line
+    label: str  # the last label fragment of the line, with the fragments of a label wrapped in its cell
     labels: list[str]
     values: list[str]
     line: int
+    column: int = -1  # where the label starts on its line (to recognise its wrapped lines)
+
+
+_NUMBERED = re.compile(r"^(?:[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、|\d+[.．、])")
+WRAP_SLACK = 4  # columns a wrapped line of a label may start left or right of its first line
+
+
+def _fragment(line: str) -> tuple[str, int]:
+    """The last label fragment of a line without values, and the column it starts at."""
+    tokens = [t for t in _SPLIT.split(line.rstrip()) if t.strip()]
+    if not tokens:
+        return "", -1
+    return tokens[-1].strip(), line.rstrip().rfind(tokens[-1])
 
 
 def read(blob: bytes, name: str) -> tuple[Document, list[Row], str]:
@@ -39,6 +52,8 @@ def read(blob: bytes, name: str) -> tuple[Document, list[Row], str]:
         raise XxgkError(f"文本文件过大（{len(blob) // 1048576} MB），不像年度报告", file=name, kind="too_large")
     text = decode(blob, name).replace("\r\n", "\n").replace("\f", "\n")
     doc, rows, para = Document("txt"), [], []
+    pending: list[tuple[str, int, str]] = []  # (fragment, column, line) above a row whose values come later
+    last_was_row = False  # the previous line was a table row or a wrapped line of its label
     for n, raw in enumerate(text.split("\n"), 1):
         line = raw.rstrip()
         stripped = line.strip().lstrip("#").strip()
@@ -46,6 +61,10 @@ def read(blob: bytes, name: str) -> tuple[Document, list[Row], str]:
             if para:
                 doc.add_text("".join(para))
                 para = []
+            para += [raw_line for _, _, raw_line in pending]  # not a label after all: text, never dropped
+            pending = []
+            if not line.strip():
+                last_was_row = False
             continue
         tokens = [t for t in _SPLIT.split(line.strip().strip("|")) if t != ""]
         values = []
@@ -57,12 +76,36 @@ def read(blob: bytes, name: str) -> tuple[Document, list[Row], str]:
                 values.insert(0, words.pop())
             if values:
                 tokens[-1] = " ".join(words)
-        if values and tokens:
-            rows.append(Row(tokens[-1], tokens, values, n))
+        if values and (tokens or pending):
+            own = tokens[-1] if tokens else ""
+            column = line.find(own) if own else -1
+            if pending and (not own or abs(pending[-1][1] - column) <= WRAP_SLACK):
+                # a label printed on several lines, its values beside a later line: "2.其他法律行政法规" / "0 0 …"
+                own = "".join(f for f, c, _ in pending if abs(c - pending[-1][1]) <= WRAP_SLACK) + own
+                column = pending[-1][1]
+            rows.append(Row(own, tokens or [own], values, n, column))
+            pending, last_was_row = [], True
             if para:
                 doc.add_text("".join(para))
                 para = []
             continue
+        if rows:  # after the first table row: a line of a wrapped label, above or below its values
+            fragment, column = _fragment(line)
+            prev = rows[-1]
+            if (
+                last_was_row
+                and fragment
+                and prev.column >= 0
+                and abs(column - prev.column) <= WRAP_SLACK
+                and not _NUMBERED.match(fragment)
+                and len(fragment) <= 20
+            ):
+                prev.label += fragment  # the rest of the label of the row above: "禁止公开"
+                continue
+            if fragment and _NUMBERED.match(fragment) or pending:
+                pending.append((fragment, column, stripped))
+                last_was_row = False
+                continue
         if para and (_INDENT.match(raw) or line.lstrip().startswith("#") or len(stripped) < 30):
             doc.add_text("".join(para))
             para = []
@@ -77,8 +120,10 @@ def place(rows: list[Row], text: str, form: Form) -> Placement:
     flat = norm(text)
     t3_cols = [k for k, _ in form.raw["t3"]["columns"]]
     t4_cols = [k for k, _ in form.raw["t4"]["columns"]]
-    t3_ok = "自然人" in flat and "总计" in flat
-    t4_ok = _in_order(flat, [t for _, t in form.raw["t4"]["columns"]])
+    t3_ok = all(_present(flat, t) for _, t in form.raw["t3"]["columns"])
+    t4_ok = _in_order(flat, [t for _, t in form.raw["t4"]["columns"]]) or all(
+        _present(flat, t) for _, t in form.raw["t4"]["columns"]
+    )
     t4_context = None
     for row in rows:
         key = lab.t3_rows.get(core(row.label)) or _unique_prefix(lab.t3_rows, core(row.label))
@@ -120,6 +165,24 @@ def _in_order(flat: str, labels: list[str]) -> bool:
             return False
         at = i
     return True
+
+
+def _present(flat: str, label: str, window: int = 400) -> bool:
+    """Whether a column label is printed, also when its characters are stacked in a narrow column and the
+    text came out interleaved with its neighbours' ("自 商 / 然人 业"): its characters in order, close together."""
+    want = norm(label)
+    start = flat.find(want[:1])
+    while start >= 0:
+        at, ok = start, True
+        for ch in want[1:]:
+            at = flat.find(ch, at + 1, start + window)
+            if at < 0:
+                ok = False
+                break
+        if ok:
+            return True
+        start = flat.find(want[:1], start + 1)
+    return False
 
 
 def _unique_prefix(rows: dict[str, str], label: str) -> str | None:
