@@ -265,6 +265,56 @@ def test_s04_blank_cell(fmt, cid):
     assert f.addresses == [ref(fmt, cid)]
 
 
+@pytest.mark.parametrize(
+    "total,rule,parts_word",
+    [
+        ("t3.granted.total", "T3-03", "各类之和"),
+        ("t3.total.natural_person", "T3-02", "各项办理结果之和"),
+        ("t4.review.total", "T4-01", "四项之和"),
+    ],
+)
+def test_blank_total_with_parts_is_more_than_a_missing_zero(total, rule, parts_word):
+    """A 总计 left blank while its parts are not: the sum rule says so with the computed value, besides S-04."""
+    data = base("2021")
+    form = FORMS["2021"]
+    expected = sum(data.cells[p] for p in form.cells[total].parts)
+    data.cells[total] = None
+    report = check(data)
+    f = [f for f in only(report, rule) if f.cells[0] == total][0]
+    assert f.severity == "error" and f.case == "blank_total"
+    assert f.values == {"stated": None, "computed": expected, "difference": None, "blank": []}
+    assert f"为空，但" in f.message and parts_word in f.message and f"为 {expected}" in f.message
+    assert any(total in x.cells for x in only(report, "S-04"))  # still in the blank list
+    assert one(check(data, mode="audit"), rule).severity == "error"
+
+
+def test_blank_total_with_blank_parts_is_only_a_blank():
+    data = base("2021")
+    row = [c for c in FORMS["2021"].cells if c.startswith("t3.granted.")]
+    for cid in row:
+        data.cells[cid] = None
+    report = check(data)
+    assert not [f for f in report.findings if f.rule == "T3-03" and "t3.granted.total" in f.cells]
+    assert any("t3.granted.total" in f.cells for f in only(report, "S-04"))
+
+
+def test_blank_total_in_a_workbook_is_wb01_not_twice(tmp_path):
+    import openpyxl
+
+    from xxgk.build import build_bytes
+    from xxgk.read import read_workbook
+
+    path = tmp_path / "清空.xlsx"
+    path.write_bytes(build_bytes(FORMS["2021"], base("2021")))
+    wb = openpyxl.load_workbook(path)
+    cell = FORMS["2021"].cells["t3.granted.total"]
+    wb[cell.sheet][cell.address] = None
+    wb.save(path)
+    report = check(read_workbook(path))
+    assert [f.rule for f in report.findings if "t3.granted.total" in f.cells][:1] == ["WB-01"]
+    assert not [f for f in report.findings if f.case == "blank_total"]
+
+
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_s04_missing_key_is_blank(fmt):
     data = base(fmt)

@@ -57,6 +57,7 @@ T3_02 = rule(
     "T3-02",
     "表三（七）总计 = （一）至（六）之和",
     totals.message("（一）至（六）各项办理结果之和"),
+    cases=totals.cases("（一）至（六）各项办理结果之和"),
     values=totals.VALUES,
     sums="t3.total",
     sheet=totals.sheet("t3.total"),
@@ -65,6 +66,7 @@ T3_03 = rule(
     "T3-03",
     "表三每行总计 = 各申请人类别之和",
     totals.message("该行自然人与法人或其他组织各类之和"),
+    cases=totals.cases("该行自然人与法人或其他组织各类之和"),
     values=totals.VALUES,
     sums="t3.row",
     sheet=totals.sheet("t3.row"),
@@ -79,7 +81,14 @@ T3_04 = rule(
     params={"share": Decimal("0.10")},
     sheet=_other_sheet,
 )
-T3_06 = rule("T3-06", "分组小计 = 子项之和", totals.message("其各子项之和"), values=totals.VALUES, sums="t3.group")
+T3_06 = rule(
+    "T3-06",
+    "分组小计 = 子项之和",
+    totals.message("其各子项之和"),
+    cases=totals.cases("其各子项之和"),
+    values=totals.VALUES,
+    sums="t3.group",
+)
 
 
 def balance(ctx: Context):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from ..data import fmt_number
 from ..form import defined_name as n
 from ..sums import sum_parts
-from .registry import RULES, Context, num, status_eq
+from .registry import RULES, Context, case, num, status_eq
 
 VALUES = (("stated", "number"), ("computed", "number"), ("difference", "number"), ("blank", "list"))
 
@@ -20,6 +20,17 @@ def message(parts: str) -> str:
         "{what}为 {stated_shown}，但" + parts + "为 {computed_shown}{blank_note}，相差 {difference_shown}。"
         "请核对分项数字{advice}。"
     )
+
+
+def cases(parts: str) -> dict:
+    """A sum rule's other case: the total left blank while its parts are not — more than a missing zero (the
+    blank is also in S-04's list). In a workbook a total is a formula: a blank one is WB-01, not this."""
+    return {
+        "blank_total": case(
+            "{what}为空，但" + parts + "为 {computed_shown}{blank_note}。总计不能空着：请填写{advice}。",
+            values=VALUES,
+        )
+    }
 
 
 def rule_of(kind: str):
@@ -34,18 +45,36 @@ def totals(ctx: Context):
             continue  # a group subtotal the data does not state
         stated = v[s.target]
         computed, blanks = sum_parts(v, s.parts)
-        if stated is None or computed is None or stated == computed:
+        blank_total = stated is None and ctx.data.kind != "workbook"
+        if computed is None or stated == computed or (stated is None and not blank_total):
             continue
         target = ctx.form.cells.get(s.target)
+        what = f"{target.label}（{ctx.where(s.target)}）" if target else f"分组小计 {s.target}"
+        blank_note = f"（其中 {len(blanks)} 项空白，按 0 计）" if blanks else ""
+        if blank_total:
+            yield ctx.finding(
+                rule_of(s.kind),
+                "blank_total",
+                [s.target, *s.parts],
+                what=what,
+                computed_shown=fmt_number(computed),
+                blank_note=blank_note,
+                advice="总计（分项之和）",
+                stated=None,
+                computed=num(computed),
+                difference=None,
+                blank=blanks,
+            )
+            continue
         yield ctx.finding(
             rule_of(s.kind),
             "",
             [s.target, *s.parts],
-            what=f"{target.label}（{ctx.where(s.target)}）" if target else f"分组小计 {s.target}",
+            what=what,
             stated_shown=fmt_number(stated),
             computed_shown=fmt_number(computed),
             difference_shown=fmt_number(stated - computed),
-            blank_note=f"（其中 {len(blanks)} 项空白，按 0 计）" if blanks else "",
+            blank_note=blank_note,
             advice="，并恢复总计公式" if ctx.data.kind == "workbook" else "或总计",
             stated=num(stated),
             computed=num(computed),
