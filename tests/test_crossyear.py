@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from conftest import EXAMPLE_XLSX, valid_data
 from test_rules import previous_of
 
@@ -172,3 +173,26 @@ def test_check_uses_the_previous_file_named_in_the_workbook(tmp_path, capsys):
     main(["check", str(tmp_path / "filled.xlsx"), "--json"])
     found = json.loads(capsys.readouterr().out)["findings"]
     assert any(f["rule"] == "X-01" and "无法使用" in f["message"] for f in found)
+
+
+@pytest.mark.parametrize(
+    "before,now,rule_case",
+    [
+        ("某某区人民政府", "某某市某某区人民政府", "org_spelling"),
+        ("福州市鼓楼区审计局", "鼓楼区审计局", "org_spelling"),
+        ("广东省广州市天河区人民政府", "天河区人民政府", "org_spelling"),
+        ("某某区人民政府", "某某县人民政府", "other_org"),
+        ("审计局", "某某区财政局", "other_org"),
+    ],
+)
+def test_same_body_spelt_with_its_area_is_info(before, now, rule_case):
+    """X-01: a name that is the other with a leading 省/市/县/区 is the same body written two ways (info);
+    any other difference stays a warning."""
+    data = valid_data("2021", 7)
+    prev = previous_of(data, seed=8)
+    data.org, prev.org = now, before
+    found = [f for f in check(data, previous=prev).findings if f.rule == "X-01"]
+    assert [f.case for f in found] == [rule_case]
+    assert found[0].severity == ("info" if rule_case == "org_spelling" else "warning")
+    if rule_case == "org_spelling":
+        assert "机关名称写法不同" in found[0].message and check(data, previous=prev).warnings == 0

@@ -283,7 +283,7 @@ def test_blank_total_with_parts_is_more_than_a_missing_zero(total, rule, parts_w
     f = [f for f in only(report, rule) if f.cells[0] == total][0]
     assert f.severity == "error" and f.case == "blank_total"
     assert f.values == {"stated": None, "computed": expected, "difference": None, "blank": []}
-    assert f"为空，但" in f.message and parts_word in f.message and f"为 {expected}" in f.message
+    assert "为空，但" in f.message and parts_word in f.message and f"为 {expected}" in f.message
     assert any(total in x.cells for x in only(report, "S-04"))  # still in the blank list
     assert one(check(data, mode="audit"), rule).severity == "error"
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .data import ReportData
 from .form import load_form
+from .rules.crossyear import area_prefix
 
 # Organisation details that stay from year to year (the 文号, dates and every text are new each year).
 CARRIED_INFO = ("issuer_mark", "address", "postcode", "phone", "email", "website", "cc", "printer")
@@ -22,7 +23,7 @@ def prefill(previous: ReportData, year: int, org: str, fmt: str, output: Path) -
     form = load_form(fmt)
     data = ReportData(format=fmt, year=year, org=org)
     data.info = {k: previous.info[k] for k in CARRIED_INFO if previous.info.get(k)}
-    if previous.org.strip() and previous.org.strip() != org:
+    if previous.org.strip() and previous.org.strip() != org and not area_prefix(previous.org, org):
         notes.append(
             f"注意：上一年度文件的机关名称是“{previous.org.strip()}”，与新报告的“{org}”不同。已复制它的发文机关标志、"
             f"联系方式、抄送和印发机关，请在“基本信息”中逐项核对（如选错了文件，请重新新建）。"

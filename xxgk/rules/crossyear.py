@@ -31,6 +31,11 @@ X_01 = rule(
             severity="warning",
             values=(("previous_org", "text"), ("previous_file", "text")),
         ),
+        "org_spelling": case(
+            "机关名称写法不同：{where}为“{previous_org}”，本报告为“{org}”，只差行政区划名称“{prefix}”，按同一机关核对。",
+            severity="info",
+            values=(("previous_org", "text"), ("previous_file", "text")),
+        ),
         "unusable": case(
             "基本信息中的上一年度报告文件无法使用，未作跨年核对：{reason}（{previous_file}）。请改正文件名"
             "（在 Excel 中可点击“上年报告”按钮选择），或用 --previous 指定。",
@@ -100,6 +105,22 @@ _WORDS = {"issued": "制发", "repealed": "废止", "new_published": "新公开"
 _WHITESPACE = re.compile(r"\s+")
 
 
+# A leading administrative area: 某某省, 某某市, 某某自治州, 某某县, 某某区 … one or more of them.
+_AREA = re.compile(
+    r"(?:[\u4e00-\u9fff]{1,10}?(?:省|自治区|特别行政区|市|自治州|州|盟|地区|自治县|县|自治旗|旗|新区|区))+"
+)
+
+
+def area_prefix(a: str, b: str) -> str:
+    """When one name is the other with an administrative area before it ("某某市某某区人民政府" and
+    "某某区人民政府"), that area; else ""."""
+    a, b = re.sub(r"\s+", "", a), re.sub(r"\s+", "", b)
+    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+    if shorter and longer.endswith(shorter) and _AREA.fullmatch(longer[: -len(shorter)]):
+        return longer[: -len(shorter)]
+    return ""
+
+
 def similarity(a: str, b: str) -> float:
     """The metric of rules.md X-03: difflib's ratio without autojunk."""
     return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
@@ -122,8 +143,15 @@ def across_years(ctx: Context):
         )
         return
     if previous.org and data.org and previous.org != data.org:
+        prefix = area_prefix(previous.org, data.org)
         yield ctx.finding(
-            X_01, "other_org", where=where, org=data.org, previous_org=previous.org, previous_file=previous.source
+            X_01,
+            "org_spelling" if prefix else "other_org",
+            where=where,
+            org=data.org,
+            previous_org=previous.org,
+            previous_file=previous.source,
+            prefix=prefix,
         )
     x01 = "" if previous.kind == "workbook" else "other_system"  # a JSON data file may come from another system
     for ckey, ctext in form.t3_columns:
