@@ -73,9 +73,30 @@ class _Font:
             (self.rng.sheet.bold.add if value else self.rng.sheet.bold.discard)(c)
 
 
+class _RangeApi:
+    """range.api: Excel's Range.Locked, which a protected sheet refuses to change."""
+
+    def __init__(self, rng):
+        self.rng = rng
+
+    @property
+    def Locked(self):  # noqa: N802 - Excel's name
+        return not any(c in self.rng.sheet.unlocked for c in self.rng.cells())
+
+    @Locked.setter
+    def Locked(self, value):  # noqa: N802
+        self.rng.sheet.check_format()
+        for c in self.rng.cells():
+            (self.rng.sheet.unlocked.discard if value else self.rng.sheet.unlocked.add)(c)
+
+
 class FakeRange:
     def __init__(self, sheet, areas: list[tuple[int, int, int, int]]):
         self.sheet, self.areas = sheet, areas  # (row1, col1, row2, col2), inclusive
+
+    @property
+    def api(self):
+        return _RangeApi(self)
 
     def cells(self):
         for r1, c1, r2, c2 in self.areas:
@@ -228,6 +249,7 @@ class FakeSheet:
         self.colors.clear()
         self.bold.clear()
         self.wrapped.clear()
+        self.unlocked.clear()  # Range.Clear clears formats: every cell is locked again
 
     def cell(self, address: str):
         """Test helper: a cell's value (or formula text) by A1 address."""

@@ -167,7 +167,7 @@ def test_check_reads_each_sheet_once(tmp_path):
     book = load_book(seed_copy(tmp_path), app)
     ACTIONS["check"](Call(app, book))
     form = load_form("2019")
-    assert book.reads == 2 + len(form.parts)  # _xxgk, 基本信息 and the six part sheets: one bulk read each
+    assert book.reads == 3 + len(form.parts)  # _xxgk, 基本信息, the six part sheets and 校验 (情况说明): once each
 
 
 def test_check_finds_a_total_formula_typed_over(tmp_path, capsys):

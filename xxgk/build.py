@@ -24,6 +24,9 @@ from . import __version__
 from .data import ReportData
 from .form import (
     CHECK_SHEET,
+    EXPLAIN_HEADER,
+    EXPLAIN_ROWS,
+    EXPLAIN_TITLE,
     GUIDE_SHEET,
     INFO_SHEET,
     META_SHEET,
@@ -532,7 +535,25 @@ class _WorkbookBuilder:
         ws.conditional_formatting.add("B2", FormulaRule(formula=["B2>0"], fill=RED_FILL))
         ws.conditional_formatting.add("D2", FormulaRule(formula=["D2>0"], fill=AMBER_FILL))
         ws.freeze_panes = "A5"
+        self.explanations(ws, last + 2)
         self.page(ws)
+
+    def explanations(self, ws, row: int):
+        """The unit's 情况说明 of warnings: an input table (rule id, reason, cell ids) the reader reads back."""
+        self.put(ws, f"A{row}", EXPLAIN_TITLE, font=BOLD, fill=HEAD_FILL)
+        ws.merge_cells(f"A{row}:F{row}")
+        ws.row_dimensions[row].height = 32
+        for col, text in zip("ABC", EXPLAIN_HEADER):
+            self.put(ws, f"{col}{row + 1}", text, font=BOLD, align=CENTER, fill=HEAD_FILL, border=BOX)
+        ws.merge_cells(f"C{row + 1}:F{row + 1}")
+        given = self.data.explanations
+        for i in range(max(EXPLAIN_ROWS, len(given) + 10)):
+            r = row + 2 + i
+            e = given[i] if i < len(given) else {"rule": None, "text": None, "cells": []}
+            self.put(ws, f"A{r}", e["rule"], align=CENTER, fill=INPUT_FILL, border=BOX, fmt="@", locked=False)
+            self.put(ws, f"B{r}", e["text"], align=TOP_LEFT, fill=INPUT_FILL, border=BOX, fmt="@", locked=False)
+            self.put(ws, f"C{r}", " ".join(e["cells"]) or None, fill=INPUT_FILL, border=BOX, fmt="@", locked=False)
+            ws.merge_cells(f"C{r}:F{r}")
 
     def check_rows(self):
         """(rule, description, left, right, difference, status) formulas: the rows of every rule of the registry

@@ -24,4 +24,17 @@ def check(
     findings = list(data.problems)
     for evaluate in WITHIN_YEAR + (ACROSS_YEARS if previous is not None else ()):
         findings.extend(evaluate(ctx))
+    explain(findings, data.explanations)
     return Report(data.source, data.format, data.year, data.org, findings)
+
+
+def explain(findings, explanations) -> None:
+    """The unit's 情况说明: a warning of the rule whose cells include the explanation's cells (none: any warning of
+    the rule) is explained, shown with its reason and not counted as open. An error is never explained away."""
+    for f in findings:
+        if f.severity != "warning":
+            continue
+        for e in explanations:
+            if e["rule"] == f.rule and set(e["cells"]) <= set(f.cells):
+                f.explained = e["text"].strip()
+                break

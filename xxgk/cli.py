@@ -548,7 +548,10 @@ def render_report(report: Report) -> str:
     for sheet, findings in sorted(groups.items(), key=lambda g: order.index(g[0]) if g[0] in order else len(order)):
         lines.append(f"  【{sheet}】")
         for f in findings:
-            lines.append(f"    {SEVERITY_NAMES[f.severity]} {f.rule}：{f.message}")
+            said = "（已说明）" if f.explained else ""
+            lines.append(f"    {SEVERITY_NAMES[f.severity]}{said} {f.rule}：{f.message}")
+            if f.explained:
+                lines.append(f"      已说明：{f.explained}")
     return "\n".join(lines) + "\n"
 
 

@@ -57,6 +57,8 @@ class ReportData:
     missing: set[str] = field(default_factory=set)  # ids on a sheet that is missing: not read at all
     # a summary made by `xxgk merge`: the units it counted, [{"file", "sha256", "org"}] (its 汇总明细); else None
     summary_of: list[dict[str, str]] | None = None
+    # the unit's 情况说明 of warnings: [{"rule", "cells": [ids], "text"}] (a warning of that rule whose cells include them)
+    explanations: list[dict] = field(default_factory=list)
 
     def paragraphs(self, key: str) -> list[str]:
         return [p for p in self.text.get(key, "").split("\n") if p.strip()]
@@ -77,6 +79,10 @@ class ReportData:
         }
         if self.summary_of is not None:
             out["summary_of"] = [dict(e) for e in self.summary_of]
+        if self.explanations:
+            out["explanations"] = [
+                {"rule": e["rule"], "cells": list(e["cells"]), "text": e["text"]} for e in self.explanations
+            ]
         return out
 
     def dump(self) -> str:
@@ -249,7 +255,7 @@ def from_json(raw, source: str = "") -> ReportData:
 
     if not isinstance(raw, dict):
         raise bad("JSON 数据文件的顶层应为对象 {…}")
-    unknown = set(raw) - {"format", "year", "org", "info", "cells", "units", "text", "summary_of"}
+    unknown = set(raw) - {"format", "year", "org", "info", "cells", "units", "text", "summary_of", "explanations"}
     if unknown:
         raise bad(f"JSON 数据文件含未知的键：{'、'.join(sorted(unknown))}")
     fmt = raw.get("format")
@@ -300,6 +306,18 @@ def from_json(raw, source: str = "") -> ReportData:
         ):
             raise bad('“summary_of”应为 [{"file": 文本, "sha256": 文本, "org": 文本}, …]（汇总表计入的单位）')
         data.summary_of = summary_of
+    explanations = raw.get("explanations") or []
+    if not isinstance(explanations, list) or not all(
+        isinstance(e, dict)
+        and set(e) == {"rule", "cells", "text"}
+        and isinstance(e["rule"], str)
+        and isinstance(e["text"], str)
+        and isinstance(e["cells"], list)
+        and all(isinstance(c, str) for c in e["cells"])
+        for e in explanations
+    ):
+        raise bad('“explanations”应为 [{"rule": 规则编号, "cells": [单元格编号…], "text": 情况说明}, …]')
+    data.explanations = [dict(e) for e in explanations if e["text"].strip()]
     for cid, value in cells_raw.items():
         number, reason = parse_json_number(value)
         data.cells[cid] = number

@@ -59,6 +59,8 @@ def merge_into(base: ReportData, incoming: ReportData) -> tuple[ReportData, Form
     merged.info.update({k: v for k, v in incoming.info.items() if v})
     merged.units.update({k: v for k, v in incoming.units.items() if v})
     merged.text.update({k: v for k, v in incoming.text.items() if v})
+    given = {(e["rule"], tuple(e["cells"])): e for e in merged.explanations + incoming.explanations}
+    merged.explanations = list(given.values())  # the data's 情况说明 replace the workbook's of the same warning
     for cid, value in incoming.cells.items():
         if not form.cells[cid].is_total:
             merged.cells[cid] = value

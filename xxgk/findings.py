@@ -17,6 +17,7 @@ class Finding:
     addresses: list[str] = field(default_factory=list)  # "sheet!A1"
     values: dict = field(default_factory=dict)  # stated, computed, difference, blank …
     case: str = ""  # the situation of the rule (its registry entry's case) that gave the message and severity
+    explained: str = ""  # a warning the unit has explained (its 情况说明): shown, not counted as open
 
     @property
     def sheet(self) -> str:
@@ -30,6 +31,7 @@ class Finding:
             "addresses": self.addresses,
             "message": self.message,
             "values": self.values,
+            **({"explained": self.explained} if self.explained else {}),
         }
 
 
@@ -42,7 +44,8 @@ class Report:
     findings: list[Finding]
 
     def count(self, severity: str) -> int:
-        return sum(1 for f in self.findings if f.severity == severity)
+        """Open findings of a severity: an explained warning is not open."""
+        return sum(1 for f in self.findings if f.severity == severity and not f.explained)
 
     @property
     def errors(self) -> int:
@@ -53,14 +56,20 @@ class Report:
         return self.count("warning")
 
     @property
+    def explained(self) -> int:
+        return sum(1 for f in self.findings if f.explained)
+
+    @property
     def valid(self) -> bool:
         return self.errors == 0
 
     def verdict(self) -> str:
         """✓ 通过 / ✓ 通过（N 个警告） / ✗ 未通过：N 个错误，M 个警告 — as every output says it."""
-        if self.valid:
-            return f"✓ 通过（{self.warnings} 个警告）" if self.warnings else "✓ 通过"
-        return f"✗ 未通过：{self.errors} 个错误，{self.warnings} 个警告"
+        said = f"，{self.explained} 个警告已说明" if self.explained else ""
+        if not self.valid:
+            return f"✗ 未通过：{self.errors} 个错误，{self.warnings} 个警告{said}"
+        counts = "，".join(([f"{self.warnings} 个警告"] if self.warnings else []) + ([said[1:]] if said else []))
+        return f"✓ 通过（{counts}）" if counts else "✓ 通过"
 
     def to_json(self) -> dict:
         return {"file": self.file, "valid": self.valid, "findings": [f.to_json() for f in self.findings]}

@@ -33,6 +33,10 @@ RESULT_SHEET = "校验结果"  # written by the ribbon's 校验 button (xxgk.exc
 EXTRA_SHEETS = (SUMMARY_DETAIL_SHEET, RESULT_SHEET)  # sheets the reader knows and ignores
 
 TABLE_NAMES = {"t2": "表二", "t3": "表三", "t4": "表四", "extra": "其他"}
+# The 校验 sheet's table of the unit's 情况说明 (explanations of warnings), below the live checks.
+EXPLAIN_TITLE = "情况说明：对“警告”的说明，一行一条——规则编号、原因；涉及的单元格编号可不填（填写时只说明涉及这些单元格的警告）。“错误”必须改正，不能以说明代替"
+EXPLAIN_HEADER = ("规则编号", "情况说明", "涉及的单元格编号（可不填，多个用空格分开）")
+EXPLAIN_ROWS = 50
 TEXT_SHEET_NOTE = "每个单元格填写一个段落；小标题单独占一个单元格。空单元格在报告中忽略。"  # A1 of a text sheet
 
 

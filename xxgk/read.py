@@ -8,12 +8,15 @@ the constant is what the report then states. openpyxl is the fallback when calam
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from .data import ReportData, load_json, load_json_bytes, parse_date, parse_year, to_number
 from .errors import XxgkError
 from .findings import Finding
 from .form import (
+    CHECK_SHEET,
+    EXPLAIN_TITLE,
     EXTRA_SHEETS,
     FORMATS,
     INFO_SHEET,
@@ -127,7 +130,7 @@ def read_workbook(path: str | Path, blob: bytes | None = None) -> ReportData:
         pkg.close()
 
 
-SHEETS_READ = (META_SHEET, INFO_SHEET, *load_form(FORMATS[0]).parts, SUMMARY_DETAIL_SHEET)  # what read_sheets needs
+SHEETS_READ = (META_SHEET, INFO_SHEET, *load_form(FORMATS[0]).parts, CHECK_SHEET, SUMMARY_DETAIL_SHEET)  # read_sheets
 
 
 def require_meta(source) -> None:
@@ -180,6 +183,8 @@ class _Reader:
         self.read_text(data, grids, layout.texts)
         if SUMMARY_DETAIL_SHEET in grids:
             data.summary_of = summary_units(grids[SUMMARY_DETAIL_SHEET])
+        if CHECK_SHEET in grids:
+            data.explanations = explanations(grids[CHECK_SHEET])
         data.problems = self.problems
         return data
 
@@ -302,6 +307,20 @@ class _Reader:
                     paragraphs.append(text)
             # The suggested sub-heads of a blank workbook, left untouched, are no text of the report.
             data.text[block.key] = "" if paragraphs == list(block.prefill) else "\n".join(paragraphs)
+
+
+def explanations(grid: Grid) -> list[dict]:
+    """The unit's 情况说明 from the 校验 sheet's table (below its title, wherever rows were inserted)."""
+    rows = grid.rows
+    start = next((i for i, row in enumerate(rows) if row and str(row[0] or "").strip() == EXPLAIN_TITLE), None)
+    if start is None:
+        return []  # a workbook made before the table existed
+    out = []
+    for row in rows[start + 2 :]:
+        rule, text, cells = (str(row[i]).strip() if i < len(row) and row[i] is not None else "" for i in range(3))
+        if rule and text:
+            out.append({"rule": rule, "cells": re.split(r"[\s,，、;；]+", cells) if cells else [], "text": text})
+    return out
 
 
 def summary_units(grid: Grid) -> list[dict[str, str]]:

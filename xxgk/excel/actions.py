@@ -17,7 +17,7 @@ from ..findings import Report
 from ..form import GUIDE_SHEET, INFO_SHEET, load_form
 from ..pipeline import check_loaded, previous_location, require_previous_year, require_usable
 from . import ui
-from .book import is_saved, read_book, set_info, sheet_names, show_findings
+from .book import harvest_explanations, is_saved, read_book, set_info, sheet_names, show_findings
 
 SHOWN_ERRORS = 8  # findings listed in a message box; the rest are on the 校验结果 sheet
 ROSTER_NAMES = ("应报单位名单.xlsx", "应报单位名单.csv")
@@ -46,6 +46,7 @@ def _checked(book):
 def check(call: Call) -> Report:
     """校验: 校验结果 sheet, marks, the first error selected, a message with the counts."""
     book = call.workbook()
+    harvest_explanations(book)  # 情况说明 typed into 校验结果 are kept before it is written anew
     data, report = _checked(book)
     show_findings(book, report, data)
     if report.valid:

@@ -12,7 +12,7 @@ The xlwings surface used here, and faked in tests/fake_excel.py:
   Sheet: name, range(address | (row, col), (row, col)), used_range.last_cell.row/.column, activate(),
          clear(), api.ProtectContents, api.Protect(...), api.Unprotect()
   Range: options(ndim=2).value, formula, value = rows, color = (r, g, b), font.bold, column_width, wrap_text,
-         select()
+         api.Locked, select()
 """
 
 from __future__ import annotations
@@ -24,14 +24,25 @@ from pathlib import Path
 
 from ..build import INPUT_FILL, TOTAL_FILL
 from ..data import ReportData
+from ..errors import XxgkError
 from ..findings import SEVERITY_NAMES, Report
-from ..form import CHECK_SHEET, INFO_SHEET, RESULT_SHEET, Form, col_letter, load_form
+from ..form import CHECK_SHEET, EXPLAIN_ROWS, EXPLAIN_TITLE, INFO_SHEET, RESULT_SHEET, Form, col_letter, load_form
 from ..read import SHEETS_READ, Grid, read_sheets, require_meta
 
 MARK_COLOURS = {"error": (255, 199, 206), "warning": (255, 235, 156)}  # Excel's "bad" and "neutral" fills
 MAX_MARKS = 300  # cells marked at most: a blank workbook must not turn into thousands of COM calls
-RESULT_HEADER = ("序号", "级别", "规则", "位置", "说明", "涉及单元格")
-RESULT_WIDTHS = (6, 6, 9, 12, 80, 40)
+RESULT_HEADER = (
+    "序号",
+    "级别",
+    "规则",
+    "位置",
+    "说明",
+    "涉及单元格",
+    "单元格编号",
+    "情况说明（警告可在此写明原因，再次校验时保存）",
+)
+RESULT_WIDTHS = (6, 6, 9, 12, 80, 30, 30, 50)
+MARKS_COL, IDS_COL, EXPLAIN_COL = "F", "G", "H"  # 涉及单元格 (the marks), 单元格编号, 情况说明
 FIRST_RESULT_ROW = 4  # header in row 3
 _REF = re.compile(r"^(.+)!([A-Z]{1,3}[0-9]{1,7})$")
 _ADDRESS = re.compile(r"^[A-Z]{1,3}[0-9]{1,7}$")
@@ -173,8 +184,7 @@ def previous_marks(book) -> list[str]:
     last = sheet.used_range.last_cell.row
     if last < FIRST_RESULT_ROW:
         return []
-    column = col_letter(len(RESULT_HEADER))
-    values = sheet.range(f"{column}{FIRST_RESULT_ROW}:{column}{last}").options(ndim=2).value
+    values = sheet.range(f"{MARKS_COL}{FIRST_RESULT_ROW}:{MARKS_COL}{last}").options(ndim=2).value
     refs = []
     for row in values:
         on_sheet = None
@@ -223,13 +233,9 @@ def result_rows(report: Report, org: str, marked: dict[int, list[str]], short: d
             _safe_text(
                 f"校验结果：{org or '（未填机关名称）'}，{report.year or '?'} 年度，{report.format} 格式（{stamp}）"
             ),
-            None,
-            None,
-            None,
-            None,
-            None,
+            *([None] * (len(RESULT_HEADER) - 1)),
         ],
-        [_safe_text(verdict), None, None, None, None, None],
+        [_safe_text(verdict), *([None] * (len(RESULT_HEADER) - 1))],
         list(RESULT_HEADER),
     ]
     for i, f in enumerate(report.findings, start=1):
@@ -241,9 +247,56 @@ def result_rows(report: Report, org: str, marked: dict[int, list[str]], short: d
                 _link(f.addresses[0], short) if f.addresses else "",
                 _safe_text(f.message),
                 _refs_text(marked.get(i, [])),
+                " ".join(f.cells),
+                _safe_text(f.explained),
             ]
         )
     return rows
+
+
+def harvest_explanations(book) -> int:
+    """The 情况说明 typed into 校验结果 beside warnings, kept in the 校验 sheet's table (which the reader reads
+    and the workbook carries upward) before 校验结果 is written anew. → how many were kept."""
+    if RESULT_SHEET not in sheet_names(book) or CHECK_SHEET not in sheet_names(book):
+        return 0
+    results = book.sheets[RESULT_SHEET]
+    last = results.used_range.last_cell.row
+    if last < FIRST_RESULT_ROW:
+        return 0
+    rows = results.range(f"A{FIRST_RESULT_ROW}:{EXPLAIN_COL}{last}").options(ndim=2).value
+    typed = [
+        {"rule": str(r[2]).strip(), "cells": str(r[6] or "").split(), "text": str(r[7]).strip()}
+        for r in rows
+        if len(r) > 7 and r[1] == SEVERITY_NAMES["warning"] and r[2] and r[7] and str(r[7]).strip()
+    ]
+    if not typed:
+        return 0
+    sheet = book.sheets[CHECK_SHEET]
+    end = sheet.used_range.last_cell.row
+    column_a = sheet.range(f"A1:A{end}").options(ndim=2).value
+    title = next((i for i, (v,) in enumerate(column_a, start=1) if str(v or "").strip() == EXPLAIN_TITLE), None)
+    if title is None:
+        raise XxgkError(
+            "本工作簿的“校验”工作表没有“情况说明”表（由旧版本生成），无法保存情况说明。请用“xxgk new”新建工作簿后填写",
+            kind="excel",
+        )
+    first = title + 2
+    end = max(end, first + EXPLAIN_ROWS - 1)  # the builder gives the table at least EXPLAIN_ROWS rows
+    table = sheet.range(f"A{first}:C{end}").options(ndim=2).value
+    kept = {}
+    for rule, text, cells in table:
+        if rule and text:
+            kept[(str(rule).strip(), tuple(str(cells or "").split()))] = str(text).strip()
+    for e in typed:
+        kept[(e["rule"], tuple(e["cells"]))] = e["text"]
+    if len(kept) > end - first + 1:
+        raise XxgkError(
+            f"情况说明有 {len(kept)} 条，超过“校验”工作表中情况说明表的行数，请删去不再需要的说明", kind="excel"
+        )
+    values = [[rule, _safe_text(text), " ".join(cells)] for (rule, cells), text in kept.items()]
+    values += [[None, None, None]] * (end - first + 1 - len(values))
+    sheet.range(f"A{first}").value = values
+    return len(typed)
 
 
 def ordered(report: Report) -> None:
@@ -287,7 +340,11 @@ def show_findings(book, report: Report, data: ReportData) -> None:
         sheet.range(f"A3:{last}3").font.bold = True
         for i, width in enumerate(RESULT_WIDTHS, start=1):
             sheet.range(f"{col_letter(i)}:{col_letter(i)}").column_width = width
-        if report.findings:  # 说明 and 涉及单元格 wrap; Excel then fits the row heights
+        if report.findings:  # the user may type a warning's 情况说明 here; the next 校验 keeps it in the 校验 sheet
+            reasons = sheet.range(f"{EXPLAIN_COL}{FIRST_RESULT_ROW}:{EXPLAIN_COL}{len(rows)}")
+            reasons.api.Locked = False
+            reasons.color = _rgb(INPUT_FILL)
+        if report.findings:  # 说明, 涉及单元格 and 情况说明 wrap; Excel then fits the row heights
             sheet.range(f"E{FIRST_RESULT_ROW}:{last}{len(rows)}").wrap_text = True
     select_first(book, report)
 

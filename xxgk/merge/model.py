@@ -211,6 +211,11 @@ def normalise_name(name: str) -> str:
     return re.sub(r"\s+", "", name or "")
 
 
+def explained(u: Unit) -> str:
+    """The unit's own reasons for its warnings (情况说明), for the office above: "T2-01：…；N-06：…"."""
+    return "；".join(f"{f.rule}：{f.explained}" for f in u.findings if f.explained)
+
+
 def unit_note(u: Unit) -> str:
     """What the 汇总明细, the page and the terminal say of a unit besides its status."""
     if u.error:

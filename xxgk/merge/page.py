@@ -32,7 +32,8 @@ def render_html(result: MergeResult, summary_path: str | None = None) -> str:
             "sha": u.sha256[:12],
             "note": unit_note(u),
             "findings": [
-                {"severity": SEVERITY_NAMES[f.severity], "rule": f.rule, "message": f.message} for f in u.findings
+                {"severity": SEVERITY_NAMES[f.severity], "rule": f.rule, "message": f.message, "explained": f.explained}
+                for f in u.findings
             ],
         }
         for u in result.units

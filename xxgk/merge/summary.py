@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..errors import XxgkError
 from ..form import SUMMARY_DETAIL_SHEET, load_form
-from .model import KEY_TOTALS, STATUS_NAMES, MergeResult, unit_note
+from .model import KEY_TOTALS, STATUS_NAMES, MergeResult, explained, unit_note
 
 DETAIL_HEADER = (
     "文件",
@@ -21,8 +21,9 @@ DETAIL_HEADER = (
     "警告",
     *(label for _, label in KEY_TOTALS),
     "说明",
+    "已说明的警告（单位的情况说明）",
 )
-DETAIL_WIDTHS = (40, 18, 28, 8, 8, 16, 10, 6, 6, 10, 10, 10, 10, 10, 60)
+DETAIL_WIDTHS = (40, 18, 28, 8, 8, 16, 10, 6, 6, 10, 10, 10, 10, 10, 60, 60)
 
 
 def detail_sheet(result: MergeResult):
@@ -43,12 +44,13 @@ def detail_sheet(result: MergeResult):
             u.warnings,
             *(u.total(k) for k, _ in KEY_TOTALS),
             unit_note(u),
+            explained(u),
         )
         for u in result.units
     ]
-    rows += [(s.file, "", "", None, "", "已跳过", "否", None, None, *none, s.reason) for s in result.skipped]
+    rows += [(s.file, "", "", None, "", "已跳过", "否", None, None, *none, s.reason, "") for s in result.skipped]
     rows += [
-        ("", "", name, None, "", "未报送", "否", None, None, *none, "名单中有、未收到可计入的报表")
+        ("", "", name, None, "", "未报送", "否", None, None, *none, "名单中有、未收到可计入的报表", "")
         for name in result.missing
     ]
     return ExtraSheet(SUMMARY_DETAIL_SHEET, DETAIL_HEADER, tuple(rows), DETAIL_WIDTHS)
