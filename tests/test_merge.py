@@ -237,7 +237,7 @@ def test_zip_and_eml_inputs_read_in_memory(tmp_path, monkeypatch):
         zf.writestr("第0局.xlsx", wb[0])
         zf.writestr("子目录/第1局.json", datas[1].dump())
         zf.writestr("子目录/~$第0局.xlsx", b"lock")
-        zf.writestr("说明.docx", b"x")
+        zf.writestr("说明.txt", b"x")
     msg = EmailMessage()
     msg["Subject"] = "报送年报"
     msg["From"], msg["To"] = "a@example.cn", "b@example.cn"
@@ -271,7 +271,7 @@ def test_zip_and_eml_inputs_read_in_memory(tmp_path, monkeypatch):
     assert f"{archive}!第0局.xlsx" in files and f"{archive}!子目录/第1局.json" in files
     assert f"{eml}!第2局政府信息公开年报.xlsx" in files and f"{eml}!打包.zip!第3局.xlsx" in files
     assert all(u.status == "ok" for u in result.units), [(u.file, u.status, u.error) for u in result.units]
-    assert {s.file for s in result.skipped} == {f"{archive}!子目录/~$第0局.xlsx", f"{archive}!说明.docx"}
+    assert {s.file for s in result.skipped} == {f"{archive}!子目录/~$第0局.xlsx", f"{archive}!说明.txt"}
     for key in KEYS:
         assert result.summary.cells[key] == expected_sum(datas, key)
     assert {archive: sha(archive), eml: sha(eml)} == before
@@ -401,3 +401,54 @@ def test_org_is_optional(tmp_path, capsys):
     assert load(out).org == "汇总单位"
     assert main(["check", str(out)]) == 1
     assert "I-02" in capsys.readouterr().out
+
+
+PUBLISHED = Path(__file__).parent / "data" / "published"
+
+
+def test_published_reports_are_summed_as_imported_units(tmp_path):
+    """An office with no workbooks sums last year's published reports: each is a unit of status `imported`,
+    read and checked as `xxgk check REPORT` reads it (audit mode); a .docx that is no report is skipped."""
+    import shutil
+
+    from docx import Document
+
+    folder = tmp_path / "已发布"
+    folder.mkdir()
+    for name in ("pingtan-czj-2024.html", "pingtan-gaj-2024.docx"):
+        shutil.copy(PUBLISHED / name, folder / name)
+    letter = Document()
+    letter.add_paragraph("关于报送2024年度政府信息公开工作年度报告的函")
+    letter.save(folder / "报送函.docx")
+    result = merge([folder], org="平潭综合实验区", jobs=1)
+    status = {Path(u.file).name: u for u in result.units}
+    assert {n: u.status for n, u in status.items()} == {
+        "pingtan-czj-2024.html": "imported",
+        "pingtan-gaj-2024.docx": "imported",
+    }
+    assert [Path(s.file).name for s in result.skipped] == ["报送函.docx"]
+    expected = [
+        json.loads((PUBLISHED / f"{n}.expected.json").read_text(encoding="utf-8"))
+        for n in ("pingtan-czj-2024", "pingtan-gaj-2024")
+    ]
+    for cid in ("t3.new_received.total", "t4.review.total"):
+        values = [e["cells"][cid] for e in expected]
+        assert result.summary.cells[cid] == sum(v for v in values if isinstance(v, int)), cid
+    from xxgk.merge.model import unit_note
+
+    assert "由已发布的报告导入" in unit_note(status["pingtan-czj-2024.html"])
+
+
+def test_a_submitted_workbook_is_preferred_to_the_same_units_published_report(tmp_path):
+    import shutil
+
+    published = PUBLISHED / "pingtan-czj-2024.html"
+    data = load(published)
+    folder = tmp_path / "收到的"
+    folder.mkdir()
+    shutil.copy(published, folder / "财政金融局-网页.html")
+    write(folder / "财政金融局.json", data)
+    result = merge([folder], org="区", jobs=1)
+    status = {Path(u.file).name: u for u in result.units}
+    assert status["财政金融局.json"].included and status["财政金融局-网页.html"].status == "duplicate"
+    assert status["财政金融局-网页.html"].duplicate_rule == "报送的工作簿或数据文件优先"

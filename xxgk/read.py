@@ -50,11 +50,16 @@ def load(path: str | Path) -> ReportData:
 
 
 def load_bytes(blob: bytes, name: str) -> ReportData:
-    """A workbook or JSON data file held in memory (a zip member, an e-mail attachment), shown as `name`.
+    """A workbook, JSON data file or published report held in memory (a zip member, an e-mail attachment), shown as
+    `name`.
 
     Nothing is written to disk; the workbook goes through the same safety checks as a file."""
     if name.lower().endswith(".json"):
         return load_json_bytes(blob, name)
+    from .published import import_bytes, is_published
+
+    if is_published(name):
+        return import_bytes(blob, name).data
     return read_workbook(name, blob)
 
 

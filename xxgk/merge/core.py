@@ -10,7 +10,7 @@ from ..data import ReportData
 from ..errors import XxgkError
 from ..form import Form, format_for_year, load_form
 from .inputs import collect
-from .model import MergeResult, Progress, Unit, normalise_name
+from .model import MergeResult, Progress, Skipped, Unit, normalise_name
 from .roster import read_roster
 from .units import check_across_years, read_all
 
@@ -36,6 +36,9 @@ def merge(
             "没有找到可汇总的年报文件（.xlsx、.xlsm、.json，或含有它们的文件夹、.zip、.eml）", kind="no_input"
         )
     units = read_all(sources, jobs, progress) + broken
+    # a .docx or .pdf that is no annual report (a cover letter, a notice) is skipped, as other files are
+    skipped += [Skipped(u.file, u.error) for u in units if u.error_code == "not_a_report"]
+    units = [u for u in units if u.error_code != "not_a_report"]
     for i, name in enumerate(sorted(range(len(units)), key=lambda k: units[k].file)):
         units[name].order = i
     units.sort(key=lambda u: u.order)
@@ -100,12 +103,19 @@ def _mark_duplicates(units: list[Unit]) -> None:
         ranked = sorted(group, key=lambda u: u.order)
         ranked.sort(key=lambda u: u.date, reverse=True)  # stable: later 成文日期 first, then path order
         ranked.sort(key=lambda u: u.errors)
+        ranked.sort(key=lambda u: u.status == "imported")  # a submitted workbook before a published report
         kept = ranked[0]
         for u in ranked[1:]:
-            u.status, u.kept = "duplicate", kept.file
             u.duplicate_rule = (
-                "错误较少" if u.errors != kept.errors else "成文日期较晚" if u.date != kept.date else "文件名排序在前"
+                "报送的工作簿或数据文件优先"
+                if (u.status == "imported") != (kept.status == "imported")
+                else "错误较少"
+                if u.errors != kept.errors
+                else "成文日期较晚"
+                if u.date != kept.date
+                else "文件名排序在前"
             )
+            u.status, u.kept = "duplicate", kept.file
             kept.duplicates.append(u.file)
 
 

@@ -15,7 +15,9 @@ from ..errors import XxgkError
 from ..xlsx import MAX_FILE_BYTES, MAX_RATIO, RATIO_FLOOR
 from .model import Skipped, Source, Unit
 
-REPORT_SUFFIXES = (".xlsx", ".xlsm", ".json")
+# Our workbooks and data files, and published reports (read by xxgk.published, status `imported`). Plain text is
+# left out: a folder of received files holds too many notes that are no report.
+REPORT_SUFFIXES = (".xlsx", ".xlsm", ".json", ".html", ".htm", ".docx", ".doc", ".wps", ".pdf")
 MAX_ARCHIVE_BYTES = 200 * 1024 * 1024  # a .zip or .eml input
 MAX_ARCHIVE_MEMBERS = 1000
 MAX_ARCHIVE_TOTAL = 1024 * 1024 * 1024  # uncompressed, all members of one archive
@@ -90,7 +92,9 @@ def _not_a_report(lower_name: str) -> str:
         from ..xlsx import ODS_MESSAGE
 
         return ODS_MESSAGE
-    return "不是年报文件（只读取 .xlsx、.xlsm、.json、.zip、.eml）"
+    return (
+        "不是年报文件（读取 .xlsx、.xlsm、.json，已发布的报告 .html、.htm、.docx、.doc、.wps、.pdf，以及 .zip、.eml）"
+    )
 
 
 def resolved(path) -> str:

@@ -18,6 +18,7 @@ STATUSES = (
     "ok",
     "warnings",
     "errors",
+    "imported",
     "duplicate",
     "summary_overlap",
     "wrong_year",
@@ -29,6 +30,7 @@ STATUS_NAMES = {
     "ok": "通过",
     "warnings": "有警告",
     "errors": "有错误",
+    "imported": "由已发布的报告导入",
     "duplicate": "重复（未计入）",
     "summary_overlap": "汇总表，所含单位已在输入中（未计入）",
     "wrong_year": "年度不符（未计入）",
@@ -36,7 +38,7 @@ STATUS_NAMES = {
     "wrong_structure": "表格结构被改动（未计入）",
     "unreadable": "无法读取（未计入）",
 }
-INCLUDED = ("ok", "warnings", "errors")
+INCLUDED = ("ok", "warnings", "errors", "imported")
 KEY_TOTALS = (
     ("t3.new_received.total", "本年新收申请"),
     ("t3.total.total", "办理结果总计"),
@@ -46,7 +48,10 @@ KEY_TOTALS = (
 )
 DEFAULT_SUMMARY_ORG = "汇总单位"  # the summary's 机关名称 when the office does not give its own
 TO_FILL = (I_02.id, P_01.id)  # a summary has the units' numbers, not the office's own 基本信息 and text
-DUPLICATE_RULE = "同一机关同一年度有多份报表时只计一份：先取错误较少的，再取成文日期较晚的，再取文件名排序在前的"
+DUPLICATE_RULE = (
+    "同一机关同一年度有多份报表时只计一份：先取报送的工作簿或数据文件（而不是由已发布的报告导入的），"
+    "再取错误较少的，再取成文日期较晚的，再取文件名排序在前的"
+)
 
 Progress = Callable[[int, int, str], None]  # (done, total, file just finished)
 
@@ -178,7 +183,7 @@ class MergeResult:
         return (
             self.summary is not None
             and not self.missing
-            and not any(u.status in bad for u in self.units)
+            and not any(u.status in bad or (u.status == "imported" and u.errors) for u in self.units)
             and not any(u.uncovered for u in self.units)
         )
 
@@ -235,6 +240,11 @@ def unit_note(u: Unit) -> str:
                 f"（{len(u.uncovered)} 个单位），这些单位的报表不在本次输入中，未计入汇总，请补齐"
             )
         return note
+    if u.status == "imported":
+        missing = len(u.data.missing) if u.data is not None else 0
+        return "由已发布的报告导入（按审核口径校验）" + (
+            f"；{missing} 个表格单元格在报告中没有找到，按空白处理" if missing else ""
+        )
     if u.status == "wrong_structure":
         return (
             "工作簿的结构被改动，数字无法按原位置准确读取："

@@ -60,6 +60,7 @@ def render_text(result: MergeResult) -> str:
     marks = {
         "ok": "✓",
         "warnings": "✓",
+        "imported": "✓",
         "errors": "✗",
         "duplicate": "=",
         "summary_overlap": "=",

@@ -54,6 +54,8 @@ def _set_report(unit: Unit, report: Report) -> None:
     unit.status = (
         "wrong_structure"
         if any(f.rule in REFUSING for f in report.findings)
+        else "imported"
+        if unit.data is not None and unit.data.kind == "published"
         else "errors"
         if report.errors
         else "warnings"
