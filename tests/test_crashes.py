@@ -190,3 +190,15 @@ def test_ctrl_c_during_pdf_leaves_nothing_behind(tmp_path):
 def _office_running(scratch: Path) -> bool:
     done = subprocess.run(["ps", "-ww", "-eo", "args"], capture_output=True, text=True)  # -ww: never cut lines
     return any("soffice" in line and str(scratch) in line for line in done.stdout.splitlines())
+
+
+def test_output_cut_short_by_a_pipe_is_no_internal_error():
+    """`xxgk check … | head -1`: the reader stops early; xxgk ends quietly, never with 内部错误."""
+    files = sorted(str(p) for p in (Path(__file__).parent / "data" / "published").glob("*.html"))
+    proc = subprocess.Popen(
+        [str(XXGK), "check", str(EXAMPLE_XLSX), *files], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    proc.stdout.readline()
+    proc.stdout.close()  # what `head -1` does after its line
+    err = proc.stderr.read().decode("utf-8")
+    assert proc.wait(timeout=120) in (0, 1) and "内部错误" not in err and "Traceback" not in err

@@ -614,6 +614,9 @@ def main(argv: list[str] | None = None) -> int:
         return exc.code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `xxgk check … | head`: the reader has all it wanted; nothing more to print
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except MemoryError:
         print("错误：内存不足，文件可能过大或已损坏", file=sys.stderr)
         return EXIT_USAGE
