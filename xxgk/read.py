@@ -40,27 +40,32 @@ from .xlsx import Package, open_package
 def load(path: str | Path) -> ReportData:
     """A workbook, a JSON data file or a published report (.html, .docx, .pdf … via xxgk import) → ReportData."""
     path = Path(path)
-    if path.suffix.lower() == ".json":
+    suffix = path.suffix.lower()
+    if suffix == ".json":
         return load_json(path)
-    from .published import import_file, is_published
+    if suffix not in WORKBOOK_SUFFIXES:  # the readers of published reports are loaded only when needed
+        from .published import import_file, is_published
 
-    if is_published(path):
-        return import_file(path).data
+        if is_published(path):
+            return import_file(path).data
     return read_workbook(path)
 
 
 def load_bytes(blob: bytes, name: str) -> ReportData:
     """A workbook, JSON data file or published report held in memory (a zip member, an e-mail attachment), shown as
-    `name`.
-
-    Nothing is written to disk; the workbook goes through the same safety checks as a file."""
-    if name.lower().endswith(".json"):
+    `name`. Nothing is written to disk; the workbook goes through the same safety checks as a file."""
+    suffix = Path(name).suffix.lower()
+    if suffix == ".json":
         return load_json_bytes(blob, name)
-    from .published import import_bytes, is_published
+    if suffix not in WORKBOOK_SUFFIXES:
+        from .published import import_bytes, is_published
 
-    if is_published(name):
-        return import_bytes(blob, name).data
+        if is_published(name):
+            return import_bytes(blob, name).data
     return read_workbook(name, blob)
+
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
 
 class Grid:

@@ -12,28 +12,32 @@ are counted, and their sum (core.py); the roster of expected units (roster.py); 
 
 from __future__ import annotations
 
-from .core import merge
-from .inputs import collect, decode_name
-from .model import DEFAULT_SUMMARY_ORG, STATUS_NAMES, STATUSES, MergeResult, Skipped, Source, Unit, normalise_name
-from .page import render_html, render_text, to_json_text
-from .roster import read_roster
-from .units import read_unit
+import importlib
 
-__all__ = [
-    "DEFAULT_SUMMARY_ORG",
-    "STATUSES",
-    "STATUS_NAMES",
-    "MergeResult",
-    "Skipped",
-    "Source",
-    "Unit",
-    "collect",
-    "decode_name",
-    "merge",
-    "normalise_name",
-    "read_roster",
-    "read_unit",
-    "render_html",
-    "render_text",
-    "to_json_text",
-]
+# What `from xxgk.merge import …` gives, and the module holding it: loaded on first use, so that the command line
+# (which names DEFAULT_SUMMARY_ORG in its help) does not load the whole package for every command.
+_EXPORTS = {
+    "merge": "core",
+    "collect": "inputs",
+    "decode_name": "inputs",
+    "DEFAULT_SUMMARY_ORG": "model",
+    "STATUS_NAMES": "model",
+    "STATUSES": "model",
+    "MergeResult": "model",
+    "Skipped": "model",
+    "Source": "model",
+    "Unit": "model",
+    "normalise_name": "model",
+    "render_html": "page",
+    "render_text": "page",
+    "to_json_text": "page",
+    "read_roster": "roster",
+    "read_unit": "units",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
