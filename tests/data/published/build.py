@@ -238,6 +238,7 @@ DERIVED = {
     "pingtan-jtj-2024": ("docx",),
     "pingtan-xzsp-2024": ("chromium.pdf",),
     "pingtan-czj-2021": ("lo.pdf",),
+    "pingtan-htp-2020": ("docx", "chromium.pdf", "layout.txt"),
 }
 
 
