@@ -239,6 +239,7 @@ DERIVED = {
     "pingtan-xzsp-2024": ("chromium.pdf",),
     "pingtan-czj-2021": ("lo.pdf",),
     "pingtan-htp-2020": ("docx", "chromium.pdf", "layout.txt"),
+    "pingtan-jsp-2019": ("docx", "chromium.pdf"),
 }
 
 
