@@ -240,6 +240,7 @@ DERIVED = {
     "pingtan-czj-2021": ("lo.pdf",),
     "pingtan-htp-2020": ("docx", "chromium.pdf", "layout.txt"),
     "pingtan-jsp-2019": ("docx", "chromium.pdf"),
+    "pingtan-spp-2021": ("lo.pdf", "docx", "layout.txt"),
 }
 
 
