@@ -241,6 +241,7 @@ DERIVED = {
     "pingtan-htp-2020": ("docx", "chromium.pdf", "layout.txt"),
     "pingtan-jsp-2019": ("docx", "chromium.pdf"),
     "pingtan-spp-2021": ("lo.pdf", "docx", "layout.txt"),
+    "pingtan-jsp-2023": ("docx", "lo.pdf"),
 }
 
 
