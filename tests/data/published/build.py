@@ -117,24 +117,35 @@ def expand(cells: list[str]) -> list[str]:
 
 
 def load_source(path: Path) -> dict:
-    """sources/<name>.txt: 'key: value' lines, '---', then P paragraph / H part heading / T2 T3 T4 (the table
-    goes here) / C 表二 caption / R a table row, cells split at '|' (an empty cell is a blank cell)."""
+    """sources/<name>.txt: 'key: value' lines, '---', then P paragraph / H part heading (the next part; H5: the
+    heading of part 5 whatever it prints) / HX a heading of a section the form has not (no text part) / T2 T3 T4
+    (the table goes here) / TX a table the form has not (kept in the page, not in the data) / C 表二 caption /
+    R a table row, cells split at '|' (an empty cell is a blank cell)."""
     head, body = path.read_text("utf-8").split("\n---\n", 1)
     src = dict((line + " ").split(": ", 1) for line in head.strip().splitlines())
     src = {k: v.strip() for k, v in src.items()}
     src["year"] = int(src["year"])
     src["paragraphs"], src["headings"], src["t2"], src["t3"], src["t4"] = [], [], [], [], []
+    src["extra_headings"], src["tx"] = [], []
     table = None
     for line in body.splitlines():
         if not line.strip():
             continue
         tag, _, rest = line.partition(" ")
-        if tag in ("P", "H"):
+        if tag in ("P", "H", "HX") or re.fullmatch(r"H[1-6]", tag):
             src["paragraphs"].append(rest)
-            if tag == "H":
+            if tag == "HX":
+                src["extra_headings"].append(rest)
+            elif tag != "P":
+                while tag != "H" and len(src["headings"]) < int(tag[1]) - 1:
+                    src["headings"].append(None)
                 src["headings"].append(rest)
         elif tag in ("T2", "T3", "T4"):
             table = tag.lower()
+            src["paragraphs"].append("@" + table)
+        elif tag == "TX":
+            table = f"tx{len(src['tx'])}"
+            src["tx"].append([])
             src["paragraphs"].append("@" + table)
         elif tag == "C":
             src["t2"].append({"caption": rest, "header": None, "rows": []})
@@ -146,6 +157,8 @@ def load_source(path: Path) -> dict:
                 src["t2"][-1]["rows"].append(cells)
             elif table == "t3":
                 src["t3"].append(cells)
+            elif table.startswith("tx"):
+                src["tx"][-1].append(cells)
             else:
                 src["t4"] = cells
     while len(src["headings"]) < 6:
@@ -159,6 +172,12 @@ def build(path: Path) -> None:
     STYLE = src.get("style", "plain")
     form = load_form(src["format"])
     tables = {"t2": t2_html(src, form), "t3": t3_html(src, form), "t4": t4_html(src)}
+    for i, rows in enumerate(src["tx"]):
+        tables[f"tx{i}"] = (
+            '<table border="1" cellspacing="0">'
+            + "\n".join("<tr>" + "".join(cell(c) for c in row) + "</tr>" for row in rows)
+            + "</table>"
+        )
     body, parts = [], {}
     current = "preamble"
     for p in src["paragraphs"]:
@@ -166,8 +185,8 @@ def build(path: Path) -> None:
             body.append(tables[p[1:]])
             continue
         heading = next((k for k in range(1, 7) if p == src["headings"][k - 1]), None)
-        if heading:
-            current = f"part{heading}"
+        if heading or p in src["extra_headings"]:
+            current = f"part{heading}" if heading else current
             body.append(
                 f"{TRS_P}{html.escape(p)}</p>" if STYLE == "trs" else f"<p><strong>{html.escape(p)}</strong></p>"
             )
@@ -238,6 +257,11 @@ DERIVED = {
     "pingtan-jtj-2024": ("docx",),
     "pingtan-xzsp-2024": ("chromium.pdf",),
     "pingtan-czj-2021": ("lo.pdf",),
+    "pingtan-htp-2020": ("docx", "chromium.pdf", "layout.txt"),
+    "pingtan-jsp-2019": ("docx", "chromium.pdf"),
+    "pingtan-spp-2021": ("lo.pdf", "docx", "layout.txt"),
+    "pingtan-jsp-2023": ("docx", "lo.pdf"),
+    "pingtan-spp-2024": ("docx",),
 }
 
 
