@@ -443,12 +443,16 @@ class _Scanner:
                     continue
                 app, disc = heading
                 amb = bool(_AMBIGUOUS_NEW.search(para))
+                other = False  # the sentence before speaks of another period
                 for m in _P["sentence"].finditer(para):
                     raw = m.group()
                     app = app or bool(_APPLICATION.search(raw))
                     disc = disc or bool(_DISCLOSURE.search(raw))
-                    if len(raw) <= MAX_SENTENCE:
-                        self.sentence(_Sentence(key, raw, normalise(raw), app, disc, amb))
+                    s = normalise(raw)
+                    # "2022年上半年……。其中……": a sentence that goes on with the one before speaks of its period
+                    other = self.other_period(s) or (other and bool(_P["continues"].match(s)))
+                    if len(raw) <= MAX_SENTENCE and not other:
+                        self.sentence(_Sentence(key, raw, s, app, disc, amb))
                 stripped = para.strip()
                 heading = (
                     (bool(_APPLICATION.search(stripped)), bool(_DISCLOSURE.search(stripped)))
@@ -478,8 +482,6 @@ class _Scanner:
 
     def sentence(self, sen: _Sentence):
         s = sen.s
-        if self.other_period(s):
-            return
         masked = _masked(s)
         raw_counts = list(_COUNT.finditer(s))
         pcts = list(_PCT.finditer(s))
@@ -894,7 +896,7 @@ class _Scanner:
             m = _NONE_RECEIVED.search(cl)
             if (
                 m
-                and _P["none_received_mid"].fullmatch(m.group("mid"))
+                and _P["none_received_mid"].fullmatch(_APPLICANTS_ALL.sub("", m.group("mid")))
                 and not _SUBJECT.search(cl)
                 and not _P["none_received_out"].search(cl)
                 and (sen.part == "part3" or sen.disc_ctx)
