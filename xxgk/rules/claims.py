@@ -468,6 +468,8 @@ class _Scanner:
                 continue
             if year is not None and y == year + 1 and _P["carried_to_next_year"].search(s[: m.start()]):
                 continue
+            if year is not None and y == year - 1 and _P["carried_from_last_year"].match(s, m.end()):
+                continue
             return True
         if _PARTIAL.search(s):
             return True
