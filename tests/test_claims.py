@@ -625,6 +625,50 @@ def test_decided_cases_all_upheld():
     assert len(findings(report("2021", cells=_upheld(3, 1, corrected=1, pending=1), part4=text))) == 1
 
 
+def test_all_upheld_said_with_result():
+    assert findings(report("2021", cells=_upheld(2, 2), part4="行政复议2件，均结果维持。")) == []
+    found = findings(report("2021", cells=_upheld(2, 1, other=1), part4="行政复议2件，均结果维持。"))
+    assert [(f.rule, f.values["claimed"]) for f in found] == [("N-02", "均获维持")]
+
+
+def test_upheld_alone_speaks_of_the_nearest_subject():
+    """“发生行政复议1件，申请人已撤回；发生行政诉讼1件，结果维持。”: 结果维持 is the lawsuit's, not the review's."""
+    text = "发生行政复议1件，申请人已撤回；发生行政诉讼1件，结果维持。"
+    cells = {**T4_ZERO, **_upheld(1, 0, other=1), **_upheld(1, 1, row="lit_direct")}
+    assert findings(report("2021", cells=cells, part4=text)) == []
+    cells.update(_upheld(1, 0, corrected=1, row="lit_direct"))
+    found = findings(report("2021", cells=cells, part4=text))
+    assert [(f.values["claimed"], f.cells[0]) for f in found] == [("均获维持", "t4.lit_direct.total")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "行政复议2件，行政诉讼1件，均无纠错和败诉。",
+        "行政复议2件，行政诉讼1件，均未被纠错。",
+        "全年未发生被行政复议纠错或败诉情况。",
+    ],
+)
+def test_none_corrected(text):
+    """无纠错 / 未被纠错 / 败诉: no 结果纠正 in the blocks named (其他结果 and 尚未审结 do not contradict it)."""
+    cells = {**T4_ZERO, **_upheld(2, 1, pending=1), **_upheld(1, 0, other=1, row="lit_direct")}
+    assert findings(report("2021", cells=cells, part4=text)) == []
+    cells.update(_upheld(1, 0, corrected=1, row="lit_direct"))
+    found = findings(report("2021", cells=cells, part4=text))
+    assert [(f.rule, f.values["claimed"], f.values["table"]) for f in found] == [("N-02", "未被纠错", 1)]
+    assert found[0].cells[:2] == ["t4.lit_direct.corrected", "t4.lit_after_review.corrected"]
+    assert "结果纠正" in found[0].message and "1 件" in found[0].message
+
+
+def test_corrected_and_lost_counts():
+    text = "其中涉及行政复议4件，被纠错2件；涉及行政诉讼3件，败诉0件。"
+    cells = {**T4_ZERO, **_upheld(4, 2, corrected=2), **_upheld(3, 3, row="lit_direct")}
+    assert findings(report("2021", cells=cells, part4=text)) == []
+    cells.update(_upheld(3, 2, corrected=1, row="lit_direct"))
+    found = findings(report("2021", cells=cells, part4=text))
+    assert [(f.values["claimed"], f.values["table"]) for f in found] == [(0, 1)]
+
+
 # -- percentages ----------------------------------------------------------------------------------------
 
 

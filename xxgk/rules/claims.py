@@ -190,6 +190,8 @@ _T4_OTHER_WORDS = _P["t4_other_words"]
 _NEGATION = _P["negation"]
 _ALL_ZERO = _P["all_zero"]
 _ALL_UPHELD = _P["all_upheld"]
+_UPHELD_ALONE = _P["upheld_alone"]
+_NONE_CORRECTED = _P["none_corrected"]
 _NONE_RECEIVED = _P["none_received"]
 # between 未/没有 and 行政复议: only words that keep the claim about every case (not 因答复不当引起的 …)
 _NONE_MID = _P["none_mid"]
@@ -503,7 +505,7 @@ class _Scanner:
             if m.start() not in used_pcts and not any(a <= m.start() < b for a, b in masked):
                 self.share_claim(sen, m)
         self.zero_claims(sen)
-        self.all_upheld(sen)
+        self.favour(sen)
 
     def token(self, s: str, m: re.Match, masked) -> _Token | None:
         num, unit = m.group("num"), m.group("unit")
@@ -567,7 +569,10 @@ class _Scanner:
         return sen.part == "part3" or sen.disc_ctx
 
     def t4_domain(self, sen: _Sentence) -> bool:
-        return sen.part == "part4" or bool(_DISCLOSURE.search(sen.s))
+        """Part 四, a sentence that names 信息公开, or one in a paragraph about it that names no other matter."""
+        if sen.part == "part4" or _DISCLOSURE.search(sen.s):
+            return True
+        return sen.disc_ctx and not _P["t4_domain_out"].search(sen.s)
 
     def nearest_subjects(self, sen: _Sentence, pos: int, t2: bool = False) -> set[str]:
         """The subjects (表四 rows, or 表二 rows) of the nearest clause before `pos` that names one."""
@@ -922,59 +927,109 @@ class _Scanner:
                 q = self.t4(kind, "total")
                 self.compare(N.N_02, sen, (a, b), f"没有{self.words.subject_name[kind]}案件", 0, q, zero_claim=True)
 
-    def all_upheld(self, sen: _Sentence):
+    def favour(self, sen: _Sentence):
+        """N-02: “均获维持”, “结果维持” (every case of the blocks named is 结果维持), “均无纠错”, “未发生……败诉”,
+        “均胜诉” (none is 结果纠正). The blocks are the 表四 subjects named before the words in the sentence (for a
+        bare “结果维持”: those of the nearest clause that names one); 败诉 and 胜诉 speak of lawsuits."""
         s = sen.s
         if not self.t4_domain(sen):
             return
-        for m in _ALL_UPHELD.finditer(s):
-            a, b = self.clause(sen, m.start())
-            if _NEGATION.search(s[a : m.start()]) or _P["not_in_clause"].search(s[m.start() : m.end()]):
-                continue
-            named = [
-                x
-                for x in sen.subjects
-                if x.end() <= m.start() and not _NEGATION.search(sen.s, *self.clause(sen, x.start()))
-            ]  # not 未发生行政复议
-            kinds = _subject_kinds(named)
-            if not kinds:
-                continue
-            decided_only = bool(_DECIDED_ONLY.search(s, a, m.end()))
-            for kind in kinds:
-                total = self.value(self.t4(kind, "total").ids)
-                cols = {c: self.value(self.t4(kind, c).ids) for c in ("upheld", "corrected", "other", "pending")}
-                if total is None or None in cols.values():
+        for says, pattern in (
+            ("all_upheld", _ALL_UPHELD),
+            ("all_upheld", _UPHELD_ALONE),
+            ("none_corrected", _NONE_CORRECTED),
+        ):
+            for m in pattern.finditer(s):
+                a, b = self.clause(sen, m.start())
+                if says == "all_upheld" and (
+                    _NEGATION.search(s[a : m.start()]) or _P["not_in_clause"].search(s[m.start() : m.end()])
+                ):
                     continue
-                base = total - cols["pending"] if decided_only else total
-                if base > 0 and cols["upheld"] == base:
+                if says == "none_corrected" and not _P["favour_mid"].fullmatch(m.group("mid") or ""):
                     continue
-                ids = [i for c in ("total", "upheld", "corrected", "other", "pending") for i in self.t4(kind, c).ids]
-                name = self.words.subject_name[kind]
-                quote = self.quote(sen, a, m.end())
-                if base <= 0:
-                    why = f"但表四{name}总计为 0 件" if total == 0 else f"但表四{name} {total} 件均尚未审结"
+                if pattern is _UPHELD_ALONE:
+                    if s[a:b].strip() != m.group().strip():
+                        continue  # "结果维持" alone in its clause
+                    kinds = _subject_kinds_of(self.nearest_subjects(sen, a))
                 else:
-                    why = (
-                        f"但表四{name}{'已审结的 ' + str(base) if decided_only else '总计 ' + str(total)} 件中结果维持 "
-                        f"{cols['upheld']} 件（结果纠正 {cols['corrected']}、其他结果 {cols['other']}、尚未审结 {cols['pending']}）"
-                    )
-                self.add(
-                    N.N_02,
-                    "all_upheld",
-                    sen,
-                    ids,
-                    "均获维持",
-                    cols["upheld"],
-                    quote=quote,
-                    name=name,
-                    decided_word="已审结的" if decided_only else "",
-                    why=why,
-                    where=self.where(self.t4(kind, "total").ids),
-                    total=total,
-                    decided=base,
-                    corrected=cols["corrected"],
-                    other=cols["other"],
-                    pending=cols["pending"],
-                )
+                    # subjects of clauses before (not 未发生行政复议), and those inside the words (未发生被行政复议纠错)
+                    start = max([0] + [h + 1 for h in sen.hard if h < m.start() and s[h] in "；;"])
+                    named = [
+                        x
+                        for x in sen.subjects
+                        if start <= x.start()
+                        and (
+                            m.start() <= x.start() < m.end()
+                            or x.end() <= m.start()
+                            and not _NEGATION.search(s, *self.clause(sen, x.start()))
+                        )
+                    ]
+                    kinds = set(_subject_kinds(named))
+                if _P["lost_suit"].search(s, m.start(), b) and not kinds & {"lit", "direct", "after"}:
+                    kinds.add("lit")
+                kinds = [k for k in _T4_ROWS if k in kinds]
+                if not kinds:
+                    continue
+                decided_only = says == "all_upheld" and bool(_DECIDED_ONLY.search(s, a, m.end()))
+                for kind in kinds:
+                    self.favour_claim(sen, (a, m.end()), kind, says, decided_only)
+
+    def favour_claim(self, sen: _Sentence, span, kind: str, says: str, decided_only: bool):
+        total = self.value(self.t4(kind, "total").ids)
+        cols = {c: self.value(self.t4(kind, c).ids) for c in ("upheld", "corrected", "other", "pending")}
+        if total is None or None in cols.values():
+            return
+        base = total - cols["pending"] if decided_only else total
+        name = self.words.subject_name[kind]
+        where = self.where(self.t4(kind, "total").ids)
+        quote = self.quote(sen, *span)
+        if says == "none_corrected":
+            if not cols["corrected"]:
+                return
+            q = self.t4(kind, "corrected")
+            self.add(
+                N.N_02,
+                "none_corrected",
+                sen,
+                [*q.ids, *self.t4(kind, "total").ids],
+                "未被纠错",
+                cols["corrected"],
+                quote=quote,
+                name=name,
+                label=q.label,
+                where=self.where(q.ids),
+                total=total,
+                corrected=cols["corrected"],
+            )
+            return
+        if base > 0 and cols["upheld"] == base:
+            return
+        ids = [i for c in ("total", "upheld", "corrected", "other", "pending") for i in self.t4(kind, c).ids]
+        if base <= 0:
+            why = f"但表四{name}总计为 0 件" if total == 0 else f"但表四{name} {total} 件均尚未审结"
+        else:
+            why = (
+                f"但表四{name}{'已审结的 ' + str(base) if decided_only else '总计 ' + str(total)} 件中结果维持 "
+                f"{cols['upheld']} 件（结果纠正 {cols['corrected']}、其他结果 {cols['other']}、尚未审结 {cols['pending']}）"
+            )
+        self.add(
+            N.N_02,
+            "all_upheld",
+            sen,
+            ids,
+            "均获维持",
+            cols["upheld"],
+            quote=quote,
+            name=name,
+            decided_word="已审结的" if decided_only else "",
+            why=why,
+            where=where,
+            total=total,
+            decided=base,
+            corrected=cols["corrected"],
+            other=cols["other"],
+            pending=cols["pending"],
+        )
 
 
 def read_claims(ctx: Context) -> list[Finding]:

@@ -64,6 +64,11 @@ N_02 = rule(
                 ("pending", "number"),
             ),
         ),
+        "none_corrected": case(
+            "{part_name}：“{quote}”称{name}没有被纠错（败诉），但{label}（{where}）为 {corrected} 件。请核对文字或表四。",
+            severity="warning",
+            values=CLAIM + (("total", "number"), ("corrected", "number")),
+        ),
     },
 )
 N_03 = rule("N-03", "文字所写规章、规范性文件件数与表二一致", COMPARE, severity="warning", values=CLAIM, scope="text")

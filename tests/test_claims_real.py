@@ -1,0 +1,63 @@
+"""The claim reader on the real sentences of tests/data/claims/real_sentences.toml, read as the benchmark reads
+them (benchmarks/claims_corpus.py): no near-miss gives a finding, no claim sentence gives one when its claims
+hold, and the sentences listed below are recognised (every claim they make is reported when the table disagrees).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+
+import pytest
+from conftest import ROOT
+
+_spec = importlib.util.spec_from_file_location("claims_corpus", ROOT / "benchmarks" / "claims_corpus.py")
+bench = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(bench)
+
+ENTRIES = bench.load()
+NEAR_MISSES = [e for e in ENTRIES if e["kind"] == "near_miss"]
+CLAIMS = [e for e in ENTRIES if e["kind"] != "near_miss"]
+
+# Sentences of the patterns of issue 12 §1 whose every claim the reader recognises (a regression guard).
+RECOGNISED = [
+    # N-02: all in our favour
+    "sh2019-favour",
+    "jiaxing-office2022-favour",  # 均结果维持 (not the 行政争议 sum)
+    "jiaxing-office2024-favour",  # 均无纠错和败诉
+    "shengzhou-office2022-favour",  # 被纠错 N 件, 败诉 0 件
+    "shengsi-office2022-group",  # 未发生被行政复议纠错或败诉情况
+    # N-04: groups, with shares after 、
+    "gaochun2022-group",
+    "tonglu2023-group",
+    "dongyang-zrzy2023-group",  # (含2022年结转的3件)
+    # N-01 / N-01c: the years before and after named
+    "tonglu2023-received",
+]
+
+
+def _ids(entries):
+    return [e["id"] for e in entries]
+
+
+@pytest.mark.parametrize("entry", NEAR_MISSES, ids=_ids(NEAR_MISSES))
+def test_near_miss_gives_no_finding(entry):
+    data = bench.make_report(entry, agree=True, near_miss=True)
+    assert [f.message for f in bench.findings_on(entry, data)] == []
+
+
+@pytest.mark.parametrize("entry", CLAIMS, ids=_ids(CLAIMS))
+def test_claims_that_hold_give_no_finding(entry):
+    data = bench.make_report(entry, agree=True, near_miss=False)
+    assert [f.message for f in bench.findings_on(entry, data) if f.rule != "N-07"] == []
+
+
+# 因信息公开引发行政争议 N 件 (复议 and 诉讼 summed in one number) is not read
+UNREAD = {"jiaxing-office2022-favour": 1, "jiaxing-office2024-favour": 1}
+
+
+@pytest.mark.parametrize("sid", RECOGNISED)
+def test_recognised(sid):
+    entry = next(e for e in ENTRIES if e["id"] == sid)
+    results, shares, stray = bench.read_claims(entry, verbose=False)
+    assert sum(not hit for _, hit in results) == UNREAD.get(sid, 0)
+    assert all(shares) and stray == 0
