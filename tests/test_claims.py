@@ -669,6 +669,44 @@ def test_corrected_and_lost_counts():
     assert [(f.values["claimed"], f.values["table"]) for f in found] == [(0, 1)]
 
 
+IN_FORCE = "t2.normative_docs.in_force"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "经清理，继续有效的行政规范性文件{n}件。",
+        "对以县政府名义发布的规范性文件进行全面梳理，继续有效{n}件。",
+        "在门户网站集中公布{n}件现行有效行政规范性文件。",
+        "汇编现行有效规范性文件{n}件。",
+    ],
+)
+def test_in_force_stated_otherwise(text):
+    n = v("2021", IN_FORCE)
+    assert findings(report("2021", part1=text.format(n=n))) == []
+    found = findings(report("2021", part1=text.format(n=n + 2)))
+    assert [(f.rule, f.cells, f.values["claimed"], f.values["table"]) for f in found] == [
+        ("N-03", [IN_FORCE], n + 2, n)
+    ]
+    if "清理" in text or "梳理" in text:
+        assert "12 月 31 日" in found[0].message  # what is in force after a clean-up may differ at the year's end
+
+
+def test_no_document_in_force():
+    text = "（三）政府信息管理情况\n本局无现行有效的规范性文件。"
+    assert findings(report("2021", cells={IN_FORCE: 0}, part1=text)) == []
+    found = findings(report("2021", cells={IN_FORCE: 2}, part1=text))
+    assert [(f.rule, f.values["claimed"], f.values["table"]) for f in found] == [("N-03", 0, 2)]
+    assert "称没有现行有效行政规范性文件（即 0 件）" in found[0].message
+
+
+def test_in_force_since_the_start_of_the_year():
+    text = "2025年以来现行有效的行政规范性文件{n}件。"
+    assert findings(report("2021", cells={IN_FORCE: 0}, part1=text.format(n=0))) == []
+    assert len(findings(report("2021", cells={IN_FORCE: 1}, part1=text.format(n=0)))) == 1
+    assert findings(report("2021", cells={IN_FORCE: 1}, part1="2023年以来现行有效的行政规范性文件0件。")) == []
+
+
 # -- percentages ----------------------------------------------------------------------------------------
 
 
@@ -771,6 +809,8 @@ NOT_CLAIMS = [
     "近三年来共受理政府信息公开申请41件。",
     "组织开展政府信息公开培训4次，参训人员120人次。",
     "共清理行政规范性文件16件。",
+    "清理规范性文件25件，废止3件。",
+    "我县现行以县政府名义制发的规范性文件共有288件。",
     "收到涉及征地拆迁的政府信息公开申请8件。",
     "学习贯彻党的十九届四中、五中全会精神，落实“六稳”“六保”任务。",
     "予以公开、部分公开、不予公开分别为3件、2件、1件。",

@@ -406,6 +406,7 @@ class _Scanner:
         q: _Quantity,
         unit: str = "件",
         zero_claim: bool = False,
+        case: str = "",
     ):
         table = self.value(q.ids)
         if table is None or table == claimed or self.collecting:
@@ -413,7 +414,7 @@ class _Scanner:
         said = f"称{what}（即 0 {unit}）" if zero_claim else f"写{what} {claimed} {unit}"
         self.add(
             entry,
-            "",
+            case,
             sen,
             q.ids,
             claimed,
@@ -505,6 +506,7 @@ class _Scanner:
             if m.start() not in used_pcts and not any(a <= m.start() < b for a, b in masked):
                 self.share_claim(sen, m)
         self.zero_claims(sen)
+        self.none_in_force(sen)
         self.favour(sen)
 
     def token(self, s: str, m: re.Match, masked) -> _Token | None:
@@ -729,31 +731,51 @@ class _Scanner:
 
     def t2_count(self, sen, tok, left, right, span):
         local = left + "|" + right
-        if _T2_OUT.search(local) or _SUBJECT.search(local) or _OUTCOME.search(left):
+        if _SUBJECT.search(local) or _OUTCOME.search(left):
             return
-        verbs = [col for col, p in self.words.t2_verbs if p.search(left)]
+        # the verb before the number, or right after it ("公布15件现行有效规范性文件")
+        verbs = [col for col, p in self.words.t2_verbs if p.search(left)] or [
+            col for col, p in self.words.t2_verbs if p.match(right.lstrip())
+        ]
         if len(verbs) != 1:
+            return
+        verb = verbs[0]
+        # what is still in force after a 清理 / 梳理 is the stock; what a clean-up 废止 is not said to be the year's
+        out = _P["t2_out_stock"] if verb == "in_force" else _T2_OUT
+        if out.search(local):
             return
         subjects = {m.lastgroup for m in _T2_SUBJECT.finditer(local)}
         if not subjects:
             near = [m for m in sen.t2_subjects if m.end() <= tok.start]
-            if not near or _T2_OUT.search(sen.s, *self.clause(sen, near[-1].start())):
+            if not near or out.search(sen.s, *self.clause(sen, near[-1].start())):
                 return  # "清理规范性文件 25 件，废止 3 件": the 废止 of a clean-up, not said to be the year's
             subjects = self.nearest_subjects(sen, tok.start, t2=True)
         if len(subjects) != 1:
             return
-        row = {"reg": "regulations", "norm": "normative_docs"}[subjects.pop()]
-        cid = f"t2.{row}.{verbs[0]}"
+        self.t2_claim(sen, span, subjects.pop(), verb, tok.value)
+
+    def t2_claim(self, sen, span, subject: str, verb: str, claimed: int, zero_claim: bool = False):
+        row = {"reg": "regulations", "norm": "normative_docs"}[subject]
+        cid = f"t2.{row}.{verb}"
         if cid not in self.form.cells:
             return
         self.compare(
             N.N_03,
             sen,
             span,
-            f"{_T2_VERB_NAME[verbs[0]]}{self.words.t2_row_name[row]}",
-            tok.value,
+            ("没有" if zero_claim else "") + f"{_T2_VERB_NAME[verb]}{self.words.t2_row_name[row]}",
+            claimed,
             _Quantity((cid,), self.form.cells[cid].label),
+            zero_claim=zero_claim,
+            case="cleanup" if verb == "in_force" and _P["t2_cleanup"].search(sen.s) else "",
         )
+
+    def none_in_force(self, sen: _Sentence):
+        """N-03: “无现行有效的规范性文件” → 现行有效 0 件."""
+        for m in _P["none_in_force"].finditer(sen.s):
+            a, b = self.clause(sen, m.start())
+            if not re.search(r"\d", sen.s[a:b]) and not _COUNT.search(sen.s, a, b):
+                self.t2_claim(sen, (a, b), m.lastgroup, "in_force", 0, zero_claim=True)
 
     # -- percentages -------------------------------------------------------------------------------------
     def denominators(self, sen: _Sentence) -> list[tuple[int, str, tuple[str, ...]]]:

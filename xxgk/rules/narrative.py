@@ -71,7 +71,22 @@ N_02 = rule(
         ),
     },
 )
-N_03 = rule("N-03", "文字所写规章、规范性文件件数与表二一致", COMPARE, severity="warning", values=CLAIM, scope="text")
+N_03 = rule(
+    "N-03",
+    "文字所写规章、规范性文件件数与表二一致",
+    COMPARE,
+    severity="warning",
+    values=CLAIM,
+    scope="text",
+    cases={
+        "cleanup": case(
+            "{part_name}：“{quote}”{said}，而{label}（{where}）为 {table} 件。表二是 12 月 31 日的现行有效件数："
+            "如清理之后本年又有制发或废止，请在文字中写明清理的时点；否则请核对后改正文字或表格。",
+            severity="warning",
+            values=CLAIM,
+        ),
+    },
+)
 N_04 = rule(
     "N-04",
     "文字所写办理结果件数及占比与表三一致",
