@@ -911,6 +911,27 @@ def test_totals_and_breakdowns_in_one_sentence():
     assert [(x.rule, x.values["claimed"]) for x in f] == [("N-01", 35)]
 
 
+@pytest.mark.parametrize(
+    "text,scope",
+    [
+        ("2025年，其中县政府本级收到政府信息公开申请{n}件。", "县政府本级"),
+        ("市政府办公厅代表市政府共受理政府信息公开申请{n}件。", "市政府办公厅代表市政府"),
+    ],
+)
+def test_received_for_part_of_the_body(text, scope):
+    """A number said for a part of the body (本级, 其中) or for the body through its office (代表): a warning that
+    names the scope when it differs from the table and the text gives no number for the whole body."""
+    cells = {NEW: 35, CARRIED: 0, TOTAL: 35, FORWARD: 0}
+    assert findings(report("2021", cells=cells, part3=text.format(n=35))) == []
+    found = findings(report("2021", cells=cells, part3=text.format(n=30)))
+    assert [(f.rule, f.case, f.values["claimed"], f.values["table"], f.values["scope"]) for f in found] == [
+        ("N-01", "scope", 30, 35, scope)
+    ]
+    assert f"“{scope}”的申请" in found[0].message and "请确认表三所填是否为同一范围" in found[0].message
+    whole = "全县共收到政府信息公开申请35件。" + text.format(n=30)
+    assert findings(report("2021", cells=cells, part3=whole)) == []  # the whole is written: 30 is a part of it
+
+
 def test_all_upheld_skips_a_negated_subject():
     cells = {**T4_ZERO, **_upheld(1, 1, row="lit_direct")}
     text = "未发生政府信息公开行政复议案件，发生行政诉讼1起，经法院审理均获维持。"

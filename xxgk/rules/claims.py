@@ -305,6 +305,7 @@ class _Scanner:
         self.seen_totals: list[int] = []  # 收到/办结/办理 numbers the text states: bases a share may use
         self.text_totals: list[int] = []
         self.collecting = False
+        self.whole_new = False  # the text states the number of applications the whole body received
 
     # -- table side --------------------------------------------------------------------------------------
     def value(self, ids) -> int | None:
@@ -642,11 +643,17 @@ class _Scanner:
         if len(kinds) != 1 or not self.t3_domain(sen, local, bool(_NEW_STRICT.search(left))):
             return None
         kind = kinds[0]
-        if (kind != "new" or not _NEW_STRICT.search(left)) and _SUB_COUNT.search(left):
-            return None  # "其中县政府本级收到 80 件": a part of the total
+        strict = _NEW_STRICT.search(left)
+        scope = kind == "new" and not strict and _P["scope"].search(left)
+        if scope and not _P["sub_unit"].search(sen.s):  # "本级收到 10 件，各乡镇收到 5 件": a breakdown
+            self.scoped_new(sen, span, tok.value, left)
+            return ("count", kind)
+        if (kind != "new" or not strict) and _SUB_COUNT.search(left):
+            return None  # "各乡镇收到 80 件": a part of the total
         self.seen_totals.append(tok.value)
         if kind == "new":
-            if _NEW_STRICT.search(left) or not sen.para_amb:
+            self.whole_new = True
+            if strict or not sen.para_amb:
                 self.new_claim(sen, span, tok.value)
             else:
                 self.either(sen, span, tok.value, "收到（受理）申请", self.t3("new_received"), "本年新收")
@@ -656,7 +663,33 @@ class _Scanner:
             self.either(sen, span, tok.value, "办理申请", self.t3("total"), "（七）总计", entry=N.N_01b)
         return ("count", kind)
 
+    def scoped_new(self, sen, span, claimed: int, left: str):
+        """N-01: “市政府办公厅代表市政府受理 N 件”, “其中县政府本级收到 N 件”: the number speaks for a part of the body
+        (or for a body through its office). Compared only when the text states no number for the whole body; the
+        warning names the scope, for the user to confirm which the table holds."""
+        if self.whole_new:
+            return  # the whole body's number is written too: this one is a part of it
+        q = self.t3("new_received")
+        new, carried = self.value(q.ids), self.value(("t3.carried_over.total",))
+        if new is None or claimed in (new, new + (carried or 0)):
+            return
+        verb = _NEW.search(left)
+        scope = _P["scope_trim"].sub("", left[: verb.start()]) or _P["scope"].search(left).group()
+        self.add(
+            N.N_01,
+            "scope",
+            sen,
+            q.ids,
+            claimed,
+            new,
+            quote=self.quote(sen, *span),
+            scope=scope,
+            label=q.label,
+            where=self.where(q.ids),
+        )
+
     def new_claim(self, sen, span, claimed, zero=False):
+        self.whole_new = True
         q = self.t3("new_received")
         new, carried = self.value(q.ids), self.value(("t3.carried_over.total",))
         if new is None or new == claimed:

@@ -30,7 +30,15 @@ N_01 = rule(
     severity="warning",
     values=CLAIM,
     scope="text",
-    cases={"ambiguous": AMBIGUOUS},
+    cases={
+        "ambiguous": AMBIGUOUS,
+        "scope": case(
+            "{part_name}：“{quote}”写{scope}收到（受理）申请 {claimed} 件，而{label}（{where}）为 {table} 件。"
+            "这句话说的是“{scope}”的申请：请确认表三所填是否为同一范围（本机关全部申请）；范围相同时，请改正文字或表格。",
+            severity="warning",
+            values=CLAIM + (("scope", "text"),),
+        ),
+    },
 )
 N_01b = rule(
     "N-01b",
