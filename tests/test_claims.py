@@ -811,6 +811,10 @@ NOT_CLAIMS = [
     "共清理行政规范性文件16件。",
     "清理规范性文件25件，废止3件。",
     "我县现行以县政府名义制发的规范性文件共有288件。",
+    "印发政府信息公开工作制度3份，召开专题会议2个。",
+    "收到申请后3个工作日内登记，涉及5个部门的申请由办公室统筹。",
+    "全县各街道共收到政府信息公开申请12件。",
+    "2025年，我镇未收到涉及行政许可事项的政府信息公开申请。",
     "收到涉及征地拆迁的政府信息公开申请8件。",
     "学习贯彻党的十九届四中、五中全会精神，落实“六稳”“六保”任务。",
     "予以公开、部分公开、不予公开分别为3件、2件、1件。",
@@ -909,6 +913,38 @@ def test_totals_and_breakdowns_in_one_sentence():
     assert findings(report("2021", cells=cells, part3=text)) == []
     f = findings(report("2021", cells={**cells, NEW: 36}, part3=text))
     assert [(x.rule, x.values["claimed"]) for x in f] == [("N-01", 35)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2025年度，春城街道收到政府信息公开申请{n}件。",
+        "2025年，区政府办公室共收到{n}份政府信息公开申请，均为自然人申请。",
+        "2025年度市自然资源局接收到申请书{n}份。",
+        "2025年，咸宁市司法局共收到依申请公开事项{n}个，均按时限办结。",
+    ],
+)
+def test_received_stated_otherwise(text):
+    """The body named 街道 is the body itself; 份, 个 and 依申请公开事项 count applications."""
+    cells = {NEW: 8, CARRIED: 0, TOTAL: 8, FORWARD: 0}
+    assert findings(report("2021", cells=cells, part3=text.format(n=8))) == []
+    found = findings(report("2021", cells=cells, part3=text.format(n=6)))
+    assert [(f.rule, f.values["claimed"], f.values["table"]) for f in found] == [("N-01", 6, 8)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2025年，我局无依申请公开事项。",
+        "2025年，经纬街道办事处未接收到依申请公开。",
+        "本镇未收到和处理政府信息公开申请。",
+    ],
+)
+def test_none_received_stated_otherwise(text):
+    cells = {NEW: 0, CARRIED: 0, TOTAL: 0, FORWARD: 0}
+    assert findings(report("2021", cells=cells, part3=text)) == []
+    found = findings(report("2021", cells={**cells, NEW: 2, TOTAL: 2}, part3=text))
+    assert [(f.rule, f.values["claimed"], f.values["table"]) for f in found] == [("N-01", 0, 2)]
 
 
 @pytest.mark.parametrize(

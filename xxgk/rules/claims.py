@@ -197,7 +197,7 @@ _NONE_RECEIVED = _P["none_received"]
 _NONE_MID = _P["none_mid"]
 _TOTAL_WORD = _P["total_word"]
 _RESPECTIVELY = _P["respectively"]
-_SUB_COUNT = _P["sub_count"]
+_SUB_COUNT = re.compile(VOCABULARY["scope"] + "|" + VOCABULARY["sub_unit"])  # a part of the total
 _T4_COL_WORDS = _P["t4_col_words"]
 
 
@@ -565,7 +565,9 @@ class _Scanner:
 
     def t3_domain(self, sen: _Sentence, local: str, specific: bool) -> bool:
         """Is this clause about 政府信息公开申请? `specific`: the trigger word itself (新收, 结转, 予以公开 …) says so."""
-        if _DOMAIN_OUT.search(_APPLICANTS_ALL.sub("", local)) or _SUBJECT.search(local):
+        if _DOMAIN_OUT.search(_P["application_items"].sub("", _APPLICANTS_ALL.sub("", local))) or _SUBJECT.search(
+            local
+        ):
             return False
         if not (_APPLICATION.search(sen.s) or (specific and (sen.app_ctx or sen.part == "part3"))):
             return False
@@ -595,7 +597,7 @@ class _Scanner:
         if _DELTA.search(left) or _RESPECTIVELY.search(left):
             return  # 同比增加 N 件; 予以公开、部分公开分别为 N 件、M 件
         if _SUBJECT.search(local) or (_T4_COL.search(left) and self.nearest_subjects(sen, tok.start)):
-            if tok.unit != "条":
+            if tok.unit in ("件", "起", "宗"):
                 self.t4_count(sen, tok, left, right, span)
             return
         if tok.unit in ("起", "宗"):
@@ -606,7 +608,7 @@ class _Scanner:
             if tok.unit == "件":
                 self.t2_count(sen, tok, left, right, span)
             return
-        if tok.unit == "条" and not _P["tiao_domain"].search(local):
+        if tok.unit != "件" and not _P["tiao_domain"].search(local):
             return
         claim = self.t3_count(sen, tok, left, right, span)
         self.percent(sen, tok, left, right, span, used_pcts, claim)
@@ -960,7 +962,7 @@ class _Scanner:
                 m
                 and _P["none_received_mid"].fullmatch(_APPLICANTS_ALL.sub("", m.group("mid")))
                 and not _SUBJECT.search(cl)
-                and not _P["none_received_out"].search(cl)
+                and not _P["none_received_out"].search(_P["application_items"].sub("", cl))
                 and (sen.part == "part3" or sen.disc_ctx)
             ):
                 self.new_claim(sen, (a + m.start(), a + m.end()), 0, zero=True)
