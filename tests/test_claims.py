@@ -669,6 +669,31 @@ def test_corrected_and_lost_counts():
     assert [(f.values["claimed"], f.values["table"]) for f in found] == [(0, 1)]
 
 
+@pytest.mark.parametrize(
+    "text,row",
+    [
+        ("其中，予以公开{g}件，本办不掌握相关政府信息{n}件。", "unable.not_held"),
+        ("其中，予以公开{g}件，属于四类过程性信息{n}件。", "denied.process_info"),
+        ("经依法办理，予以公开{g}件，另处理重复申请{n}件。", "not_processed.duplicate"),
+    ],
+)
+def test_row_named_by_its_reason(text, row):
+    """A sub-row of a result group named by its reason, without the group's word (本机关不掌握 N 件)."""
+    cid = f"t3.{row}.total"
+    g, n = v("2021", "t3.granted.total"), v("2021", cid)
+    assert findings(report("2021", part3=text.format(g=g, n=n))) == []
+    found = findings(report("2021", part3=text.format(g=g, n=n + 1)))
+    assert [(f.rule, f.cells, f.values["claimed"]) for f in found] == [("N-04", [cid], n + 1)]
+
+
+def test_reason_and_group_word_is_the_group():
+    """“因本机关不掌握等原因无法提供 N 件”: the whole 无法提供 group, not its first sub-row."""
+    n = group("2021", "unable")
+    assert findings(report("2021", part3=f"因本机关不掌握等原因无法提供{n}件。")) == []
+    found = findings(report("2021", part3=f"因本机关不掌握等原因无法提供{n + 1}件。"))
+    assert [len(f.cells) for f in found] == [3]
+
+
 IN_FORCE = "t2.normative_docs.in_force"
 
 

@@ -30,6 +30,8 @@ RECOGNISED = [
     "gaochun2022-group",
     "tonglu2023-group",
     "dongyang-zrzy2023-group",  # (含2022年结转的3件)
+    "hanyang2022-rows",  # sub-rows named by their reasons (本办不掌握, 四类过程性信息); 其他1件 is not read
+    "xinganmeng2025-group",  # 另处理重复申请1件
     # N-03: the stock after a clean-up, 无现行有效的规范性文件, 2024年以来
     "pingli2024-stock",
     "baili2023-stock",
@@ -72,7 +74,8 @@ UNREAD = {
     "jiaxing-office2022-favour": 1,
     "jiaxing-office2024-favour": 1,
     "pingli2024-stock": 1,
-    "beiyinhe2022-received": 1,  # 未收到和处理: the 处理 (0 handled) is not read
+    "beiyinhe2022-received": 1,
+    "hanyang2022-rows": 1,  # 未收到和处理: the 处理 (0 handled) is not read
 }
 
 

@@ -175,6 +175,7 @@ _NOT_DONE = _P["not_done"]
 _AMBIGUOUS_NEW = _P["ambiguous_new"]
 _OUTCOME = _P["outcome"]
 _OUTCOME_KEY = VOCABULARY["outcome_keys"]
+_ROW_WORDS = [(re.compile(p), key) for p, key in VOCABULARY["row_words"].items()]
 
 # 表四: the subject of a clause. Longest first so that 复议后起诉 is not read as 复议.
 _SUBJECT = _P["subject"]
@@ -565,9 +566,7 @@ class _Scanner:
 
     def t3_domain(self, sen: _Sentence, local: str, specific: bool) -> bool:
         """Is this clause about 政府信息公开申请? `specific`: the trigger word itself (新收, 结转, 予以公开 …) says so."""
-        if _DOMAIN_OUT.search(_P["application_items"].sub("", _APPLICANTS_ALL.sub("", local))) or _SUBJECT.search(
-            local
-        ):
+        if _DOMAIN_OUT.search(_P["domain_keep"].sub("", _APPLICANTS_ALL.sub("", local))) or _SUBJECT.search(local):
             return False
         if not (_APPLICATION.search(sen.s) or (specific and (sen.app_ctx or sen.part == "part3"))):
             return False
@@ -641,6 +640,17 @@ class _Scanner:
             return ("outcome", groups)
         if _NOT_DONE.search(left):
             return None
+        rows = {key for p, key in _ROW_WORDS if p.search(left)}
+        if rows and not (new or handled or loose):
+            # "本机关不掌握4件", "属于四类过程性信息1件": one sub-row of a result group, named by its reason
+            key = rows.pop()
+            row = next((r for r in self.form.t3_rows if r["key"] == key), None)
+            if rows or row is None or not self.t3_domain(sen, local, True):
+                return None
+            cid = f"t3.{key}.total"
+            what = re.sub(r"^\d+\.", "", row["label"])
+            self.compare(N.N_04, sen, span, what, tok.value, _Quantity((cid,), self.form.cells[cid].label))
+            return ("row", cid)
         kinds = [k for k, hit in (("new", new), ("handled", handled), ("loose", loose and not handled)) if hit]
         if len(kinds) != 1 or not self.t3_domain(sen, local, bool(_NEW_STRICT.search(left))):
             return None
@@ -962,7 +972,7 @@ class _Scanner:
                 m
                 and _P["none_received_mid"].fullmatch(_APPLICANTS_ALL.sub("", m.group("mid")))
                 and not _SUBJECT.search(cl)
-                and not _P["none_received_out"].search(_P["application_items"].sub("", cl))
+                and not _P["none_received_out"].search(_P["domain_keep"].sub("", cl))
                 and (sen.part == "part3" or sen.disc_ctx)
             ):
                 self.new_claim(sen, (a + m.start(), a + m.end()), 0, zero=True)
