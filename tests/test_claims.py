@@ -694,6 +694,22 @@ def test_reason_and_group_word_is_the_group():
     assert [len(f.cells) for f in found] == [3]
 
 
+def test_group_word_beside_its_own_sub_row_is_not_read():
+    """“逾期未补正2件，其他处理5件”: 其他处理 may be the rest of its group; the sub-row is read, the group is not."""
+    n = v("2021", "t3.other.no_correction.total")
+    text = f"其中，逾期未补正{n}件，其他处理5件。"
+    found = findings(report("2021", part3=text))
+    assert found == []
+    found = findings(report("2021", part3=text.replace(f"{n}件", f"{n + 1}件", 1)))
+    assert [f.cells for f in found] == [["t3.other.no_correction.total"]]
+
+
+def test_handled_beside_results_written_apart_is_not_read():
+    """“按时办结66件，5件逾期未补正，2件撤销申请”: 办结 leaves out results the table counts in （七）总计."""
+    found = findings(report("2021", part3="全年收到政府信息公开申请75件，按时办结66件，5件逾期未补正，2件撤销申请。"))
+    assert [f.rule for f in found] == ["N-01"]  # the 75 only
+
+
 IN_FORCE = "t2.normative_docs.in_force"
 
 

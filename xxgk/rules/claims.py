@@ -634,6 +634,9 @@ class _Scanner:
             if _NOT_DONE.search(left) or not self.t3_domain(sen, local, True):
                 return None
             groups = list(dict.fromkeys(outcomes))
+            others = [self.left(sen, o.start)[1] for o in sen.counts if o is not tok]
+            if any(key.startswith(g + ".") and p.search(x) for p, key in _ROW_WORDS for g in groups for x in others):
+                return None  # "逾期未补正2件，其他处理5件": the group's word may mean the rest of the group
             q = self.outcome(groups)
             what = "及".join(self.words.outcome_name[g] for g in groups)
             self.compare(N.N_04, sen, span, what, tok.value, q)
@@ -669,6 +672,8 @@ class _Scanner:
                 self.new_claim(sen, span, tok.value)
             else:
                 self.either(sen, span, tok.value, "收到（受理）申请", self.t3("new_received"), "本年新收")
+        elif _P["handled_apart"].search(sen.s, tok.end):
+            pass  # "按时办结66件，5件逾期未补正，2件撤销申请": what is 办结 leaves out results the table counts
         elif kind == "handled":
             self.compare(N.N_01b, sen, span, "办结（答复）申请", tok.value, self.t3("total"))
         else:
