@@ -994,6 +994,7 @@ def test_none_received_stated_otherwise(text):
     [
         ("2025年，其中县政府本级收到政府信息公开申请{n}件。", "县政府本级"),
         ("市政府办公厅代表市政府共受理政府信息公开申请{n}件。", "市政府办公厅代表市政府"),
+        ("2025年度，市政府及政府办共受理政府信息公开申请{n}件。", "市政府及政府办"),
     ],
 )
 def test_received_for_part_of_the_body(text, scope):

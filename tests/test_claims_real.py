@@ -50,6 +50,7 @@ RECOGNISED = [
     "jingwei2022-received",
     "beiyinhe2022-received",
     "sh2019-received",
+    "zhangping2021-received",  # 市政府及政府办共受理: the scope is named
     "qy2024-received",  # 受理依申请公开事项 N 件
     "qy2024-group",  # 逾期未补正 N 件 read as its sub-row; 其他处理 beside it left alone
 ]
