@@ -1,32 +1,46 @@
 """Numbers the staff write in the text, compared with the tables (rules.md G: N-01…N-04, N-07).
 
 识别的说法（引言和第一至第六部分；阿拉伯数字、全角数字、千分位“1,234”、中文数字“十二”“一百零五”“两”；
-量词“件”“起”“宗”，“条”仅限申请/案件）：
-- N-01  收到/受理/接收/接到/新收 政府信息公开申请 N 件 → 表三“一、本年新收”总计；“未收到/没有收到……申请”→ 0。
+量词“件”“起”“宗”，“条”“份”“个”“件次”仅限申请/案件）：
+- N-01  收到/受理/接收/接到/新收 政府信息公开申请（依申请公开事项、申请书）N 件 → 表三“一、本年新收”总计；
+        “未收到/没有收到/未接收到……申请（依申请公开）”“无依申请公开事项”→ 0。“春城街道收到”：以街道为名的是本机关。
         同一段还提到“结转”“共（计）办理”“（含……）”时，N 可能是新收加上年结转：等于其一即可，都不等时指出语句有歧义并给出两个值。
-- N-01b 办结/答复/办理完毕 N 件 →（七）总计；“共办理 N 件”→（七）总计或新收+上年结转。
-- N-01c 结转下年度/转入下一年度/顺延 N 件 → 四、结转下年度继续办理；上年结转 N 件 → 二、上年结转。
+        只说本机关一部分或代为受理的（“其中县政府本级收到”“市政府办公厅代表市政府受理”“市政府及政府办受理”）：
+        文中没有写全机关的数字时才比较，不等时的提示写明这句话所说的范围，请用户确认表三所填的范围。
+- N-01b 办结/答复/回复/办理完毕 N 件 →（七）总计；“共办理 N 件”→（七）总计或新收+上年结转；
+        同一句在其后另写逾期未补正、撤销申请的，“办结 N 件”不读。
+- N-01c 结转下年度/转入下一年度/顺延 N 件 → 四、结转下年度继续办理；上年结转 N 件 → 二、上年结转；
+        上一年写成年份（“2022年结转”）、下一年写成年份（“结转至2024年”）亦然。
 - N-02  行政复议 N 件/起 → 表四行政复议总计；行政诉讼 N 件 → 未经复议直接起诉与复议后起诉总计之和（“直接起诉”“复议后起诉”
-        各对一列）；“未发生/没有……行政复议、行政诉讼”“均为 0”→ 0；维持/纠正/其他结果/尚未审结 N 件；“均获维持/全部维持”→
-        每件都是结果维持且总数大于 0（“已审结的均获维持”只看已审结的）。第一至三部分的句子须提到信息公开。
-- N-03  规章、（行政）规范性文件：2021 格式 制发（印发、制定、出台）/废止/现行有效 N 件；2019 格式 新制作/新公开/对外公开总数 N 件。
+        各对一列）；“未发生/没有……行政复议、行政诉讼”“均为 0”→ 0；维持/纠正（纠错、败诉）/其他结果/尚未审结 N 件；
+        “均获维持/全部维持/均结果维持”，一件案件后单说“结果维持”→ 所说各块每件都是结果维持且总数大于 0（“已审结的均获维持”
+        只看已审结的）；“均无纠错”“均未被纠错”“未发生被……纠错或败诉”“均胜诉”→ 所说各块没有结果纠正（败诉、胜诉说的是
+        行政诉讼）。第一至三部分的句子须提到信息公开，或所在段落说的是信息公开且句中没有别的事项（行政行为、处罚、许可……）。
+- N-03  规章、（行政）规范性文件：2021 格式 制发（印发、制定、出台）/废止/现行有效（继续有效）N 件，数字在名词前后均可
+        （“公布15件现行有效规范性文件”）；“无现行有效的规范性文件”→ 0；清理、梳理后“继续有效 N 件”→ 现行有效，
+        提示写明表二是 12 月 31 日的件数；2019 格式 新制作/新公开/对外公开总数 N 件。
 - N-04  予以公开、部分公开、不予公开、无法提供、不予处理、其他处理 N 件（并列的相加，如“予以公开及部分公开 N 件”）→
-        表三该行或该组之和；“予以公开的占 X%”→ 表中该项 ÷ 总数。
-- N-07  “N 件，占 X%”：X 须等于 N 除以某个总数——（七）总计、本年新收、新收+上年结转或文中写出的收到/办结总数，
-        按印出的小数位允许一个末位的误差。
-不识别（宁可不报）：提到其他年份，或只说某月、某季度、上半年的句子；同比、较上年、增加、减少、近年来；约、近、余、多、以上、
-左右、每、各、第 N、分别；文号、条例第 N 条、序号、电话、金额、日期；书名号和引号里的数字；主动公开信息 N 条；按申请人类别、
-申请渠道、涉及事项、下属单位分列的数字；一个小句有两种读法（“收到并办结 N 件”）；行政复议机关自己办理的复议案件；
+        表三该行或该组之和；只写理由的子项（“本机关不掌握 N 件”“属于四类过程性信息 N 件”“重复申请 N 件”“逾期未补正 N 件”）
+        → 该子项；同一句另有本组子项的件数时，组名（“其他处理 N 件”）不读；“予以公开的占 X%”→ 表中该项 ÷ 总数。
+- N-07  “N 件，占 X%”（“N 件、占 X%”）：X 须等于 N 除以某个总数——（七）总计、本年新收、新收+上年结转或文中写出的收到/办结
+        总数，按印出的小数位允许一个末位的误差。
+不识别（宁可不报）：提到其他年份（上年结转、下年结转除外），或只说某月、某季度、上半年的句子及紧随其后以“其中”开头的句子；
+同比、较上年、增加、减少、近年来；约、近、余、多、以上、左右、每、各、第 N、分别；文号、条例第 N 条、序号、电话、金额、日期；
+书名号和引号里的数字；主动公开信息 N 条；发布、公开规范性文件 N 件；清理中废止的件数；“现行……制发”；按申请人类别、申请渠道、
+涉及事项、下属单位分列的数字；一个小句有两种读法（“收到并办结 N 件”）；行政复议机关自己办理的复议案件；
 表中对应单元格空白或非整数。每部分只读前 5 万字，超过 1500 字的“句子”不读。
 
-Understood (preamble and parts 1–6; Arabic, full-width, "1,234" and Chinese numerals; counters 件/起/宗, 条 only for
-申请/案件): N-01 received (收到/受理/新收) → t3.new_received.total, "未收到…申请" → 0; when the paragraph also mentions
-结转/共计办理 the number may be new + carried over (either passes; neither → "ambiguous" with both values);
-N-01b 办结/答复 → t3.total.total; N-01c 结转下年度/顺延 → carry_forward, 上年结转 → carried_over; N-02 行政复议 /
-行政诉讼 counts, zero claims, 维持/纠正/尚未审结 breakdowns and 均获维持; N-03 规章/规范性文件 counts of 表二;
-N-04 outcome counts and shares; N-07 "N 件，占 X%" consistent with N ÷ a total (table's or stated). Skipped:
-other years, months/quarters, changes, approximations, ordinals, quoted text, breakdowns by applicant, channel,
-topic or sub-unit, clauses with two readings, blank cells. Precision over recall: when unsure, nothing is reported.
+Understood (preamble and parts 1–6; Arabic, full-width, "1,234" and Chinese numerals; counters 件/起/宗, 条/份/个/件次
+only for 申请/案件): N-01 received (收到/受理/新收, 依申请公开事项) → t3.new_received.total, "未收到…申请" → 0; when the
+paragraph also mentions 结转/共计办理 the number may be new + carried over (either passes; neither → "ambiguous" with
+both values); a number said for part of the body (本级, 其中, 代表, 政府及政府办) is compared only when no number for the
+whole body is written, and the warning names the scope; N-01b 办结/答复/回复 → t3.total.total; N-01c 结转下年度/顺延 →
+carry_forward, 上年结转 → carried_over (the years named too); N-02 行政复议 / 行政诉讼 counts, zero claims,
+维持/纠正/纠错/败诉/尚未审结 breakdowns, 均获维持 / 结果维持 (all upheld) and 无纠错 / 未败诉 / 均胜诉 (none corrected);
+N-03 规章/规范性文件 counts of 表二, 无现行有效 → 0, 继续有效 after a clean-up; N-04 outcome counts, sub-rows named by
+their reason, and shares; N-07 "N 件，占 X%" consistent with N ÷ a total (table's or stated). Skipped: other years,
+months/quarters, changes, approximations, ordinals, quoted text, breakdowns by applicant, channel, topic or sub-unit,
+clauses with two readings, blank cells. Precision over recall: when unsure, nothing is reported.
 """
 
 from __future__ import annotations
