@@ -660,6 +660,15 @@ def test_none_corrected(text):
     assert "结果纠正" in found[0].message and "1 件" in found[0].message
 
 
+def test_t4_items_listed_with_a_pause_mark():
+    """“行政复议案件3件、行政诉讼案件2件”: the subject after 、 is the next item's, not this one's."""
+    text = "因政府信息公开产生行政复议案件3件、行政诉讼案件2件，其中行政复议结果维持3件。"
+    cells = {**T4_ZERO, **_upheld(3, 3), **_upheld(2, 2, row="lit_direct")}
+    assert findings(report("2021", cells=cells, part4=text)) == []
+    found = findings(report("2021", cells={**cells, **_upheld(4, 4)}, part4=text))
+    assert sorted(f.cells[0] for f in found) == ["t4.review.total", "t4.review.upheld"]
+
+
 def test_corrected_and_lost_counts():
     text = "其中涉及行政复议4件，被纠错2件；涉及行政诉讼3件，败诉0件。"
     cells = {**T4_ZERO, **_upheld(4, 2, corrected=2), **_upheld(3, 3, row="lit_direct")}

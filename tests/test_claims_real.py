@@ -26,6 +26,8 @@ RECOGNISED = [
     "jiaxing-office2024-favour",  # 均无纠错和败诉
     "shengzhou-office2022-favour",  # 被纠错 N 件, 败诉 0 件
     "shengsi-office2022-group",  # 未发生被行政复议纠错或败诉情况
+    "youxian-office2024-favour",  # 发生行政诉讼1件,结果维持 (the review's 申请人已撤回 is not read)
+    "dazu-office2024-favour",  # 行政复议案件3件、行政诉讼案件3件 (all in favour said by counts is not read)
     # N-04: groups, with shares after 、
     "gaochun2022-group",
     "tonglu2023-group",
@@ -78,7 +80,9 @@ UNREAD = {
     "jiaxing-office2024-favour": 1,
     "pingli2024-stock": 1,
     "beiyinhe2022-received": 1,
-    "hanyang2022-rows": 1,  # 未收到和处理: the 处理 (0 handled) is not read
+    "hanyang2022-rows": 1,
+    "youxian-office2024-favour": 1,
+    "dazu-office2024-favour": 1,  # 未收到和处理: the 处理 (0 handled) is not read
 }
 
 

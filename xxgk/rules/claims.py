@@ -780,7 +780,8 @@ class _Scanner:
     def t4_count(self, sen, tok, left, right, span):
         if not self.t4_domain(sen) or _T4_OUT.search(left + "|" + right) or _P["t4_carried"].search(left + "|" + right):
             return
-        local_subjects = set(_subject_kinds(_SUBJECT.finditer(left + "|" + right)))
+        # the subject before the number; after it only when none is before ("3件行政复议"): "行政复议3件、行政诉讼2件"
+        local_subjects = set(_subject_kinds(_SUBJECT.finditer(left))) or set(_subject_kinds(_SUBJECT.finditer(right)))
         cols = [m.lastgroup for m in _T4_COL.finditer(left)]
         if len(set(cols)) > 1 or _T4_OTHER_WORDS.search(_T4_COL_WORDS.sub("", left)):
             return
