@@ -625,6 +625,138 @@ def test_decided_cases_all_upheld():
     assert len(findings(report("2021", cells=_upheld(3, 1, corrected=1, pending=1), part4=text))) == 1
 
 
+def test_all_upheld_said_with_result():
+    assert findings(report("2021", cells=_upheld(2, 2), part4="行政复议2件，均结果维持。")) == []
+    found = findings(report("2021", cells=_upheld(2, 1, other=1), part4="行政复议2件，均结果维持。"))
+    assert [(f.rule, f.values["claimed"]) for f in found] == [("N-02", "均获维持")]
+
+
+def test_upheld_alone_speaks_of_the_nearest_subject():
+    """“发生行政复议1件，申请人已撤回；发生行政诉讼1件，结果维持。”: 结果维持 is the lawsuit's, not the review's."""
+    text = "发生行政复议1件，申请人已撤回；发生行政诉讼1件，结果维持。"
+    cells = {**T4_ZERO, **_upheld(1, 0, other=1), **_upheld(1, 1, row="lit_direct")}
+    assert findings(report("2021", cells=cells, part4=text)) == []
+    cells.update(_upheld(1, 0, corrected=1, row="lit_direct"))
+    found = findings(report("2021", cells=cells, part4=text))
+    assert [(f.values["claimed"], f.cells[0]) for f in found] == [("均获维持", "t4.lit_direct.total")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "行政复议2件，行政诉讼1件，均无纠错和败诉。",
+        "行政复议2件，行政诉讼1件，均未被纠错。",
+        "全年未发生被行政复议纠错或败诉情况。",
+    ],
+)
+def test_none_corrected(text):
+    """无纠错 / 未被纠错 / 败诉: no 结果纠正 in the blocks named (其他结果 and 尚未审结 do not contradict it)."""
+    cells = {**T4_ZERO, **_upheld(2, 1, pending=1), **_upheld(1, 0, other=1, row="lit_direct")}
+    assert findings(report("2021", cells=cells, part4=text)) == []
+    cells.update(_upheld(1, 0, corrected=1, row="lit_direct"))
+    found = findings(report("2021", cells=cells, part4=text))
+    assert [(f.rule, f.values["claimed"], f.values["table"]) for f in found] == [("N-02", "未被纠错", 1)]
+    assert found[0].cells[:2] == ["t4.lit_direct.corrected", "t4.lit_after_review.corrected"]
+    assert "结果纠正" in found[0].message and "1 件" in found[0].message
+
+
+def test_t4_items_listed_with_a_pause_mark():
+    """“行政复议案件3件、行政诉讼案件2件”: the subject after 、 is the next item's, not this one's."""
+    text = "因政府信息公开产生行政复议案件3件、行政诉讼案件2件，其中行政复议结果维持3件。"
+    cells = {**T4_ZERO, **_upheld(3, 3), **_upheld(2, 2, row="lit_direct")}
+    assert findings(report("2021", cells=cells, part4=text)) == []
+    found = findings(report("2021", cells={**cells, **_upheld(4, 4)}, part4=text))
+    assert sorted(f.cells[0] for f in found) == ["t4.review.total", "t4.review.upheld"]
+
+
+def test_corrected_and_lost_counts():
+    text = "其中涉及行政复议4件，被纠错2件；涉及行政诉讼3件，败诉0件。"
+    cells = {**T4_ZERO, **_upheld(4, 2, corrected=2), **_upheld(3, 3, row="lit_direct")}
+    assert findings(report("2021", cells=cells, part4=text)) == []
+    cells.update(_upheld(3, 2, corrected=1, row="lit_direct"))
+    found = findings(report("2021", cells=cells, part4=text))
+    assert [(f.values["claimed"], f.values["table"]) for f in found] == [(0, 1)]
+
+
+@pytest.mark.parametrize(
+    "text,row",
+    [
+        ("其中，予以公开{g}件，本办不掌握相关政府信息{n}件。", "unable.not_held"),
+        ("其中，予以公开{g}件，属于四类过程性信息{n}件。", "denied.process_info"),
+        ("经依法办理，予以公开{g}件，另处理重复申请{n}件。", "not_processed.duplicate"),
+    ],
+)
+def test_row_named_by_its_reason(text, row):
+    """A sub-row of a result group named by its reason, without the group's word (本机关不掌握 N 件)."""
+    cid = f"t3.{row}.total"
+    g, n = v("2021", "t3.granted.total"), v("2021", cid)
+    assert findings(report("2021", part3=text.format(g=g, n=n))) == []
+    found = findings(report("2021", part3=text.format(g=g, n=n + 1)))
+    assert [(f.rule, f.cells, f.values["claimed"]) for f in found] == [("N-04", [cid], n + 1)]
+
+
+def test_reason_and_group_word_is_the_group():
+    """“因本机关不掌握等原因无法提供 N 件”: the whole 无法提供 group, not its first sub-row."""
+    n = group("2021", "unable")
+    assert findings(report("2021", part3=f"因本机关不掌握等原因无法提供{n}件。")) == []
+    found = findings(report("2021", part3=f"因本机关不掌握等原因无法提供{n + 1}件。"))
+    assert [len(f.cells) for f in found] == [3]
+
+
+def test_group_word_beside_its_own_sub_row_is_not_read():
+    """“逾期未补正2件，其他处理5件”: 其他处理 may be the rest of its group; the sub-row is read, the group is not."""
+    n = v("2021", "t3.other.no_correction.total")
+    text = f"其中，逾期未补正{n}件，其他处理5件。"
+    found = findings(report("2021", part3=text))
+    assert found == []
+    found = findings(report("2021", part3=text.replace(f"{n}件", f"{n + 1}件", 1)))
+    assert [f.cells for f in found] == [["t3.other.no_correction.total"]]
+
+
+def test_handled_beside_results_written_apart_is_not_read():
+    """“按时办结66件，5件逾期未补正，2件撤销申请”: 办结 leaves out results the table counts in （七）总计."""
+    found = findings(report("2021", part3="全年收到政府信息公开申请75件，按时办结66件，5件逾期未补正，2件撤销申请。"))
+    assert [f.rule for f in found] == ["N-01"]  # the 75 only
+
+
+IN_FORCE = "t2.normative_docs.in_force"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "经清理，继续有效的行政规范性文件{n}件。",
+        "对以县政府名义发布的规范性文件进行全面梳理，继续有效{n}件。",
+        "在门户网站集中公布{n}件现行有效行政规范性文件。",
+        "汇编现行有效规范性文件{n}件。",
+    ],
+)
+def test_in_force_stated_otherwise(text):
+    n = v("2021", IN_FORCE)
+    assert findings(report("2021", part1=text.format(n=n))) == []
+    found = findings(report("2021", part1=text.format(n=n + 2)))
+    assert [(f.rule, f.cells, f.values["claimed"], f.values["table"]) for f in found] == [
+        ("N-03", [IN_FORCE], n + 2, n)
+    ]
+    if "清理" in text or "梳理" in text:
+        assert "12 月 31 日" in found[0].message  # what is in force after a clean-up may differ at the year's end
+
+
+def test_no_document_in_force():
+    text = "（三）政府信息管理情况\n本局无现行有效的规范性文件。"
+    assert findings(report("2021", cells={IN_FORCE: 0}, part1=text)) == []
+    found = findings(report("2021", cells={IN_FORCE: 2}, part1=text))
+    assert [(f.rule, f.values["claimed"], f.values["table"]) for f in found] == [("N-03", 0, 2)]
+    assert "称没有现行有效行政规范性文件（即 0 件）" in found[0].message
+
+
+def test_in_force_since_the_start_of_the_year():
+    text = "2025年以来现行有效的行政规范性文件{n}件。"
+    assert findings(report("2021", cells={IN_FORCE: 0}, part1=text.format(n=0))) == []
+    assert len(findings(report("2021", cells={IN_FORCE: 1}, part1=text.format(n=0)))) == 1
+    assert findings(report("2021", cells={IN_FORCE: 1}, part1="2023年以来现行有效的行政规范性文件0件。")) == []
+
+
 # -- percentages ----------------------------------------------------------------------------------------
 
 
@@ -727,6 +859,13 @@ NOT_CLAIMS = [
     "近三年来共受理政府信息公开申请41件。",
     "组织开展政府信息公开培训4次，参训人员120人次。",
     "共清理行政规范性文件16件。",
+    "清理规范性文件25件，废止3件。",
+    "我县现行以县政府名义制发的规范性文件共有288件。",
+    "印发政府信息公开工作制度3份，召开专题会议2个。",
+    "收到申请后3个工作日内登记，涉及5个部门的申请由办公室统筹。",
+    "全县各街道共收到政府信息公开申请12件。",
+    "收到网民留言248件，办结留言230件，回复留言226件。",
+    "2025年，我镇未收到涉及行政许可事项的政府信息公开申请。",
     "收到涉及征地拆迁的政府信息公开申请8件。",
     "学习贯彻党的十九届四中、五中全会精神，落实“六稳”“六保”任务。",
     "予以公开、部分公开、不予公开分别为3件、2件、1件。",
@@ -825,6 +964,60 @@ def test_totals_and_breakdowns_in_one_sentence():
     assert findings(report("2021", cells=cells, part3=text)) == []
     f = findings(report("2021", cells={**cells, NEW: 36}, part3=text))
     assert [(x.rule, x.values["claimed"]) for x in f] == [("N-01", 35)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2025年度，春城街道收到政府信息公开申请{n}件。",
+        "2025年，区政府办公室共收到{n}份政府信息公开申请，均为自然人申请。",
+        "2025年度市自然资源局接收到申请书{n}份。",
+        "2025年，咸宁市司法局共收到依申请公开事项{n}个，均按时限办结。",
+    ],
+)
+def test_received_stated_otherwise(text):
+    """The body named 街道 is the body itself; 份, 个 and 依申请公开事项 count applications."""
+    cells = {NEW: 8, CARRIED: 0, TOTAL: 8, FORWARD: 0}
+    assert findings(report("2021", cells=cells, part3=text.format(n=8))) == []
+    found = findings(report("2021", cells=cells, part3=text.format(n=6)))
+    assert [(f.rule, f.values["claimed"], f.values["table"]) for f in found] == [("N-01", 6, 8)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2025年，我局无依申请公开事项。",
+        "2025年，经纬街道办事处未接收到依申请公开。",
+        "本镇未收到和处理政府信息公开申请。",
+    ],
+)
+def test_none_received_stated_otherwise(text):
+    cells = {NEW: 0, CARRIED: 0, TOTAL: 0, FORWARD: 0}
+    assert findings(report("2021", cells=cells, part3=text)) == []
+    found = findings(report("2021", cells={**cells, NEW: 2, TOTAL: 2}, part3=text))
+    assert [(f.rule, f.values["claimed"], f.values["table"]) for f in found] == [("N-01", 0, 2)]
+
+
+@pytest.mark.parametrize(
+    "text,scope",
+    [
+        ("2025年，其中县政府本级收到政府信息公开申请{n}件。", "县政府本级"),
+        ("市政府办公厅代表市政府共受理政府信息公开申请{n}件。", "市政府办公厅代表市政府"),
+        ("2025年度，市政府及政府办共受理政府信息公开申请{n}件。", "市政府及政府办"),
+    ],
+)
+def test_received_for_part_of_the_body(text, scope):
+    """A number said for a part of the body (本级, 其中) or for the body through its office (代表): a warning that
+    names the scope when it differs from the table and the text gives no number for the whole body."""
+    cells = {NEW: 35, CARRIED: 0, TOTAL: 35, FORWARD: 0}
+    assert findings(report("2021", cells=cells, part3=text.format(n=35))) == []
+    found = findings(report("2021", cells=cells, part3=text.format(n=30)))
+    assert [(f.rule, f.case, f.values["claimed"], f.values["table"], f.values["scope"]) for f in found] == [
+        ("N-01", "scope", 30, 35, scope)
+    ]
+    assert f"“{scope}”的申请" in found[0].message and "请确认表三所填是否为同一范围" in found[0].message
+    whole = "全县共收到政府信息公开申请35件。" + text.format(n=30)
+    assert findings(report("2021", cells=cells, part3=whole)) == []  # the whole is written: 30 is a part of it
 
 
 def test_all_upheld_skips_a_negated_subject():

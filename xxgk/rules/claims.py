@@ -1,32 +1,46 @@
 """Numbers the staff write in the text, compared with the tables (rules.md G: N-01…N-04, N-07).
 
 识别的说法（引言和第一至第六部分；阿拉伯数字、全角数字、千分位“1,234”、中文数字“十二”“一百零五”“两”；
-量词“件”“起”“宗”，“条”仅限申请/案件）：
-- N-01  收到/受理/接收/接到/新收 政府信息公开申请 N 件 → 表三“一、本年新收”总计；“未收到/没有收到……申请”→ 0。
+量词“件”“起”“宗”，“条”“份”“个”“件次”仅限申请/案件）：
+- N-01  收到/受理/接收/接到/新收 政府信息公开申请（依申请公开事项、申请书）N 件 → 表三“一、本年新收”总计；
+        “未收到/没有收到/未接收到……申请（依申请公开）”“无依申请公开事项”→ 0。“春城街道收到”：以街道为名的是本机关。
         同一段还提到“结转”“共（计）办理”“（含……）”时，N 可能是新收加上年结转：等于其一即可，都不等时指出语句有歧义并给出两个值。
-- N-01b 办结/答复/办理完毕 N 件 →（七）总计；“共办理 N 件”→（七）总计或新收+上年结转。
-- N-01c 结转下年度/转入下一年度/顺延 N 件 → 四、结转下年度继续办理；上年结转 N 件 → 二、上年结转。
+        只说本机关一部分或代为受理的（“其中县政府本级收到”“市政府办公厅代表市政府受理”“市政府及政府办受理”）：
+        文中没有写全机关的数字时才比较，不等时的提示写明这句话所说的范围，请用户确认表三所填的范围。
+- N-01b 办结/答复/回复/办理完毕 N 件 →（七）总计；“共办理 N 件”→（七）总计或新收+上年结转；
+        同一句在其后另写逾期未补正、撤销申请的，“办结 N 件”不读。
+- N-01c 结转下年度/转入下一年度/顺延 N 件 → 四、结转下年度继续办理；上年结转 N 件 → 二、上年结转；
+        上一年写成年份（“2022年结转”）、下一年写成年份（“结转至2024年”）亦然。
 - N-02  行政复议 N 件/起 → 表四行政复议总计；行政诉讼 N 件 → 未经复议直接起诉与复议后起诉总计之和（“直接起诉”“复议后起诉”
-        各对一列）；“未发生/没有……行政复议、行政诉讼”“均为 0”→ 0；维持/纠正/其他结果/尚未审结 N 件；“均获维持/全部维持”→
-        每件都是结果维持且总数大于 0（“已审结的均获维持”只看已审结的）。第一至三部分的句子须提到信息公开。
-- N-03  规章、（行政）规范性文件：2021 格式 制发（印发、制定、出台）/废止/现行有效 N 件；2019 格式 新制作/新公开/对外公开总数 N 件。
+        各对一列）；“未发生/没有……行政复议、行政诉讼”“均为 0”→ 0；维持/纠正（纠错、败诉）/其他结果/尚未审结 N 件；
+        “均获维持/全部维持/均结果维持”，一件案件后单说“结果维持”→ 所说各块每件都是结果维持且总数大于 0（“已审结的均获维持”
+        只看已审结的）；“均无纠错”“均未被纠错”“未发生被……纠错或败诉”“均胜诉”→ 所说各块没有结果纠正（败诉、胜诉说的是
+        行政诉讼）。第一至三部分的句子须提到信息公开，或所在段落说的是信息公开且句中没有别的事项（行政行为、处罚、许可……）。
+- N-03  规章、（行政）规范性文件：2021 格式 制发（印发、制定、出台）/废止/现行有效（继续有效）N 件，数字在名词前后均可
+        （“公布15件现行有效规范性文件”）；“无现行有效的规范性文件”→ 0；清理、梳理后“继续有效 N 件”→ 现行有效，
+        提示写明表二是 12 月 31 日的件数；2019 格式 新制作/新公开/对外公开总数 N 件。
 - N-04  予以公开、部分公开、不予公开、无法提供、不予处理、其他处理 N 件（并列的相加，如“予以公开及部分公开 N 件”）→
-        表三该行或该组之和；“予以公开的占 X%”→ 表中该项 ÷ 总数。
-- N-07  “N 件，占 X%”：X 须等于 N 除以某个总数——（七）总计、本年新收、新收+上年结转或文中写出的收到/办结总数，
-        按印出的小数位允许一个末位的误差。
-不识别（宁可不报）：提到其他年份，或只说某月、某季度、上半年的句子；同比、较上年、增加、减少、近年来；约、近、余、多、以上、
-左右、每、各、第 N、分别；文号、条例第 N 条、序号、电话、金额、日期；书名号和引号里的数字；主动公开信息 N 条；按申请人类别、
-申请渠道、涉及事项、下属单位分列的数字；一个小句有两种读法（“收到并办结 N 件”）；行政复议机关自己办理的复议案件；
+        表三该行或该组之和；只写理由的子项（“本机关不掌握 N 件”“属于四类过程性信息 N 件”“重复申请 N 件”“逾期未补正 N 件”）
+        → 该子项；同一句另有本组子项的件数时，组名（“其他处理 N 件”）不读；“予以公开的占 X%”→ 表中该项 ÷ 总数。
+- N-07  “N 件，占 X%”（“N 件、占 X%”）：X 须等于 N 除以某个总数——（七）总计、本年新收、新收+上年结转或文中写出的收到/办结
+        总数，按印出的小数位允许一个末位的误差。
+不识别（宁可不报）：提到其他年份（上年结转、下年结转除外），或只说某月、某季度、上半年的句子及紧随其后以“其中”开头的句子；
+同比、较上年、增加、减少、近年来；约、近、余、多、以上、左右、每、各、第 N、分别；文号、条例第 N 条、序号、电话、金额、日期；
+书名号和引号里的数字；主动公开信息 N 条；发布、公开规范性文件 N 件；清理中废止的件数；“现行……制发”；按申请人类别、申请渠道、
+涉及事项、下属单位分列的数字；一个小句有两种读法（“收到并办结 N 件”）；行政复议机关自己办理的复议案件；
 表中对应单元格空白或非整数。每部分只读前 5 万字，超过 1500 字的“句子”不读。
 
-Understood (preamble and parts 1–6; Arabic, full-width, "1,234" and Chinese numerals; counters 件/起/宗, 条 only for
-申请/案件): N-01 received (收到/受理/新收) → t3.new_received.total, "未收到…申请" → 0; when the paragraph also mentions
-结转/共计办理 the number may be new + carried over (either passes; neither → "ambiguous" with both values);
-N-01b 办结/答复 → t3.total.total; N-01c 结转下年度/顺延 → carry_forward, 上年结转 → carried_over; N-02 行政复议 /
-行政诉讼 counts, zero claims, 维持/纠正/尚未审结 breakdowns and 均获维持; N-03 规章/规范性文件 counts of 表二;
-N-04 outcome counts and shares; N-07 "N 件，占 X%" consistent with N ÷ a total (table's or stated). Skipped:
-other years, months/quarters, changes, approximations, ordinals, quoted text, breakdowns by applicant, channel,
-topic or sub-unit, clauses with two readings, blank cells. Precision over recall: when unsure, nothing is reported.
+Understood (preamble and parts 1–6; Arabic, full-width, "1,234" and Chinese numerals; counters 件/起/宗, 条/份/个/件次
+only for 申请/案件): N-01 received (收到/受理/新收, 依申请公开事项) → t3.new_received.total, "未收到…申请" → 0; when the
+paragraph also mentions 结转/共计办理 the number may be new + carried over (either passes; neither → "ambiguous" with
+both values); a number said for part of the body (本级, 其中, 代表, 政府及政府办) is compared only when no number for the
+whole body is written, and the warning names the scope; N-01b 办结/答复/回复 → t3.total.total; N-01c 结转下年度/顺延 →
+carry_forward, 上年结转 → carried_over (the years named too); N-02 行政复议 / 行政诉讼 counts, zero claims,
+维持/纠正/纠错/败诉/尚未审结 breakdowns, 均获维持 / 结果维持 (all upheld) and 无纠错 / 未败诉 / 均胜诉 (none corrected);
+N-03 规章/规范性文件 counts of 表二, 无现行有效 → 0, 继续有效 after a clean-up; N-04 outcome counts, sub-rows named by
+their reason, and shares; N-07 "N 件，占 X%" consistent with N ÷ a total (table's or stated). Skipped: other years,
+months/quarters, changes, approximations, ordinals, quoted text, breakdowns by applicant, channel, topic or sub-unit,
+clauses with two readings, blank cells. Precision over recall: when unsure, nothing is reported.
 """
 
 from __future__ import annotations
@@ -175,6 +189,7 @@ _NOT_DONE = _P["not_done"]
 _AMBIGUOUS_NEW = _P["ambiguous_new"]
 _OUTCOME = _P["outcome"]
 _OUTCOME_KEY = VOCABULARY["outcome_keys"]
+_ROW_WORDS = [(re.compile(p), key) for p, key in VOCABULARY["row_words"].items()]
 
 # 表四: the subject of a clause. Longest first so that 复议后起诉 is not read as 复议.
 _SUBJECT = _P["subject"]
@@ -190,12 +205,14 @@ _T4_OTHER_WORDS = _P["t4_other_words"]
 _NEGATION = _P["negation"]
 _ALL_ZERO = _P["all_zero"]
 _ALL_UPHELD = _P["all_upheld"]
+_UPHELD_ALONE = _P["upheld_alone"]
+_NONE_CORRECTED = _P["none_corrected"]
 _NONE_RECEIVED = _P["none_received"]
 # between 未/没有 and 行政复议: only words that keep the claim about every case (not 因答复不当引起的 …)
 _NONE_MID = _P["none_mid"]
 _TOTAL_WORD = _P["total_word"]
 _RESPECTIVELY = _P["respectively"]
-_SUB_COUNT = _P["sub_count"]
+_SUB_COUNT = re.compile(VOCABULARY["scope"] + "|" + VOCABULARY["sub_unit"])  # a part of the total
 _T4_COL_WORDS = _P["t4_col_words"]
 
 
@@ -303,6 +320,7 @@ class _Scanner:
         self.seen_totals: list[int] = []  # 收到/办结/办理 numbers the text states: bases a share may use
         self.text_totals: list[int] = []
         self.collecting = False
+        self.whole_new = False  # the text states the number of applications the whole body received
 
     # -- table side --------------------------------------------------------------------------------------
     def value(self, ids) -> int | None:
@@ -404,6 +422,7 @@ class _Scanner:
         q: _Quantity,
         unit: str = "件",
         zero_claim: bool = False,
+        case: str = "",
     ):
         table = self.value(q.ids)
         if table is None or table == claimed or self.collecting:
@@ -411,7 +430,7 @@ class _Scanner:
         said = f"称{what}（即 0 {unit}）" if zero_claim else f"写{what} {claimed} {unit}"
         self.add(
             entry,
-            "",
+            case,
             sen,
             q.ids,
             claimed,
@@ -443,12 +462,16 @@ class _Scanner:
                     continue
                 app, disc = heading
                 amb = bool(_AMBIGUOUS_NEW.search(para))
+                other = False  # the sentence before speaks of another period
                 for m in _P["sentence"].finditer(para):
                     raw = m.group()
                     app = app or bool(_APPLICATION.search(raw))
                     disc = disc or bool(_DISCLOSURE.search(raw))
-                    if len(raw) <= MAX_SENTENCE:
-                        self.sentence(_Sentence(key, raw, normalise(raw), app, disc, amb))
+                    s = normalise(raw)
+                    # "2022年上半年……。其中……": a sentence that goes on with the one before speaks of its period
+                    other = self.other_period(s) or (other and bool(_P["continues"].match(s)))
+                    if len(raw) <= MAX_SENTENCE and not other:
+                        self.sentence(_Sentence(key, raw, s, app, disc, amb))
                 stripped = para.strip()
                 heading = (
                     (bool(_APPLICATION.search(stripped)), bool(_DISCLOSURE.search(stripped)))
@@ -464,6 +487,8 @@ class _Scanner:
                 continue
             if year is not None and y == year + 1 and _P["carried_to_next_year"].search(s[: m.start()]):
                 continue
+            if year is not None and y == year - 1 and _P["carried_from_last_year"].match(s, m.end()):
+                continue
             return True
         if _PARTIAL.search(s):
             return True
@@ -478,8 +503,6 @@ class _Scanner:
 
     def sentence(self, sen: _Sentence):
         s = sen.s
-        if self.other_period(s):
-            return
         masked = _masked(s)
         raw_counts = list(_COUNT.finditer(s))
         pcts = list(_PCT.finditer(s))
@@ -499,7 +522,8 @@ class _Scanner:
             if m.start() not in used_pcts and not any(a <= m.start() < b for a, b in masked):
                 self.share_claim(sen, m)
         self.zero_claims(sen)
-        self.all_upheld(sen)
+        self.none_in_force(sen)
+        self.favour(sen)
 
     def token(self, s: str, m: re.Match, masked) -> _Token | None:
         num, unit = m.group("num"), m.group("unit")
@@ -556,14 +580,17 @@ class _Scanner:
 
     def t3_domain(self, sen: _Sentence, local: str, specific: bool) -> bool:
         """Is this clause about 政府信息公开申请? `specific`: the trigger word itself (新收, 结转, 予以公开 …) says so."""
-        if _DOMAIN_OUT.search(_APPLICANTS_ALL.sub("", local)) or _SUBJECT.search(local):
+        if _DOMAIN_OUT.search(_P["domain_keep"].sub("", _APPLICANTS_ALL.sub("", local))) or _SUBJECT.search(local):
             return False
         if not (_APPLICATION.search(sen.s) or (specific and (sen.app_ctx or sen.part == "part3"))):
             return False
         return sen.part == "part3" or sen.disc_ctx
 
     def t4_domain(self, sen: _Sentence) -> bool:
-        return sen.part == "part4" or bool(_DISCLOSURE.search(sen.s))
+        """Part 四, a sentence that names 信息公开, or one in a paragraph about it that names no other matter."""
+        if sen.part == "part4" or _DISCLOSURE.search(sen.s):
+            return True
+        return sen.disc_ctx and not _P["t4_domain_out"].search(sen.s)
 
     def nearest_subjects(self, sen: _Sentence, pos: int, t2: bool = False) -> set[str]:
         """The subjects (表四 rows, or 表二 rows) of the nearest clause before `pos` that names one."""
@@ -583,7 +610,7 @@ class _Scanner:
         if _DELTA.search(left) or _RESPECTIVELY.search(left):
             return  # 同比增加 N 件; 予以公开、部分公开分别为 N 件、M 件
         if _SUBJECT.search(local) or (_T4_COL.search(left) and self.nearest_subjects(sen, tok.start)):
-            if tok.unit != "条":
+            if tok.unit in ("件", "起", "宗"):
                 self.t4_count(sen, tok, left, right, span)
             return
         if tok.unit in ("起", "宗"):
@@ -594,7 +621,7 @@ class _Scanner:
             if tok.unit == "件":
                 self.t2_count(sen, tok, left, right, span)
             return
-        if tok.unit == "条" and not _P["tiao_domain"].search(local):
+        if tok.unit != "件" and not _P["tiao_domain"].search(local):
             return
         claim = self.t3_count(sen, tok, left, right, span)
         self.percent(sen, tok, left, right, span, used_pcts, claim)
@@ -621,31 +648,79 @@ class _Scanner:
             if _NOT_DONE.search(left) or not self.t3_domain(sen, local, True):
                 return None
             groups = list(dict.fromkeys(outcomes))
+            others = [self.left(sen, o.start)[1] for o in sen.counts if o is not tok]
+            if any(key.startswith(g + ".") and p.search(x) for p, key in _ROW_WORDS for g in groups for x in others):
+                return None  # "逾期未补正2件，其他处理5件": the group's word may mean the rest of the group
             q = self.outcome(groups)
             what = "及".join(self.words.outcome_name[g] for g in groups)
             self.compare(N.N_04, sen, span, what, tok.value, q)
             return ("outcome", groups)
         if _NOT_DONE.search(left):
             return None
+        rows = {key for p, key in _ROW_WORDS if p.search(left)}
+        if rows and not (new or handled or loose):
+            # "本机关不掌握4件", "属于四类过程性信息1件": one sub-row of a result group, named by its reason
+            key = rows.pop()
+            row = next((r for r in self.form.t3_rows if r["key"] == key), None)
+            if rows or row is None or not self.t3_domain(sen, local, True):
+                return None
+            cid = f"t3.{key}.total"
+            what = re.sub(r"^\d+\.", "", row["label"])
+            self.compare(N.N_04, sen, span, what, tok.value, _Quantity((cid,), self.form.cells[cid].label))
+            return ("row", cid)
         kinds = [k for k, hit in (("new", new), ("handled", handled), ("loose", loose and not handled)) if hit]
         if len(kinds) != 1 or not self.t3_domain(sen, local, bool(_NEW_STRICT.search(left))):
             return None
         kind = kinds[0]
-        if (kind != "new" or not _NEW_STRICT.search(left)) and _SUB_COUNT.search(left):
-            return None  # "其中县政府本级收到 80 件": a part of the total
+        strict = _NEW_STRICT.search(left)
+        scope = kind == "new" and not strict and _P["scope"].search(left)
+        if scope and not _P["sub_unit"].search(sen.s):  # "本级收到 10 件，各乡镇收到 5 件": a breakdown
+            self.scoped_new(sen, span, tok.value, left)
+            return ("count", kind)
+        if (kind != "new" or not strict) and _SUB_COUNT.search(left):
+            return None  # "各乡镇收到 80 件": a part of the total
         self.seen_totals.append(tok.value)
         if kind == "new":
-            if _NEW_STRICT.search(left) or not sen.para_amb:
+            self.whole_new = True
+            if strict or not sen.para_amb:
                 self.new_claim(sen, span, tok.value)
             else:
                 self.either(sen, span, tok.value, "收到（受理）申请", self.t3("new_received"), "本年新收")
+        elif _P["handled_apart"].search(sen.s, tok.end):
+            pass  # "按时办结66件，5件逾期未补正，2件撤销申请": what is 办结 leaves out results the table counts
         elif kind == "handled":
             self.compare(N.N_01b, sen, span, "办结（答复）申请", tok.value, self.t3("total"))
         else:
             self.either(sen, span, tok.value, "办理申请", self.t3("total"), "（七）总计", entry=N.N_01b)
         return ("count", kind)
 
+    def scoped_new(self, sen, span, claimed: int, left: str):
+        """N-01: “市政府办公厅代表市政府受理 N 件”, “其中县政府本级收到 N 件”: the number speaks for a part of the body
+        (or for a body through its office). Compared only when the text states no number for the whole body; the
+        warning names the scope, for the user to confirm which the table holds."""
+        if self.whole_new:
+            return  # the whole body's number is written too: this one is a part of it
+        q = self.t3("new_received")
+        new, carried = self.value(q.ids), self.value(("t3.carried_over.total",))
+        if new is None or claimed in (new, new + (carried or 0)):
+            return
+        verb = _NEW.search(left)
+        scope = _P["scope_trim"].sub("", left[: verb.start()]) or _P["scope"].search(left).group()
+        self.add(
+            N.N_01,
+            "scope",
+            sen,
+            q.ids,
+            claimed,
+            new,
+            quote=self.quote(sen, *span),
+            scope=scope,
+            label=q.label,
+            where=self.where(q.ids),
+        )
+
     def new_claim(self, sen, span, claimed, zero=False):
+        self.whole_new = True
         q = self.t3("new_received")
         new, carried = self.value(q.ids), self.value(("t3.carried_over.total",))
         if new is None or new == claimed:
@@ -705,7 +780,8 @@ class _Scanner:
     def t4_count(self, sen, tok, left, right, span):
         if not self.t4_domain(sen) or _T4_OUT.search(left + "|" + right) or _P["t4_carried"].search(left + "|" + right):
             return
-        local_subjects = set(_subject_kinds(_SUBJECT.finditer(left + "|" + right)))
+        # the subject before the number; after it only when none is before ("3件行政复议"): "行政复议3件、行政诉讼2件"
+        local_subjects = set(_subject_kinds(_SUBJECT.finditer(left))) or set(_subject_kinds(_SUBJECT.finditer(right)))
         cols = [m.lastgroup for m in _T4_COL.finditer(left)]
         if len(set(cols)) > 1 or _T4_OTHER_WORDS.search(_T4_COL_WORDS.sub("", left)):
             return
@@ -720,31 +796,51 @@ class _Scanner:
 
     def t2_count(self, sen, tok, left, right, span):
         local = left + "|" + right
-        if _T2_OUT.search(local) or _SUBJECT.search(local) or _OUTCOME.search(left):
+        if _SUBJECT.search(local) or _OUTCOME.search(left):
             return
-        verbs = [col for col, p in self.words.t2_verbs if p.search(left)]
+        # the verb before the number, or right after it ("公布15件现行有效规范性文件")
+        verbs = [col for col, p in self.words.t2_verbs if p.search(left)] or [
+            col for col, p in self.words.t2_verbs if p.match(right.lstrip())
+        ]
         if len(verbs) != 1:
+            return
+        verb = verbs[0]
+        # what is still in force after a 清理 / 梳理 is the stock; what a clean-up 废止 is not said to be the year's
+        out = _P["t2_out_stock"] if verb == "in_force" else _T2_OUT
+        if out.search(local):
             return
         subjects = {m.lastgroup for m in _T2_SUBJECT.finditer(local)}
         if not subjects:
             near = [m for m in sen.t2_subjects if m.end() <= tok.start]
-            if not near or _T2_OUT.search(sen.s, *self.clause(sen, near[-1].start())):
+            if not near or out.search(sen.s, *self.clause(sen, near[-1].start())):
                 return  # "清理规范性文件 25 件，废止 3 件": the 废止 of a clean-up, not said to be the year's
             subjects = self.nearest_subjects(sen, tok.start, t2=True)
         if len(subjects) != 1:
             return
-        row = {"reg": "regulations", "norm": "normative_docs"}[subjects.pop()]
-        cid = f"t2.{row}.{verbs[0]}"
+        self.t2_claim(sen, span, subjects.pop(), verb, tok.value)
+
+    def t2_claim(self, sen, span, subject: str, verb: str, claimed: int, zero_claim: bool = False):
+        row = {"reg": "regulations", "norm": "normative_docs"}[subject]
+        cid = f"t2.{row}.{verb}"
         if cid not in self.form.cells:
             return
         self.compare(
             N.N_03,
             sen,
             span,
-            f"{_T2_VERB_NAME[verbs[0]]}{self.words.t2_row_name[row]}",
-            tok.value,
+            ("没有" if zero_claim else "") + f"{_T2_VERB_NAME[verb]}{self.words.t2_row_name[row]}",
+            claimed,
             _Quantity((cid,), self.form.cells[cid].label),
+            zero_claim=zero_claim,
+            case="cleanup" if verb == "in_force" and _P["t2_cleanup"].search(sen.s) else "",
         )
+
+    def none_in_force(self, sen: _Sentence):
+        """N-03: “无现行有效的规范性文件” → 现行有效 0 件."""
+        for m in _P["none_in_force"].finditer(sen.s):
+            a, b = self.clause(sen, m.start())
+            if not re.search(r"\d", sen.s[a:b]) and not _COUNT.search(sen.s, a, b):
+                self.t2_claim(sen, (a, b), m.lastgroup, "in_force", 0, zero_claim=True)
 
     # -- percentages -------------------------------------------------------------------------------------
     def denominators(self, sen: _Sentence) -> list[tuple[int, str, tuple[str, ...]]]:
@@ -894,9 +990,9 @@ class _Scanner:
             m = _NONE_RECEIVED.search(cl)
             if (
                 m
-                and _P["none_received_mid"].fullmatch(m.group("mid"))
+                and _P["none_received_mid"].fullmatch(_APPLICANTS_ALL.sub("", m.group("mid")))
                 and not _SUBJECT.search(cl)
-                and not _P["none_received_out"].search(cl)
+                and not _P["none_received_out"].search(_P["domain_keep"].sub("", cl))
                 and (sen.part == "part3" or sen.disc_ctx)
             ):
                 self.new_claim(sen, (a + m.start(), a + m.end()), 0, zero=True)
@@ -918,59 +1014,109 @@ class _Scanner:
                 q = self.t4(kind, "total")
                 self.compare(N.N_02, sen, (a, b), f"没有{self.words.subject_name[kind]}案件", 0, q, zero_claim=True)
 
-    def all_upheld(self, sen: _Sentence):
+    def favour(self, sen: _Sentence):
+        """N-02: “均获维持”, “结果维持” (every case of the blocks named is 结果维持), “均无纠错”, “未发生……败诉”,
+        “均胜诉” (none is 结果纠正). The blocks are the 表四 subjects named before the words in the sentence (for a
+        bare “结果维持”: those of the nearest clause that names one); 败诉 and 胜诉 speak of lawsuits."""
         s = sen.s
         if not self.t4_domain(sen):
             return
-        for m in _ALL_UPHELD.finditer(s):
-            a, b = self.clause(sen, m.start())
-            if _NEGATION.search(s[a : m.start()]) or _P["not_in_clause"].search(s[m.start() : m.end()]):
-                continue
-            named = [
-                x
-                for x in sen.subjects
-                if x.end() <= m.start() and not _NEGATION.search(sen.s, *self.clause(sen, x.start()))
-            ]  # not 未发生行政复议
-            kinds = _subject_kinds(named)
-            if not kinds:
-                continue
-            decided_only = bool(_DECIDED_ONLY.search(s, a, m.end()))
-            for kind in kinds:
-                total = self.value(self.t4(kind, "total").ids)
-                cols = {c: self.value(self.t4(kind, c).ids) for c in ("upheld", "corrected", "other", "pending")}
-                if total is None or None in cols.values():
+        for says, pattern in (
+            ("all_upheld", _ALL_UPHELD),
+            ("all_upheld", _UPHELD_ALONE),
+            ("none_corrected", _NONE_CORRECTED),
+        ):
+            for m in pattern.finditer(s):
+                a, b = self.clause(sen, m.start())
+                if says == "all_upheld" and (
+                    _NEGATION.search(s[a : m.start()]) or _P["not_in_clause"].search(s[m.start() : m.end()])
+                ):
                     continue
-                base = total - cols["pending"] if decided_only else total
-                if base > 0 and cols["upheld"] == base:
+                if says == "none_corrected" and not _P["favour_mid"].fullmatch(m.group("mid") or ""):
                     continue
-                ids = [i for c in ("total", "upheld", "corrected", "other", "pending") for i in self.t4(kind, c).ids]
-                name = self.words.subject_name[kind]
-                quote = self.quote(sen, a, m.end())
-                if base <= 0:
-                    why = f"但表四{name}总计为 0 件" if total == 0 else f"但表四{name} {total} 件均尚未审结"
+                if pattern is _UPHELD_ALONE:
+                    if s[a:b].strip() != m.group().strip():
+                        continue  # "结果维持" alone in its clause
+                    kinds = _subject_kinds_of(self.nearest_subjects(sen, a))
                 else:
-                    why = (
-                        f"但表四{name}{'已审结的 ' + str(base) if decided_only else '总计 ' + str(total)} 件中结果维持 "
-                        f"{cols['upheld']} 件（结果纠正 {cols['corrected']}、其他结果 {cols['other']}、尚未审结 {cols['pending']}）"
-                    )
-                self.add(
-                    N.N_02,
-                    "all_upheld",
-                    sen,
-                    ids,
-                    "均获维持",
-                    cols["upheld"],
-                    quote=quote,
-                    name=name,
-                    decided_word="已审结的" if decided_only else "",
-                    why=why,
-                    where=self.where(self.t4(kind, "total").ids),
-                    total=total,
-                    decided=base,
-                    corrected=cols["corrected"],
-                    other=cols["other"],
-                    pending=cols["pending"],
-                )
+                    # subjects of clauses before (not 未发生行政复议), and those inside the words (未发生被行政复议纠错)
+                    start = max([0] + [h + 1 for h in sen.hard if h < m.start() and s[h] in "；;"])
+                    named = [
+                        x
+                        for x in sen.subjects
+                        if start <= x.start()
+                        and (
+                            m.start() <= x.start() < m.end()
+                            or x.end() <= m.start()
+                            and not _NEGATION.search(s, *self.clause(sen, x.start()))
+                        )
+                    ]
+                    kinds = set(_subject_kinds(named))
+                if _P["lost_suit"].search(s, m.start(), b) and not kinds & {"lit", "direct", "after"}:
+                    kinds.add("lit")
+                kinds = [k for k in _T4_ROWS if k in kinds]
+                if not kinds:
+                    continue
+                decided_only = says == "all_upheld" and bool(_DECIDED_ONLY.search(s, a, m.end()))
+                for kind in kinds:
+                    self.favour_claim(sen, (a, m.end()), kind, says, decided_only)
+
+    def favour_claim(self, sen: _Sentence, span, kind: str, says: str, decided_only: bool):
+        total = self.value(self.t4(kind, "total").ids)
+        cols = {c: self.value(self.t4(kind, c).ids) for c in ("upheld", "corrected", "other", "pending")}
+        if total is None or None in cols.values():
+            return
+        base = total - cols["pending"] if decided_only else total
+        name = self.words.subject_name[kind]
+        where = self.where(self.t4(kind, "total").ids)
+        quote = self.quote(sen, *span)
+        if says == "none_corrected":
+            if not cols["corrected"]:
+                return
+            q = self.t4(kind, "corrected")
+            self.add(
+                N.N_02,
+                "none_corrected",
+                sen,
+                [*q.ids, *self.t4(kind, "total").ids],
+                "未被纠错",
+                cols["corrected"],
+                quote=quote,
+                name=name,
+                label=q.label,
+                where=self.where(q.ids),
+                total=total,
+                corrected=cols["corrected"],
+            )
+            return
+        if base > 0 and cols["upheld"] == base:
+            return
+        ids = [i for c in ("total", "upheld", "corrected", "other", "pending") for i in self.t4(kind, c).ids]
+        if base <= 0:
+            why = f"但表四{name}总计为 0 件" if total == 0 else f"但表四{name} {total} 件均尚未审结"
+        else:
+            why = (
+                f"但表四{name}{'已审结的 ' + str(base) if decided_only else '总计 ' + str(total)} 件中结果维持 "
+                f"{cols['upheld']} 件（结果纠正 {cols['corrected']}、其他结果 {cols['other']}、尚未审结 {cols['pending']}）"
+            )
+        self.add(
+            N.N_02,
+            "all_upheld",
+            sen,
+            ids,
+            "均获维持",
+            cols["upheld"],
+            quote=quote,
+            name=name,
+            decided_word="已审结的" if decided_only else "",
+            why=why,
+            where=where,
+            total=total,
+            decided=base,
+            corrected=cols["corrected"],
+            other=cols["other"],
+            pending=cols["pending"],
+        )
 
 
 def read_claims(ctx: Context) -> list[Finding]:

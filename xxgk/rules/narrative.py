@@ -30,7 +30,15 @@ N_01 = rule(
     severity="warning",
     values=CLAIM,
     scope="text",
-    cases={"ambiguous": AMBIGUOUS},
+    cases={
+        "ambiguous": AMBIGUOUS,
+        "scope": case(
+            "{part_name}：“{quote}”写{scope}收到（受理）申请 {claimed} 件，而{label}（{where}）为 {table} 件。"
+            "这句话说的是“{scope}”的申请：请确认表三所填是否为同一范围（本机关全部申请）；范围相同时，请改正文字或表格。",
+            severity="warning",
+            values=CLAIM + (("scope", "text"),),
+        ),
+    },
 )
 N_01b = rule(
     "N-01b",
@@ -64,9 +72,29 @@ N_02 = rule(
                 ("pending", "number"),
             ),
         ),
+        "none_corrected": case(
+            "{part_name}：“{quote}”称{name}没有被纠错（败诉），但{label}（{where}）为 {corrected} 件。请核对文字或表四。",
+            severity="warning",
+            values=CLAIM + (("total", "number"), ("corrected", "number")),
+        ),
     },
 )
-N_03 = rule("N-03", "文字所写规章、规范性文件件数与表二一致", COMPARE, severity="warning", values=CLAIM, scope="text")
+N_03 = rule(
+    "N-03",
+    "文字所写规章、规范性文件件数与表二一致",
+    COMPARE,
+    severity="warning",
+    values=CLAIM,
+    scope="text",
+    cases={
+        "cleanup": case(
+            "{part_name}：“{quote}”{said}，而{label}（{where}）为 {table} 件。表二是 12 月 31 日的现行有效件数："
+            "如清理之后本年又有制发或废止，请在文字中写明清理的时点；否则请核对后改正文字或表格。",
+            severity="warning",
+            values=CLAIM,
+        ),
+    },
+)
 N_04 = rule(
     "N-04",
     "文字所写办理结果件数及占比与表三一致",
