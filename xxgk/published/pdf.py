@@ -1,7 +1,9 @@
 """A PDF report with a text layer, read with pdfplumber (MIT; tables from the ruling lines).
 
 Tables: pdfplumber finds each ruled table and its cells' boxes; the grid is rebuilt from the boxes, so
-a merged cell is one cell over the columns and rows it covers. Text outside the tables is read line by
+a merged cell is one cell over the columns and rows it covers, and a character belongs to the cell that
+holds its centre. A table that ends a page and one that begins the next with the same edges and column
+lines are one table (its rest after a page break), whatever the rows say. Text outside the tables is read line by
 line and joined into paragraphs (a new paragraph where a line is indented or the previous one ended
 short). A PDF without a text layer (a scan) is refused: no OCR.
 """
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import dataclass, field
 
 from ..errors import XxgkError
 from .document import Cell, Document, Table
@@ -21,20 +24,79 @@ _GAP = re.compile(rf"(?<=[{_CJK}])[ \t]+(?=[{_CJK}\w])|(?<=[\w.%])[ \t]+(?=[{_CJ
 _PAGE_NUMBER = re.compile(r"^[—\-－–\s]*\d{1,3}[—\-－–\s]*$|^第\s*\d+\s*页")
 
 
-def _grid(table, page) -> Table:
-    boxes = [c for c in table.cells if c]
-    xs = sorted({round(v, 1) for b in boxes for v in (b[0], b[2])})
-    ys = sorted({round(v, 1) for b in boxes for v in (b[1], b[3])})
+@dataclass
+class _Ruled:
+    """One ruled table as pdfplumber found it on one page: its cells' boxes and texts, in page coordinates."""
+
+    page: int
+    bbox: tuple[float, float, float, float]
+    boxes: list[tuple[float, float, float, float, str]] = field(default_factory=list)
+
+    def continues(self, prev: _Ruled) -> bool:
+        """Whether this table, first on its page, is the rest of `prev`, last on the page before: the same left
+        and right edges, and the column lines of the one with fewer columns are all lines of the other."""
+        if self.page != prev.page + 1 or abs(self.bbox[0] - prev.bbox[0]) > TOLERANCE:
+            return False
+        if abs(self.bbox[2] - prev.bbox[2]) > TOLERANCE:
+            return False
+        mine, theirs = (
+            _lines([b[0] for b in self.boxes] + [b[2] for b in self.boxes]),
+            _lines([b[0] for b in prev.boxes] + [b[2] for b in prev.boxes]),
+        )
+        few, many = sorted((mine, theirs), key=len)
+        return all(any(abs(x - y) <= TOLERANCE for y in many) for x in few)
+
+
+TOLERANCE = 1.5  # points: two ruling lines closer than this are one line
+
+
+def _lines(values: list[float]) -> list[float]:
+    """Positions of ruling lines: values within TOLERANCE of each other are one line (their first value)."""
+    out: list[float] = []
+    for v in sorted(values):
+        if not out or v - out[-1] > TOLERANCE:
+            out.append(v)
+    return out
+
+
+def _ruled(table, page, n: int) -> _Ruled:
+    """The cells of a pdfplumber table; a character belongs to the cell that holds its centre (a glyph that
+    overhangs a ruling line by a little, as Chromium prints them, still counts)."""
+    from pdfplumber.utils import extract_text
+
+    x0, top, x1, bottom = table.bbox
+    chars = [
+        c for c in page.chars if x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and top <= (c["top"] + c["bottom"]) / 2 <= bottom
+    ]
+    out = _Ruled(n, table.bbox)
+    for b in table.cells:
+        if not b:
+            continue
+        inside = [
+            c for c in chars if b[0] <= (c["x0"] + c["x1"]) / 2 <= b[2] and b[1] <= (c["top"] + c["bottom"]) / 2 <= b[3]
+        ]
+        text = extract_text(inside) if inside else ""
+        out.boxes.append((b[0], b[1] + n * PAGE_OFFSET, b[2], b[3] + n * PAGE_OFFSET, text))
+    return out
+
+
+PAGE_OFFSET = 100000.0  # added to the y of page n's boxes, so that a table continued on the next page is below
+
+
+def _grid(parts: list[_Ruled]) -> Table:
+    """The grid of a table (one or more parts continued over pages) from its cells' boxes: a merged cell is one
+    cell over the columns and rows it covers."""
+    boxes = [b for part in parts for b in part.boxes]
+    xs = _lines([v for b in boxes for v in (b[0], b[2])])
+    ys = _lines([v for b in boxes for v in (b[1], b[3])])
 
     def index(values, v):
-        v = round(v, 1)
         return min(range(len(values)), key=lambda i: abs(values[i] - v))
 
     grid: list[list[Cell | None]] = [[None] * (len(xs) - 1) for _ in range(len(ys) - 1)]
     for b in boxes:
         c0, c1, r0, r1 = index(xs, b[0]), index(xs, b[2]), index(ys, b[1]), index(ys, b[3])
-        text = page.within_bbox(b, relative=False, strict=False).extract_text() or ""
-        cell = Cell(tidy(" ".join(text.split("\n"))))
+        cell = Cell(tidy(" ".join(b[4].split("\n"))))
         for r in range(r0, max(r1, r0 + 1)):
             for c in range(c0, max(c1, c0 + 1)):
                 if r < len(grid) and c < len(grid[r]):
@@ -93,7 +155,7 @@ def read(blob: bytes, name: str) -> Document:
                     f"PDF 有 {len(pdf.pages)} 页，不像年度报告（上限 {MAX_PAGES} 页）", file=name, kind="too_large"
                 )
             lines_all = []
-            for page in pdf.pages:
+            for number, page in enumerate(pdf.pages):
                 chars += len(page.chars)
                 tables = page.find_tables()
                 boxes = [t.bbox for t in tables]
@@ -103,7 +165,7 @@ def read(blob: bytes, name: str) -> Document:
                     return not any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in boxes)
 
                 lines = page.filter(outside).extract_text_lines() if page.chars else []
-                items = [(t.bbox[1], _grid(t, page)) for t in tables]
+                items = [(t.bbox[1], _ruled(t, page, number)) for t in tables]
                 items += [(ln["top"], ln) for ln in lines]
                 items.sort(key=lambda x: x[0])
                 lines_all.append(items)
@@ -130,15 +192,28 @@ def read(blob: bytes, name: str) -> Document:
     body_sizes = sorted(_size(ln) for ln in text_lines)
     body = body_sizes[len(body_sizes) // 2] if body_sizes else 0
     run: list[dict] = []
+    last: list[_Ruled] | None = None  # the parts of the table that ended the page before, if one did
     for items in lines_all:
-        for _, item in items:
-            if isinstance(item, Table):
+        items = [(top, item) for top, item in items if not _chrome(item)]
+        for i, (_, item) in enumerate(items):
+            if isinstance(item, _Ruled):
+                if i == 0 and last and item.continues(last[-1]):
+                    last.append(item)
+                    continue
                 for p in _paragraphs(run, left, right, char, body):
                     doc.add_text(p)
                 run = []
-                doc.blocks.append(item)
+                last = [item]
+                doc.blocks.append(last)
             else:
                 run.append(item)
+        last = last if items and isinstance(items[-1][1], _Ruled) else None
     for p in _paragraphs(run, left, right, char, body):
         doc.add_text(p)
+    doc.blocks = [_grid(b) if isinstance(b, list) else b for b in doc.blocks]
     return doc
+
+
+def _chrome(item) -> bool:
+    """A page number line (not part of the text, and no break between a table and its rest on the next page)."""
+    return isinstance(item, dict) and bool(_PAGE_NUMBER.match(tidy(item["text"].strip())))
