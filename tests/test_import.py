@@ -144,9 +144,53 @@ def test_the_corpus_has_seventeen_reports_of_both_formats_in_every_input_kind():
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in CORPUS.iterdir() if p.suffix == ".pdf"))
-def test_corpus_pdfs_are_read_almost_exactly(name):
+def test_corpus_pdfs_are_read_exactly(name):
+    # tables continued on the next page (a header row alone at a page end, a row broken by the page break)
+    # and glyphs overhanging a ruling line were the misses; benchmarks/import.py lists any
     right, total = _read_exactly(name)
-    assert right / total >= 0.75, (right, total)  # the misses are listed by benchmarks/import.py
+    assert right == total, (right, total)
+    assert import_file(CORPUS / name).unplaced == []
+
+
+def _t3_table(rows: list[list[str]]):
+    from xxgk.published.document import Cell, Table
+
+    head = ["", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
+    return Table([[Cell(t) for t in row] for row in [head, *rows]])
+
+
+@pytest.mark.parametrize("values_first", [True, False])
+def test_a_t3_row_broken_by_a_page_break_is_one_row_when_its_joined_label_is_the_forms(values_first):
+    from xxgk.form import load_form
+    from xxgk.published.tables import Matcher
+
+    numbers, blank = ["1", "0", "0", "0", "0", "0", "1"], [""] * 7
+    first, rest = ("5.要求行政机关确认或重", "新出具已获取信息")
+    table = _t3_table(
+        [
+            ["4.无正当理由大量反复申请", *["0"] * 7],
+            [first, *(numbers if values_first else blank)],
+            [rest, *(blank if values_first else numbers)],
+            ["1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", *["2"] * 7],
+        ]
+    )
+    got = Matcher(load_form("2021")).place([table])
+    assert got.unplaced == []
+    assert got.values["t3.not_processed.confirm_or_reissue.natural_person"] == 1
+    assert got.values["t3.not_processed.confirm_or_reissue.total"] == 1
+    assert got.values["t3.other.no_correction.total"] == 2
+
+
+def test_two_t3_rows_whose_joined_label_is_no_row_of_the_form_stay_apart_and_unplaced():
+    from xxgk.form import load_form
+    from xxgk.published.tables import Matcher
+
+    table = _t3_table(
+        [["4.无正当理由大量反复申请", *["0"] * 7], ["5.要求行政机关确认", *["1"] * 7], ["另一件事", *[""] * 7]]
+    )
+    got = Matcher(load_form("2021")).place([table])
+    assert not any(k.startswith("t3.not_processed.confirm_or_reissue") for k in got.values)
+    assert len(got.unplaced) == 1 and "5.要求行政机关确认" in got.unplaced[0]
 
 
 # -- xxgk check on a published report = the hand-checked data checked in audit mode ----------------------------
