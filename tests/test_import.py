@@ -193,6 +193,72 @@ def test_two_t3_rows_whose_joined_label_is_no_row_of_the_form_stay_apart_and_unp
     assert len(got.unplaced) == 1 and "5.要求行政机关确认" in got.unplaced[0]
 
 
+@pytest.mark.parametrize("name", sorted(p.name for p in CORPUS.iterdir() if p.suffix == ".txt"))
+def test_corpus_layout_texts_are_read_exactly_where_every_cell_is_printed(name):
+    """`pdftotext -layout` of the reports' PDFs: wrapped labels interleaved with the group labels beside them,
+    a label and a number one space apart, 表四's numbers alone on their line. The 2019 Shanghai page leaves most
+    cells blank, and a blank prints nothing in text: its rows are missing, never shifted."""
+    want = expected(name.split(".")[0])
+    got = import_file(CORPUS / name)
+    read = {k: got.data.bad_values[k][0] if k in got.data.bad_values else got.data.cells.get(k) for k in want.cells}
+    read = {k: v for k, v in read.items() if k not in got.missing}
+    assert {k: want.cells[k] for k in read} == read  # no cell read wrong
+    if name.startswith("shanghai"):
+        assert len(read) >= 22 and got.missing
+    else:
+        assert len(read) == len(want.cells) and got.unplaced == []
+
+
+_T3_TEXT = """三、收到和处理政府信息公开申请情况
+
+                                   申请人情况
+                                        法人或其他组织
+                          自然人   商业企业 科研机构 社会公益组织 法律服务机构 其他   总计
+{first}
+一、本年新收政府信息公开申请数量          7     0   0     0   0   0     7
+
+                      3.要求提供公开出版
+            （五）                        1       0   0   0       0       0       1
+                  物
+          不予处理
+
+                    4.无正当理由大量反
+                                       {repeat}
+                  复申请
+"""
+
+
+def _text_import(first: str = "", repeat: str = "2       0   0   0       0       0       2"):
+    from xxgk.published import import_bytes
+
+    return import_bytes(_T3_TEXT.format(first=first, repeat=repeat).encode(), "表三.txt", year=2023)
+
+
+def test_a_wrapped_text_label_is_spelt_from_the_fragments_around_its_numbers():
+    got = _text_import()
+    assert got.unplaced == []
+    assert got.data.cells["t3.not_processed.publication.natural_person"] == 1  # not “（五）不予处理”
+    assert got.data.cells["t3.not_processed.massive_repeat.total"] == 2
+
+
+def test_a_text_row_with_a_blank_cell_or_no_label_of_its_own_is_not_placed():
+    got = _text_import(repeat="2       0   0   0       0       2")  # a blank prints nothing: 6 numbers
+    assert not any(k.startswith("t3.not_processed.massive_repeat") for k in got.data.cells)
+    assert any("6 个数字" in u for u in got.unplaced)
+    # numbers under the column header: “其他” and “总计” there are column labels, not the rows 3.其他 / （七）总计
+    got = _text_import(first="                                     5     0   0     0   0   0     5")
+    assert not any(k.startswith(("t3.other.other", "t3.total")) for k in got.data.cells)
+    assert any("7 个数字" in u for u in got.unplaced)
+
+
+def test_two_text_rows_spelling_the_same_label_are_both_left_unplaced():
+    again = "\n".join(_T3_TEXT.split("\n")[8:12]).replace("1       0", "3       0").replace("0       1", "0       3")
+    got = _text_import(first=again)
+    assert again.startswith("                      3.要求提供公开出版\n            （五）                        3")
+    assert not any(k.startswith("t3.not_processed.publication") for k in got.data.cells)
+    assert sum("已有别的数字" in u for u in got.unplaced) == 2
+
+
 # -- xxgk check on a published report = the hand-checked data checked in audit mode ----------------------------
 
 
