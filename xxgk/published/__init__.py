@@ -111,6 +111,8 @@ def import_bytes(blob: bytes, name: str, year: int | None = None, org: str | Non
     result = Imported(data, kind, unplaced=list(placed.unplaced))
     if info.get("before_title"):
         result.notes.append(f"标题之前有 {info['before_title']} 段文字（网页的导航等），未计入报告")
+    if info.get("page_footer"):
+        result.notes.append(f"报告之后有 {info['page_footer']} 段网页页脚（主办单位等），未计入报告")
     if info.get("after_date"):
         result.notes.append(f"成文日期之后还有 {info['after_date']} 段文字（网页的其他内容等），未计入报告")
     result.missing = [c.id for c in form.cells.values() if c.table != "extra" and c.id not in placed.values]

@@ -114,10 +114,35 @@ def _size(line: dict) -> float:
     return sizes[len(sizes) // 2] if sizes else 0
 
 
+_ENDED = re.compile(r"[。！？；：!?;:][”’」』）)】]*$")  # a sentence ends at the end of the line
+_HEADING = re.compile(r"^(?:[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、)")
+_OPENING = "（(《〈「『【〔“‘[<"
+_CLOSING = "，。、；：？！）)》〉」』】〕”’%％,.;:?!]>"
+_PUNCT = _OPENING + _CLOSING + "…—·"
+
+
+def _first_run(line: dict) -> float:
+    """The width of what a line begins with that cannot be broken: a run of Latin letters and digits, a
+    character with the closing marks after it, an opening mark with what follows ("例》", "〔2022〕8", "话:0591-…")."""
+    chars = [c for c in line.get("chars", []) if c["text"].strip()]
+    if not chars:
+        return 0.0
+    end = 1
+    while end < len(chars):
+        ch, prev = chars[end]["text"], chars[end - 1]["text"]
+        latin = ch.isascii() and (prev.isascii() or prev in _CLOSING)
+        if not (latin or ch in _CLOSING or prev in _OPENING):
+            break
+        end += 1
+    return chars[end - 1]["x1"] - chars[0]["x0"]
+
+
 def _paragraphs(lines: list[dict], left: float, right: float, char: float, body: float) -> list[str]:
-    """Lines → paragraphs: a new one where a line is indented or the previous line ended short; the lines
-    of one large-type paragraph (a title broken over two centred lines) stay together."""
-    out, current, short, prev_size = [], "", True, 0.0
+    """Lines → paragraphs: a new one where a line is indented; where the previous line ended short although
+    what this line begins with would have fitted there (else the line was broken early: "…公开条" / "例》…",
+    "国办发" / "〔2022〕8号"); where a numbered heading ("（二）", "六、") begins, or a short line without a sentence
+    end (a signature), after a sentence ended at the line's end. The lines of one large-type paragraph (a title broken over two centred lines) stay together."""
+    out, current, prev, prev_size = [], "", None, 0.0
     for line in lines:
         text = tidy(line["text"].strip())
         if not text or _PAGE_NUMBER.match(text):
@@ -125,15 +150,24 @@ def _paragraphs(lines: list[dict], left: float, right: float, char: float, body:
         size = _size(line)
         indented = line["x0"] > left + char * 1.2
         same_title = size > body * 1.15 and abs(size - prev_size) < 0.5
-        if current and (indented or short) and not same_title:
-            out.append(current)
-            current = ""
+        if current and not same_title:
+            short = prev["x1"] < right - char * 1.5 and prev["x1"] + _first_run(line) <= right + 1
+            heading = _HEADING.match(text) and _ENDED.search(current)
+            alone = _ENDED.search(current) and not _ENDED.search(text) and line["x1"] < right - char * 1.5
+            if indented or short or heading or alone:
+                out.append(current)
+                current = ""
         current += text
-        short = line["x1"] < right - char * 1.5
-        prev_size = size
+        prev, prev_size = line, size
     if current:
         out.append(current)
     return out
+
+
+def _right(lines: list[dict]) -> float:
+    """The right end of the text lines: where the longest line ends in a letter (punctuation may overhang)."""
+    ends = [ln["x1"] for ln in lines if ln.get("chars") and ln["chars"][-1]["text"] not in _PUNCT]
+    return max(ends or [ln["x1"] for ln in lines] or [0])
 
 
 def read(blob: bytes, name: str) -> Document:
@@ -186,7 +220,7 @@ def read(blob: bytes, name: str) -> Document:
         )
     text_lines = [ln for items in lines_all for _, ln in items if isinstance(ln, dict)]
     left = min((ln["x0"] for ln in text_lines), default=0)
-    right = max((ln["x1"] for ln in text_lines), default=0)
+    right = _right(text_lines)
     sizes = sorted(c["x1"] - c["x0"] for ln in text_lines for c in ln.get("chars", [])[:5])
     char = sizes[len(sizes) // 2] if sizes else 10
     body_sizes = sorted(_size(ln) for ln in text_lines)
