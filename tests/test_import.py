@@ -213,11 +213,14 @@ def test_corpus_layout_texts_are_read_exactly_where_every_cell_is_printed(name):
 _TEXT_KNOWN = {("pingtan-czj-2025", "part1")}
 
 
-@pytest.mark.parametrize("name", sorted(p.name for p in CORPUS.iterdir() if p.suffix in (".pdf", ".html", ".docx")))
+@pytest.mark.parametrize(
+    "name", sorted(p.name for p in CORPUS.iterdir() if p.suffix in (".pdf", ".html", ".docx", ".txt"))
+)
 def test_corpus_text_parts_equal_the_hand_checked_texts(name):
-    """PDF lines join into the paragraphs of the page: a line that ends short because what follows could not be
-    broken (“《条” / “例》”, “国办发” / “〔2022〕8号”) goes on; a heading or a signature after a full line starts
-    anew. The web page's footer after the report (主办单位…) is no part of the text, but said."""
+    """PDF (and pdftotext) lines join into the paragraphs of the page: a line that ends short because what
+    follows could not be broken (“《条” / “例》”, “国办发” / “〔2022〕8号”) goes on, and so does a paragraph over a
+    page break; a heading or a signature after a full line starts anew; “2023 年” is “2023年”. The web page's
+    footer after the report (主办单位…) is no part of the text, but said."""
     stem = name.split(".")[0]
     want = expected(stem)
     got = import_file(CORPUS / name)

@@ -1,6 +1,8 @@
 """Plain text already extracted from a report (e.g. `pdftotext -layout`, or a Markdown copy): best effort.
 
-Paragraphs are runs of lines (a blank line, an indented line or a heading starts a new one). A table
+Paragraphs are runs of lines: a blank line, an indented line or a heading starts a new one, and so does
+a line after one that ended short — unless what the line begins with could not have fitted there (the
+line was broken early before "〔2022〕8号"). A page break (form feed) does not end a paragraph. A table
 line is a label followed by value tokens, split at '|' or at runs of two or more spaces. Text has no
 grid, so a row is placed by its label and its values are taken in the national form's column order —
 and only when the row has exactly the form's number of columns and the column labels were printed
@@ -14,6 +16,7 @@ numbers than columns is never placed. Everything else is listed as not placed.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from ..errors import XxgkError
@@ -21,6 +24,7 @@ from ..form import Form
 from .document import Document
 from .html import decode
 from .labels import FormLabels, core, norm
+from .pdf import tidy
 from .tables import Placement
 from .values import is_value
 
@@ -45,6 +49,39 @@ _NUMBERED = re.compile(r"^(?:[（(][一二三四五六七八九十]+[)）]|[一�
 WRAP_SLACK = 4  # columns a wrapped line of a label may start left or right of its first line
 
 
+SHORT = 8  # columns (four Chinese characters) short of a full line: the last line of a paragraph, unless
+# what the next line begins with would not have fitted
+
+
+FIT = 2  # columns of slack: the widths of text columns are those of the PDF's characters only roughly
+
+
+def _width(text: str) -> int:
+    """Columns a line takes: a Chinese character two, a Latin letter or digit one (the spaces the PDF's text
+    puts between them not counted)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in tidy(text))
+
+
+_OPENING = "（(《〈「『【〔“‘[<"
+_CLOSING = "，。、；：？！）)》〉」』】〕”’%％,.;:?!]>"
+
+
+def _first_run(text: str) -> str:
+    """What a line begins with that cannot be broken (Latin letters and digits, a character with the closing
+    marks after it, an opening mark with what follows): had it fitted, the line above would have held it."""
+    end = 1
+    while end < len(text):
+        ch, prev = text[end], text[end - 1]
+        if not (
+            (ch.isascii() and not ch.isspace() and (prev.isascii() or prev in _CLOSING))
+            or ch in _CLOSING
+            or prev in _OPENING
+        ):
+            break
+        end += 1
+    return text[:end]
+
+
 def _fragment(line: str) -> tuple[str, int]:
     """The last label fragment of a line without values, and the column it starts at."""
     tokens = [t for t in _SPLIT.split(line.rstrip()) if t.strip()]
@@ -56,8 +93,10 @@ def _fragment(line: str) -> tuple[str, int]:
 def read(blob: bytes, name: str) -> tuple[Document, list[Row], str]:
     if len(blob) > MAX_BYTES:
         raise XxgkError(f"文本文件过大（{len(blob) // 1048576} MB），不像年度报告", file=name, kind="too_large")
-    text = decode(blob, name).replace("\r\n", "\n").replace("\f", "\n")
+    text = decode(blob, name).replace("\r\n", "\n").replace("\f", "")  # a page break: the text goes on
     doc, rows, para = Document("txt"), [], []
+    prose = [ln.strip() for ln in text.split("\n") if ln.strip() and not _SPLIT.search(ln.strip())]
+    full = max((_width(ln) for ln in prose), default=0)  # the width of a full line of the text
     pending: list[tuple[str, int, str]] = []  # (fragment, column, line) above a row whose values come later
     last_was_row = False  # the previous line was a table row or a wrapped line of its label
     for n, raw in enumerate(text.split("\n"), 1):
@@ -116,12 +155,16 @@ def read(blob: bytes, name: str) -> tuple[Document, list[Row], str]:
                 pending.append((fragment, column, stripped))
                 last_was_row = False
                 continue
-        if para and (_INDENT.match(raw) or line.lstrip().startswith("#") or len(stripped) < 30):
+        short = bool(para) and _width(para[-1]) < full - SHORT
+        if short and _width(para[-1] + _first_run(stripped)) > full - FIT:
+            short = False  # what this line begins with would not have fitted: the line above was broken early
+        if para and (_INDENT.match(raw) or line.lstrip().startswith("#") or short):
             doc.add_text("".join(para))
             para = []
         para.append(stripped)
     if para:
         doc.add_text("".join(para))
+    doc.blocks = [tidy(b) if isinstance(b, str) else b for b in doc.blocks]
     return doc, rows, text
 
 
