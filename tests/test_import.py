@@ -228,8 +228,13 @@ def test_corpus_text_parts_equal_the_hand_checked_texts(name):
         if text and (stem, key) not in _TEXT_KNOWN:
             assert got.data.text[key] == text, key
     assert all("主办单位" not in t for t in got.data.text.values())
-    if stem.startswith("pingtan") and stem != "pingtan-gaj-2021":  # the corpus pages that print a footer
-        assert any("网页页脚" in n for n in got.notes)
+
+
+@pytest.mark.parametrize("suffix", [".html", ".docx", ".chromium.pdf", ".layout.txt"])
+def test_the_web_page_footer_after_the_report_is_noted_not_read_as_text(suffix):
+    got = import_file(CORPUS / f"pingtan-gwh-2022{suffix}")
+    assert got.data.text["part6"] == "2022年度本机关未收取信息处理费。"
+    assert "报告之后有 1 段网页页脚（主办单位等），未计入报告" in got.notes
 
 
 _T3_TEXT = """三、收到和处理政府信息公开申请情况
