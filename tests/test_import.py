@@ -287,6 +287,18 @@ def test_two_text_rows_spelling_the_same_label_are_both_left_unplaced():
     assert sum("已有别的数字" in u for u in got.unplaced) == 2
 
 
+def test_a_sentence_ending_in_a_number_at_a_line_end_stays_text():
+    from xxgk.published import import_bytes
+
+    page = (
+        "一、总体情况\n"
+        "  我局坚持以习近平新时代中国特色社会主义思想为指导，主动公开政府信息 107 条，有效落实全区 2023\n"
+        "年政务公开工作要点。\n"
+    )
+    got = import_bytes(page.encode(), "报告.txt", year=2023)
+    assert got.data.text["part1"].endswith("有效落实全区2023年政务公开工作要点。") and got.unplaced == []
+
+
 # -- xxgk check on a published report = the hand-checked data checked in audit mode ----------------------------
 
 

@@ -56,6 +56,14 @@ SHORT = 8  # columns (four Chinese characters) short of a full line: the last li
 FIT = 2  # columns of slack: the widths of text columns are those of the PDF's characters only roughly
 
 
+def _label_like(text: str) -> bool:
+    """Whether text could be (a line of) a table's label: short, and no sentence (no comma or full stop)."""
+    return len(text) <= LABEL_MAX and not re.search(r"[，。；：,;:]", text)
+
+
+LABEL_MAX = 24  # characters of a label cell's line
+
+
 def _width(text: str) -> int:
     """Columns a line takes: a Chinese character two, a Latin letter or digit one (the spaces the PDF's text
     puts between them not counted)."""
@@ -116,13 +124,13 @@ def read(blob: bytes, name: str) -> tuple[Document, list[Row], str]:
         while tokens and is_value(tokens[-1]) and tokens[-1].strip():
             words = tokens.pop().split()  # "1 859": two numbers one space apart, never one number 1859
             values[:0] = words if all(is_value(w) for w in words) else [" ".join(words)]
-        if tokens and "|" not in line:  # "行政规范性文件 5" (one space between a label and a value)
+        if tokens and "|" not in line:  # "行政规范性文件 5" (one space between a label and a value) …
             words = tokens[-1].split()
-            split = 0
+            split = []
             while len(words) > 1 and is_value(words[-1]):
-                values.insert(0, words.pop())
-                split += 1
-            if split:
+                split.insert(0, words.pop())
+            if split and (values or _label_like(" ".join(words))):  # … never a sentence ending "全区 2023"
+                values[:0] = split
                 tokens[-1] = " ".join(words)
         near = bool(rows) and n - rows[-1].line <= 2 * TABLE_GAP  # within a table: a number alone is a row too
         if values and (tokens or pending or len(values) > 1 or near):  # a row of numbers alone: its label around
