@@ -287,6 +287,13 @@ def test_two_text_rows_spelling_the_same_label_are_both_left_unplaced():
     assert sum("已有别的数字" in u for u in got.unplaced) == 2
 
 
+def test_the_captions_and_header_lines_of_a_text_table_are_not_report_text():
+    got = import_file(CORPUS / "pingtan-gwh-2022.layout.txt")
+    text = "\n".join(got.data.text.values())
+    assert "第二十条第（一）项" not in text and "信息内容" not in text and "未经复议直接起诉" not in text
+    assert "2022年度本机关未收取信息处理费。" in text
+
+
 def test_a_sentence_ending_in_a_number_at_a_line_end_stays_text():
     from xxgk.published import import_bytes
 

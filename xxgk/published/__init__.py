@@ -86,6 +86,9 @@ def import_bytes(blob: bytes, name: str, year: int | None = None, org: str | Non
     fmt = _format(tables, paragraphs, text, year)
     form = load_form(fmt)
     placed = text_reader.place(rows, text, form) if rows is not None else Matcher(form).place(tables)
+    if rows is not None:  # text has no tables: the lines of their captions and headers are not report text
+        labels = text_reader.table_labels_only(paragraphs, form)
+        paragraphs = [p for p in paragraphs if p not in labels]
     texts, info, headings = parts.split(paragraphs, form)
     end_matter(tables, info)
     if not placed.values and not headings:

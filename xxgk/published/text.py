@@ -283,6 +283,22 @@ def _t4_header_above(rows: list[Row], row: Row, lines: list[str], lab: FormLabel
     return _in_order(above, list(lab.t4_rows))
 
 
+def table_labels_only(paragraphs: list[str], form: Form) -> list[str]:
+    """The paragraphs that are only the printed labels of the form's tables (a caption "第二十条第（一）项", a header
+    line "信息内容 本年制发件数 …"): lines of a table, not text."""
+    labels = {norm(lab.text) for lab in form.labels if lab.role in ("caption", "header", "rowhead", "note")} - {""}
+    longest = max(map(len, labels), default=0)
+
+    def only_labels(text: str) -> bool:
+        t = norm(text)
+        ok = [True] + [False] * len(t)  # ok[i]: t[:i] is a run of labels
+        for i in range(1, len(t) + 1):
+            ok[i] = any(ok[j] and t[j:i] in labels for j in range(max(0, i - longest), i))
+        return bool(t) and ok[-1]
+
+    return [p for p in paragraphs if only_labels(p)]
+
+
 def _unit(block: dict, ckey: str) -> str | None:
     head = block["header"][1 + block["columns"].index(ckey)]
     return "万元" if "万元" in head else None
