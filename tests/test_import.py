@@ -144,9 +144,166 @@ def test_the_corpus_has_twenty_two_reports_of_both_formats_in_every_input_kind()
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in CORPUS.iterdir() if p.suffix == ".pdf"))
-def test_corpus_pdfs_are_read_almost_exactly(name):
+def test_corpus_pdfs_are_read_exactly(name):
+    # tables continued on the next page (a header row alone at a page end, a row broken by the page break)
+    # and glyphs overhanging a ruling line were the misses; benchmarks/import.py lists any
     right, total = _read_exactly(name)
-    assert right / total >= 0.75, (right, total)  # the misses are listed by benchmarks/import.py
+    assert right == total, (right, total)
+    assert import_file(CORPUS / name).unplaced == []
+
+
+def _t3_table(rows: list[list[str]]):
+    from xxgk.published.document import Cell, Table
+
+    head = ["", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
+    return Table([[Cell(t) for t in row] for row in [head, *rows]])
+
+
+@pytest.mark.parametrize("values_first", [True, False])
+def test_a_t3_row_broken_by_a_page_break_is_one_row_when_its_joined_label_is_the_forms(values_first):
+    from xxgk.form import load_form
+    from xxgk.published.tables import Matcher
+
+    numbers, blank = ["1", "0", "0", "0", "0", "0", "1"], [""] * 7
+    first, rest = ("5.要求行政机关确认或重", "新出具已获取信息")
+    table = _t3_table(
+        [
+            ["4.无正当理由大量反复申请", *["0"] * 7],
+            [first, *(numbers if values_first else blank)],
+            [rest, *(blank if values_first else numbers)],
+            ["1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", *["2"] * 7],
+        ]
+    )
+    got = Matcher(load_form("2021")).place([table])
+    assert got.unplaced == []
+    assert got.values["t3.not_processed.confirm_or_reissue.natural_person"] == 1
+    assert got.values["t3.not_processed.confirm_or_reissue.total"] == 1
+    assert got.values["t3.other.no_correction.total"] == 2
+
+
+def test_two_t3_rows_whose_joined_label_is_no_row_of_the_form_stay_apart_and_unplaced():
+    from xxgk.form import load_form
+    from xxgk.published.tables import Matcher
+
+    table = _t3_table(
+        [["4.无正当理由大量反复申请", *["0"] * 7], ["5.要求行政机关确认", *["1"] * 7], ["另一件事", *[""] * 7]]
+    )
+    got = Matcher(load_form("2021")).place([table])
+    assert not any(k.startswith("t3.not_processed.confirm_or_reissue") for k in got.values)
+    assert len(got.unplaced) == 1 and "5.要求行政机关确认" in got.unplaced[0]
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in CORPUS.iterdir() if p.suffix == ".txt"))
+def test_corpus_layout_texts_are_read_exactly_where_every_cell_is_printed(name):
+    """`pdftotext -layout` of the reports' PDFs: wrapped labels interleaved with the group labels beside them,
+    a label and a number one space apart, 表四's numbers alone on their line. The 2019 Shanghai page leaves most
+    cells blank, and a blank prints nothing in text: its rows are missing, never shifted."""
+    want = expected(name.split(".")[0])
+    got = import_file(CORPUS / name)
+    read = {k: got.data.bad_values[k][0] if k in got.data.bad_values else got.data.cells.get(k) for k in want.cells}
+    read = {k: v for k, v in read.items() if k not in got.missing}
+    assert {k: want.cells[k] for k in read} == read  # no cell read wrong
+    if name.startswith("shanghai"):
+        assert len(read) >= 22 and got.missing
+    else:
+        assert len(read) == len(want.cells) and got.unplaced == []
+
+
+# The hand-checked text keeps a space before a full stop (“1件 。”) that no reader keeps.
+_TEXT_KNOWN = {("pingtan-czj-2025", "part1")}
+
+
+@pytest.mark.parametrize(
+    "name", sorted(p.name for p in CORPUS.iterdir() if p.suffix in (".pdf", ".html", ".docx", ".txt"))
+)
+def test_corpus_text_parts_equal_the_hand_checked_texts(name):
+    """PDF (and pdftotext) lines join into the paragraphs of the page: a line that ends short because what
+    follows could not be broken (“《条” / “例》”, “国办发” / “〔2022〕8号”) goes on, and so does a paragraph over a
+    page break; a heading or a signature after a full line starts anew; “2023 年” is “2023年”. The web page's
+    footer after the report (主办单位…) is no part of the text, but said."""
+    stem = name.split(".")[0]
+    want = expected(stem)
+    got = import_file(CORPUS / name)
+    for key, text in want.text.items():
+        if text and (stem, key) not in _TEXT_KNOWN:
+            assert got.data.text[key] == text, key
+    assert all("主办单位" not in t for t in got.data.text.values())
+
+
+@pytest.mark.parametrize("suffix", [".html", ".docx", ".chromium.pdf", ".layout.txt"])
+def test_the_web_page_footer_after_the_report_is_noted_not_read_as_text(suffix):
+    got = import_file(CORPUS / f"pingtan-gwh-2022{suffix}")
+    assert got.data.text["part6"] == "2022年度本机关未收取信息处理费。"
+    assert "报告之后有 1 段网页页脚（主办单位等），未计入报告" in got.notes
+
+
+_T3_TEXT = """三、收到和处理政府信息公开申请情况
+
+                                   申请人情况
+                                        法人或其他组织
+                          自然人   商业企业 科研机构 社会公益组织 法律服务机构 其他   总计
+{first}
+一、本年新收政府信息公开申请数量          7     0   0     0   0   0     7
+
+                      3.要求提供公开出版
+            （五）                        1       0   0   0       0       0       1
+                  物
+          不予处理
+
+                    4.无正当理由大量反
+                                       {repeat}
+                  复申请
+"""
+
+
+def _text_import(first: str = "", repeat: str = "2       0   0   0       0       0       2"):
+    from xxgk.published import import_bytes
+
+    return import_bytes(_T3_TEXT.format(first=first, repeat=repeat).encode(), "表三.txt", year=2023)
+
+
+def test_a_wrapped_text_label_is_spelt_from_the_fragments_around_its_numbers():
+    got = _text_import()
+    assert got.unplaced == []
+    assert got.data.cells["t3.not_processed.publication.natural_person"] == 1  # not “（五）不予处理”
+    assert got.data.cells["t3.not_processed.massive_repeat.total"] == 2
+
+
+def test_a_text_row_with_a_blank_cell_or_no_label_of_its_own_is_not_placed():
+    got = _text_import(repeat="2       0   0   0       0       2")  # a blank prints nothing: 6 numbers
+    assert not any(k.startswith("t3.not_processed.massive_repeat") for k in got.data.cells)
+    assert any("6 个数字" in u for u in got.unplaced)
+    # numbers under the column header: “其他” and “总计” there are column labels, not the rows 3.其他 / （七）总计
+    got = _text_import(first="                                     5     0   0     0   0   0     5")
+    assert not any(k.startswith(("t3.other.other", "t3.total")) for k in got.data.cells)
+    assert any("7 个数字" in u for u in got.unplaced)
+
+
+def test_two_text_rows_spelling_the_same_label_are_both_left_unplaced():
+    again = "\n".join(_T3_TEXT.split("\n")[8:12]).replace("1       0", "3       0").replace("0       1", "0       3")
+    got = _text_import(first=again)
+    assert again.startswith("                      3.要求提供公开出版\n            （五）                        3")
+    assert not any(k.startswith("t3.not_processed.publication") for k in got.data.cells)
+    assert sum("已有别的数字" in u for u in got.unplaced) == 2
+
+
+def test_the_captions_and_header_lines_of_a_text_table_are_not_report_text():
+    got = import_file(CORPUS / "pingtan-gwh-2022.layout.txt")
+    text = "\n".join(got.data.text.values())
+    assert "第二十条第（一）项" not in text and "信息内容" not in text and "未经复议直接起诉" not in text
+    assert "2022年度本机关未收取信息处理费。" in text
+
+
+def test_a_sentence_ending_in_a_number_at_a_line_end_stays_text():
+    from xxgk.published import import_bytes
+
+    page = (
+        "一、总体情况\n"
+        "  我局坚持以习近平新时代中国特色社会主义思想为指导，主动公开政府信息 107 条，有效落实全区 2023\n"
+        "年政务公开工作要点。\n"
+    )
+    got = import_bytes(page.encode(), "报告.txt", year=2023)
+    assert got.data.text["part1"].endswith("有效落实全区2023年政务公开工作要点。") and got.unplaced == []
 
 
 # -- xxgk check on a published report = the hand-checked data checked in audit mode ----------------------------
@@ -173,9 +330,10 @@ def test_check_of_a_published_report_gives_the_findings_of_its_hand_checked_data
 def test_compare_lists_changed_cells_texts_and_rules_the_published_numbers_break(tmp_path, capsys):
     submitted = json.loads((CORPUS / "pingtan-gwh-2022.expected.json").read_text("utf-8"))
     (tmp_path / "same.json").write_text(json.dumps(submitted, ensure_ascii=False), "utf-8")
-    assert main(["compare", str(CORPUS / "pingtan-gwh-2022.html"), str(tmp_path / "same.json"), "--json"]) == 1
+    # the page's footer (主办单位…) is not read as report text: the published page is the submitted data
+    assert main(["compare", str(CORPUS / "pingtan-gwh-2022.html"), str(tmp_path / "same.json"), "--json"]) == 0
     same = json.loads(capsys.readouterr().out)["comparisons"][0]
-    assert same["cells"] == [] and same["unread"] == [] and same["broken_rules"] == []
+    assert same["cells"] == [] and same["unread"] == [] and same["broken_rules"] == [] and same["same"]
     submitted["cells"]["t3.granted.natural_person"] = 6  # the published 5 breaks T3-01 only for the submitted
     submitted["cells"]["t3.total.natural_person"] = 15
     submitted["cells"]["t3.new_received.natural_person"] = 15

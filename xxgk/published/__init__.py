@@ -86,6 +86,9 @@ def import_bytes(blob: bytes, name: str, year: int | None = None, org: str | Non
     fmt = _format(tables, paragraphs, text, year)
     form = load_form(fmt)
     placed = text_reader.place(rows, text, form) if rows is not None else Matcher(form).place(tables)
+    if rows is not None:  # text has no tables: the lines of their captions and headers are not report text
+        labels = text_reader.table_labels_only(paragraphs, form)
+        paragraphs = [p for p in paragraphs if p not in labels]
     texts, info, headings = parts.split(paragraphs, form)
     end_matter(tables, info)
     if not placed.values and not headings:
@@ -111,6 +114,8 @@ def import_bytes(blob: bytes, name: str, year: int | None = None, org: str | Non
     result = Imported(data, kind, unplaced=list(placed.unplaced))
     if info.get("before_title"):
         result.notes.append(f"标题之前有 {info['before_title']} 段文字（网页的导航等），未计入报告")
+    if info.get("page_footer"):
+        result.notes.append(f"报告之后有 {info['page_footer']} 段网页页脚（主办单位等），未计入报告")
     if info.get("after_date"):
         result.notes.append(f"成文日期之后还有 {info['after_date']} 段文字（网页的其他内容等），未计入报告")
     result.missing = [c.id for c in form.cells.values() if c.table != "extra" and c.id not in placed.values]

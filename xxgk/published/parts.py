@@ -24,6 +24,7 @@ _KEYWORDS = {
 HEADING_MAX = 40
 _DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$|^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _DOC_NUMBER = re.compile(r"〔\d{4}〕\s*\d+\s*号$")
+_FOOTER = re.compile(r"^(?:主办单位|承办单位|版权所有|网站标识码|\S{0,2}ICP备)")
 _YEAR = re.compile(r"(20\d{2})\s*年(?:度)?")
 
 
@@ -102,8 +103,12 @@ def split(paragraphs: list[str], form: Form) -> tuple[dict[str, str], dict[str, 
         else:
             info["before_title"] = info.get("before_title", 0) + 1
     parts["preamble"] = head[cut:]
-    # After the last part: the signature, the date, and the 版记 (抄送, 印发机关 and 印发日期) or page chrome.
+    # After the last part: the signature, the date, and the 版记 (抄送, 印发机关 and 印发日期) or page chrome (a web
+    # page's footer: 主办单位…, 网站标识码…, ICP备…).
     last = parts[f"part{current}"] if current else []
+    while last and _FOOTER.match(_plain(last[-1])):  # the web page's footer, printed after the report
+        last.pop()
+        info["page_footer"] = info.get("page_footer", 0) + 1
     dates = [i for i, p in enumerate(last) if iso_date(p)]
     if dates:
         i = dates[-1]

@@ -1,7 +1,9 @@
 """A PDF report with a text layer, read with pdfplumber (MIT; tables from the ruling lines).
 
 Tables: pdfplumber finds each ruled table and its cells' boxes; the grid is rebuilt from the boxes, so
-a merged cell is one cell over the columns and rows it covers. Text outside the tables is read line by
+a merged cell is one cell over the columns and rows it covers, and a character belongs to the cell that
+holds its centre. A table that ends a page and one that begins the next with the same edges and column
+lines are one table (its rest after a page break), whatever the rows say. Text outside the tables is read line by
 line and joined into paragraphs (a new paragraph where a line is indented or the previous one ended
 short). A PDF without a text layer (a scan) is refused: no OCR.
 """
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import dataclass, field
 
 from ..errors import XxgkError
 from .document import Cell, Document, Table
@@ -21,20 +24,79 @@ _GAP = re.compile(rf"(?<=[{_CJK}])[ \t]+(?=[{_CJK}\w])|(?<=[\w.%])[ \t]+(?=[{_CJ
 _PAGE_NUMBER = re.compile(r"^[—\-－–\s]*\d{1,3}[—\-－–\s]*$|^第\s*\d+\s*页")
 
 
-def _grid(table, page) -> Table:
-    boxes = [c for c in table.cells if c]
-    xs = sorted({round(v, 1) for b in boxes for v in (b[0], b[2])})
-    ys = sorted({round(v, 1) for b in boxes for v in (b[1], b[3])})
+@dataclass
+class _Ruled:
+    """One ruled table as pdfplumber found it on one page: its cells' boxes and texts, in page coordinates."""
+
+    page: int
+    bbox: tuple[float, float, float, float]
+    boxes: list[tuple[float, float, float, float, str]] = field(default_factory=list)
+
+    def continues(self, prev: _Ruled) -> bool:
+        """Whether this table, first on its page, is the rest of `prev`, last on the page before: the same left
+        and right edges, and the column lines of the one with fewer columns are all lines of the other."""
+        if self.page != prev.page + 1 or abs(self.bbox[0] - prev.bbox[0]) > TOLERANCE:
+            return False
+        if abs(self.bbox[2] - prev.bbox[2]) > TOLERANCE:
+            return False
+        mine, theirs = (
+            _lines([b[0] for b in self.boxes] + [b[2] for b in self.boxes]),
+            _lines([b[0] for b in prev.boxes] + [b[2] for b in prev.boxes]),
+        )
+        few, many = sorted((mine, theirs), key=len)
+        return all(any(abs(x - y) <= TOLERANCE for y in many) for x in few)
+
+
+TOLERANCE = 1.5  # points: two ruling lines closer than this are one line
+
+
+def _lines(values: list[float]) -> list[float]:
+    """Positions of ruling lines: values within TOLERANCE of each other are one line (their first value)."""
+    out: list[float] = []
+    for v in sorted(values):
+        if not out or v - out[-1] > TOLERANCE:
+            out.append(v)
+    return out
+
+
+def _ruled(table, page, n: int) -> _Ruled:
+    """The cells of a pdfplumber table; a character belongs to the cell that holds its centre (a glyph that
+    overhangs a ruling line by a little, as Chromium prints them, still counts)."""
+    from pdfplumber.utils import extract_text
+
+    x0, top, x1, bottom = table.bbox
+    chars = [
+        c for c in page.chars if x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and top <= (c["top"] + c["bottom"]) / 2 <= bottom
+    ]
+    out = _Ruled(n, table.bbox)
+    for b in table.cells:
+        if not b:
+            continue
+        inside = [
+            c for c in chars if b[0] <= (c["x0"] + c["x1"]) / 2 <= b[2] and b[1] <= (c["top"] + c["bottom"]) / 2 <= b[3]
+        ]
+        text = extract_text(inside) if inside else ""
+        out.boxes.append((b[0], b[1] + n * PAGE_OFFSET, b[2], b[3] + n * PAGE_OFFSET, text))
+    return out
+
+
+PAGE_OFFSET = 100000.0  # added to the y of page n's boxes, so that a table continued on the next page is below
+
+
+def _grid(parts: list[_Ruled]) -> Table:
+    """The grid of a table (one or more parts continued over pages) from its cells' boxes: a merged cell is one
+    cell over the columns and rows it covers."""
+    boxes = [b for part in parts for b in part.boxes]
+    xs = _lines([v for b in boxes for v in (b[0], b[2])])
+    ys = _lines([v for b in boxes for v in (b[1], b[3])])
 
     def index(values, v):
-        v = round(v, 1)
         return min(range(len(values)), key=lambda i: abs(values[i] - v))
 
     grid: list[list[Cell | None]] = [[None] * (len(xs) - 1) for _ in range(len(ys) - 1)]
     for b in boxes:
         c0, c1, r0, r1 = index(xs, b[0]), index(xs, b[2]), index(ys, b[1]), index(ys, b[3])
-        text = page.within_bbox(b, relative=False, strict=False).extract_text() or ""
-        cell = Cell(tidy(" ".join(text.split("\n"))))
+        cell = Cell(tidy(" ".join(b[4].split("\n"))))
         for r in range(r0, max(r1, r0 + 1)):
             for c in range(c0, max(c1, c0 + 1)):
                 if r < len(grid) and c < len(grid[r]):
@@ -52,10 +114,35 @@ def _size(line: dict) -> float:
     return sizes[len(sizes) // 2] if sizes else 0
 
 
+_ENDED = re.compile(r"[。！？；：!?;:][”’」』）)】]*$")  # a sentence ends at the end of the line
+_HEADING = re.compile(r"^(?:[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、)")
+_OPENING = "（(《〈「『【〔“‘[<"
+_CLOSING = "，。、；：？！）)》〉」』】〕”’%％,.;:?!]>"
+_PUNCT = _OPENING + _CLOSING + "…—·"
+
+
+def _first_run(line: dict) -> float:
+    """The width of what a line begins with that cannot be broken: a run of Latin letters and digits, a
+    character with the closing marks after it, an opening mark with what follows ("例》", "〔2022〕8", "话:0591-…")."""
+    chars = [c for c in line.get("chars", []) if c["text"].strip()]
+    if not chars:
+        return 0.0
+    end = 1
+    while end < len(chars):
+        ch, prev = chars[end]["text"], chars[end - 1]["text"]
+        latin = ch.isascii() and (prev.isascii() or prev in _CLOSING)
+        if not (latin or ch in _CLOSING or prev in _OPENING):
+            break
+        end += 1
+    return chars[end - 1]["x1"] - chars[0]["x0"]
+
+
 def _paragraphs(lines: list[dict], left: float, right: float, char: float, body: float) -> list[str]:
-    """Lines → paragraphs: a new one where a line is indented or the previous line ended short; the lines
-    of one large-type paragraph (a title broken over two centred lines) stay together."""
-    out, current, short, prev_size = [], "", True, 0.0
+    """Lines → paragraphs: a new one where a line is indented; where the previous line ended short although
+    what this line begins with would have fitted there (else the line was broken early: "…公开条" / "例》…",
+    "国办发" / "〔2022〕8号"); where a numbered heading ("（二）", "六、") begins, or a short line without a sentence
+    end (a signature), after a sentence ended at the line's end. The lines of one large-type paragraph (a title broken over two centred lines) stay together."""
+    out, current, prev, prev_size = [], "", None, 0.0
     for line in lines:
         text = tidy(line["text"].strip())
         if not text or _PAGE_NUMBER.match(text):
@@ -63,15 +150,24 @@ def _paragraphs(lines: list[dict], left: float, right: float, char: float, body:
         size = _size(line)
         indented = line["x0"] > left + char * 1.2
         same_title = size > body * 1.15 and abs(size - prev_size) < 0.5
-        if current and (indented or short) and not same_title:
-            out.append(current)
-            current = ""
+        if current and not same_title:
+            short = prev["x1"] < right - char * 1.5 and prev["x1"] + _first_run(line) <= right + 1
+            heading = _HEADING.match(text) and _ENDED.search(current)
+            alone = _ENDED.search(current) and not _ENDED.search(text) and line["x1"] < right - char * 1.5
+            if indented or short or heading or alone:
+                out.append(current)
+                current = ""
         current += text
-        short = line["x1"] < right - char * 1.5
-        prev_size = size
+        prev, prev_size = line, size
     if current:
         out.append(current)
     return out
+
+
+def _right(lines: list[dict]) -> float:
+    """The right end of the text lines: where the longest line ends in a letter (punctuation may overhang)."""
+    ends = [ln["x1"] for ln in lines if ln.get("chars") and ln["chars"][-1]["text"] not in _PUNCT]
+    return max(ends or [ln["x1"] for ln in lines] or [0])
 
 
 def read(blob: bytes, name: str) -> Document:
@@ -93,7 +189,7 @@ def read(blob: bytes, name: str) -> Document:
                     f"PDF 有 {len(pdf.pages)} 页，不像年度报告（上限 {MAX_PAGES} 页）", file=name, kind="too_large"
                 )
             lines_all = []
-            for page in pdf.pages:
+            for number, page in enumerate(pdf.pages):
                 chars += len(page.chars)
                 tables = page.find_tables()
                 boxes = [t.bbox for t in tables]
@@ -103,7 +199,7 @@ def read(blob: bytes, name: str) -> Document:
                     return not any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in boxes)
 
                 lines = page.filter(outside).extract_text_lines() if page.chars else []
-                items = [(t.bbox[1], _grid(t, page)) for t in tables]
+                items = [(t.bbox[1], _ruled(t, page, number)) for t in tables]
                 items += [(ln["top"], ln) for ln in lines]
                 items.sort(key=lambda x: x[0])
                 lines_all.append(items)
@@ -124,21 +220,34 @@ def read(blob: bytes, name: str) -> Document:
         )
     text_lines = [ln for items in lines_all for _, ln in items if isinstance(ln, dict)]
     left = min((ln["x0"] for ln in text_lines), default=0)
-    right = max((ln["x1"] for ln in text_lines), default=0)
+    right = _right(text_lines)
     sizes = sorted(c["x1"] - c["x0"] for ln in text_lines for c in ln.get("chars", [])[:5])
     char = sizes[len(sizes) // 2] if sizes else 10
     body_sizes = sorted(_size(ln) for ln in text_lines)
     body = body_sizes[len(body_sizes) // 2] if body_sizes else 0
     run: list[dict] = []
+    last: list[_Ruled] | None = None  # the parts of the table that ended the page before, if one did
     for items in lines_all:
-        for _, item in items:
-            if isinstance(item, Table):
+        items = [(top, item) for top, item in items if not _chrome(item)]
+        for i, (_, item) in enumerate(items):
+            if isinstance(item, _Ruled):
+                if i == 0 and last and item.continues(last[-1]):
+                    last.append(item)
+                    continue
                 for p in _paragraphs(run, left, right, char, body):
                     doc.add_text(p)
                 run = []
-                doc.blocks.append(item)
+                last = [item]
+                doc.blocks.append(last)
             else:
                 run.append(item)
+        last = last if items and isinstance(items[-1][1], _Ruled) else None
     for p in _paragraphs(run, left, right, char, body):
         doc.add_text(p)
+    doc.blocks = [_grid(b) if isinstance(b, list) else b for b in doc.blocks]
     return doc
+
+
+def _chrome(item) -> bool:
+    """A page number line (not part of the text, and no break between a table and its rest on the next page)."""
+    return isinstance(item, dict) and bool(_PAGE_NUMBER.match(tidy(item["text"].strip())))

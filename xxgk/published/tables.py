@@ -132,9 +132,7 @@ class Matcher:
             self.out.unplaced.append(f"表格{n}（表三）：找不到完整的申请人列标题（自然人…总计），整张表未读取")
             return
         start = heads[0][0]
-        for r in range(first_data, len(table.grid)):
-            own, labels = self._own_label(table, r, start)
-            values = [(c, cell) for c, cell in table.row_cells(r) if c >= start]
+        for r, own, values in self._t3_lines(table, first_data, start):
             if not own and not any(cell.text.strip() for _, cell in values):
                 continue
             key = rows.get(core(own))
@@ -149,6 +147,35 @@ class Matcher:
                 if cell is None:
                     continue
                 self.out.put(self.form, cid, cell.text, f"表格{n} 第 {r + 1} 行")
+
+    def _t3_lines(self, table: Table, first: int, start: int) -> list[tuple[int, str, list[tuple[int, Cell]]]]:
+        """(grid row, own label, value cells) of 表三's rows from `first`. A row broken by a page break prints
+        as two grid rows, the rest of its label in the second and the values in one of them only: the two are
+        one row when neither label is a row of the form and the joined label is."""
+        lines = []
+        for r in range(first, len(table.grid)):
+            own, _ = self._own_label(table, r, start)
+            lines.append((r, own, [(c, cell) for c, cell in table.row_cells(r) if c >= start]))
+        rows, out, i = self.labels.t3_rows, [], 0
+        while i < len(lines):
+            r, own, values = lines[i]
+            if i + 1 < len(lines):
+                _, rest, more = lines[i + 1]
+                filled = any(cell.text.strip() for _, cell in values), any(cell.text.strip() for _, cell in more)
+                if (
+                    own
+                    and rest
+                    and not all(filled)
+                    and core(own) not in rows
+                    and core(rest) not in rows
+                    and core(own + rest) in rows
+                ):
+                    out.append((r, own + rest, more if filled[1] else values))
+                    i += 2
+                    continue
+            out.append((r, own, values))
+            i += 1
+        return out
 
     # -- 表四 -------------------------------------------------------------------------------------------
     def place_t4(self, table: Table, n: int) -> None:

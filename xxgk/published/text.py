@@ -1,15 +1,22 @@
 """Plain text already extracted from a report (e.g. `pdftotext -layout`, or a Markdown copy): best effort.
 
-Paragraphs are runs of lines (a blank line, an indented line or a heading starts a new one). A table
+Paragraphs are runs of lines: a blank line, an indented line or a heading starts a new one, and so does
+a line after one that ended short — unless what the line begins with could not have fitted there (the
+line was broken early before "〔2022〕8号"). A page break (form feed) does not end a paragraph. A table
 line is a label followed by value tokens, split at '|' or at runs of two or more spaces. Text has no
 grid, so a row is placed by its label and its values are taken in the national form's column order —
 and only when the row has exactly the form's number of columns and the column labels were printed
-above it in that order. Everything else is listed as not placed.
+above it in that order. A label wrapped in its cell prints around its row's numbers, interleaved with
+the group labels beside it (`pdftotext -layout`): when the line's own label is no row of the form, the
+fragments between the rows above and below that spell exactly one form label, numbering and all, name
+the row (and only if no other row has that label). A blank cell prints nothing, so a row with fewer
+numbers than columns is never placed. Everything else is listed as not placed.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from ..errors import XxgkError
@@ -17,6 +24,7 @@ from ..form import Form
 from .document import Document
 from .html import decode
 from .labels import FormLabels, core, norm
+from .pdf import tidy
 from .tables import Placement
 from .values import is_value
 
@@ -35,8 +43,51 @@ class Row:
     column: int = -1  # where the label starts on its line (to recognise its wrapped lines)
 
 
+TABLE_GAP = 6  # lines above and below a row of numbers where its wrapped label may print
+
 _NUMBERED = re.compile(r"^(?:[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、|\d+[.．、])")
 WRAP_SLACK = 4  # columns a wrapped line of a label may start left or right of its first line
+
+
+SHORT = 8  # columns (four Chinese characters) short of a full line: the last line of a paragraph, unless
+# what the next line begins with would not have fitted
+
+
+FIT = 2  # columns of slack: the widths of text columns are those of the PDF's characters only roughly
+
+
+def _label_like(text: str) -> bool:
+    """Whether text could be (a line of) a table's label: short, and no sentence (no comma or full stop)."""
+    return len(text) <= LABEL_MAX and not re.search(r"[，。；：,;:]", text)
+
+
+LABEL_MAX = 24  # characters of a label cell's line
+
+
+def _width(text: str) -> int:
+    """Columns a line takes: a Chinese character two, a Latin letter or digit one (the spaces the PDF's text
+    puts between them not counted)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in tidy(text))
+
+
+_OPENING = "（(《〈「『【〔“‘[<"
+_CLOSING = "，。、；：？！）)》〉」』】〕”’%％,.;:?!]>"
+
+
+def _first_run(text: str) -> str:
+    """What a line begins with that cannot be broken (Latin letters and digits, a character with the closing
+    marks after it, an opening mark with what follows): had it fitted, the line above would have held it."""
+    end = 1
+    while end < len(text):
+        ch, prev = text[end], text[end - 1]
+        if not (
+            (ch.isascii() and not ch.isspace() and (prev.isascii() or prev in _CLOSING))
+            or ch in _CLOSING
+            or prev in _OPENING
+        ):
+            break
+        end += 1
+    return text[:end]
 
 
 def _fragment(line: str) -> tuple[str, int]:
@@ -50,8 +101,10 @@ def _fragment(line: str) -> tuple[str, int]:
 def read(blob: bytes, name: str) -> tuple[Document, list[Row], str]:
     if len(blob) > MAX_BYTES:
         raise XxgkError(f"文本文件过大（{len(blob) // 1048576} MB），不像年度报告", file=name, kind="too_large")
-    text = decode(blob, name).replace("\r\n", "\n").replace("\f", "\n")
+    text = decode(blob, name).replace("\r\n", "\n").replace("\f", "")  # a page break: the text goes on
     doc, rows, para = Document("txt"), [], []
+    prose = [ln.strip() for ln in text.split("\n") if ln.strip() and not _SPLIT.search(ln.strip())]
+    full = max((_width(ln) for ln in prose), default=0)  # the width of a full line of the text
     pending: list[tuple[str, int, str]] = []  # (fragment, column, line) above a row whose values come later
     last_was_row = False  # the previous line was a table row or a wrapped line of its label
     for n, raw in enumerate(text.split("\n"), 1):
@@ -69,14 +122,18 @@ def read(blob: bytes, name: str) -> tuple[Document, list[Row], str]:
         tokens = [t for t in _SPLIT.split(line.strip().strip("|")) if t != ""]
         values = []
         while tokens and is_value(tokens[-1]) and tokens[-1].strip():
-            values.insert(0, tokens.pop())
-        if tokens and not values and "|" not in line:
+            words = tokens.pop().split()  # "1 859": two numbers one space apart, never one number 1859
+            values[:0] = words if all(is_value(w) for w in words) else [" ".join(words)]
+        if tokens and "|" not in line:  # "行政规范性文件 5" (one space between a label and a value) …
             words = tokens[-1].split()
+            split = []
             while len(words) > 1 and is_value(words[-1]):
-                values.insert(0, words.pop())
-            if values:
+                split.insert(0, words.pop())
+            if split and (values or _label_like(" ".join(words))):  # … never a sentence ending "全区 2023"
+                values[:0] = split
                 tokens[-1] = " ".join(words)
-        if values and (tokens or pending):
+        near = bool(rows) and n - rows[-1].line <= 2 * TABLE_GAP  # within a table: a number alone is a row too
+        if values and (tokens or pending or len(values) > 1 or near):  # a row of numbers alone: its label around
             own = tokens[-1] if tokens else ""
             column = line.find(own) if own else -1
             if pending and (not own or abs(pending[-1][1] - column) <= WRAP_SLACK):
@@ -106,17 +163,23 @@ def read(blob: bytes, name: str) -> tuple[Document, list[Row], str]:
                 pending.append((fragment, column, stripped))
                 last_was_row = False
                 continue
-        if para and (_INDENT.match(raw) or line.lstrip().startswith("#") or len(stripped) < 30):
+        short = bool(para) and _width(para[-1]) < full - SHORT
+        if short and _width(para[-1] + _first_run(stripped)) > full - FIT:
+            short = False  # what this line begins with would not have fitted: the line above was broken early
+        if para and (_INDENT.match(raw) or line.lstrip().startswith("#") or short):
             doc.add_text("".join(para))
             para = []
         para.append(stripped)
     if para:
         doc.add_text("".join(para))
+    doc.blocks = [tidy(b) if isinstance(b, str) else b for b in doc.blocks]
     return doc, rows, text
 
 
 def place(rows: list[Row], text: str, form: Form) -> Placement:
     lab, out = FormLabels(form), Placement()
+    lines = text.split("\n")
+    later: list[tuple[Row, str, str, str]] = []  # rows whose label is put together from the lines around them
     flat = norm(text)
     t3_cols = [k for k, _ in form.raw["t3"]["columns"]]
     t4_cols = [k for k, _ in form.raw["t4"]["columns"]]
@@ -126,8 +189,14 @@ def place(rows: list[Row], text: str, form: Form) -> Placement:
     )
     t4_context = None
     for row in rows:
-        key = lab.t3_rows.get(core(row.label)) or _unique_prefix(lab.t3_rows, core(row.label))
+        key = lab.t3_rows.get(core(row.label))
         where = f"第 {row.line} 行"
+        if not key and lab.t2_row(row.label) is None:
+            found = _assembled(rows, row, lines, lab, form, t3_ok)
+            if found:
+                later.append((row, *found))
+                continue
+            key = _unique_prefix(lab.t3_rows, core(row.label))
         if key and len(row.values) == len(t3_cols) and t3_ok:
             for ckey, v in zip(t3_cols, row.values):
                 out.put(form, f"t3.{key}.{ckey}", v, where)
@@ -138,7 +207,7 @@ def place(rows: list[Row], text: str, form: Form) -> Placement:
                 out.put(form, f"t2.{t2[1]}.{ckey}", v, where, _unit(t2[0], ckey))
             continue
         t4_keys = [k for k, _ in ((r["key"], 0) for r in form.raw["t4"]["rows"])]
-        if t4_ok and len(row.values) == len(t4_keys) * len(t4_cols):
+        if t4_ok and len(row.values) == len(t4_keys) * len(t4_cols) and _t4_header_above(rows, row, lines, lab):
             for i, v in enumerate(row.values):
                 out.put(form, f"t4.{t4_keys[i // len(t4_cols)]}.{t4_cols[i % len(t4_cols)]}", v, where)
             continue
@@ -149,7 +218,85 @@ def place(rows: list[Row], text: str, form: Form) -> Placement:
                     out.put(form, f"t4.{t4_context}.{ckey}", v, where)
                 continue
         out.unplaced.append(f"{where}“{row.label}”及其 {len(row.values)} 个数字未能对应到国家格式的表格")
+    # A label put together from the fragments around its numbers counts only when no other row has it.
+    claimed = [row_id for _, _, row_id, _ in later]
+    for row, table, row_id, label in later:
+        where = f"第 {row.line} 行"
+        if claimed.count(row_id) > 1 or any(k.startswith(f"{table}.{row_id}.") for k in out.values):
+            out.unplaced.append(f"{where}的 {len(row.values)} 个数字：行“{label}”已有别的数字，未采用")
+            continue
+        block = lab.t2_row(label)[0] if table == "t2" else None
+        for ckey, v in zip(block["columns"] if block else t3_cols, row.values):
+            out.put(form, f"{table}.{row_id}.{ckey}", v, where, _unit(block, ckey) if block else None)
     return out
+
+
+def _pieces(line: str, n: int) -> list[tuple[int, int, str]]:
+    return [(n, m.start(), m.group()) for m in re.finditer(r"\S+", line)]
+
+
+def _assembled(rows: list[Row], row: Row, lines: list[str], lab: FormLabels, form: Form, t3_ok: bool):
+    """(table, row key, label) of the one form row whose label, numbering and all, is spelt exactly by fragments
+    printed around `row`'s numbers (between the rows above and below, in reading order, skipping the fragments
+    of the group labels beside them): "3.要求提供公开出版" / "（五） 0 0 …" / "物" / "不予处理". None when no
+    label or more than one is spelt, or the row's count of numbers is not that table's."""
+    i = rows.index(row)
+    top = max(rows[i - 1].line + 1 if i else 1, row.line - TABLE_GAP)
+    bottom = min(rows[i + 1].line - 1 if i + 1 < len(rows) else len(lines), row.line + TABLE_GAP)
+    pieces = []
+    for n in range(top, bottom + 1):
+        line = lines[n - 1]
+        got = _pieces(line, n)
+        if n == row.line:  # its own line: the fragments left of its numbers
+            while got and is_value(got[-1][2]):
+                got.pop()
+        pieces += got
+    labels: dict[str, tuple[str, str, str]] = {}  # printed label → (table, row key, the form's label)
+    if t3_ok and len(row.values) == len(form.raw["t3"]["columns"]):
+        labels.update({norm(r["label"]): ("t3", r["key"], r["label"]) for r in form.raw["t3"]["rows"]})
+    for block in form.raw["t2"]["blocks"]:
+        if len(row.values) == len(block["columns"]):
+            labels.update({norm(label): ("t2", key, label) for key, label in block["rows"]})
+    found = set()
+    for start in range(len(pieces)):
+        acc, best = "", None
+        for _, _, piece in pieces[start:]:
+            cand = acc + piece
+            if not acc and not norm(cand):
+                break
+            if any(label.startswith(norm(cand)) for label in labels):
+                acc = cand
+                best = labels.get(norm(acc), best)
+            elif not acc:
+                break
+        if best:
+            found.add(best)
+    return found.pop() if len(found) == 1 else None
+
+
+def _t4_header_above(rows: list[Row], row: Row, lines: list[str], lab: FormLabels) -> bool:
+    """Whether the 表四 row labels (行政复议 … 复议后起诉) are printed in the form's order above a row of its
+    numbers (between it and the row before)."""
+    i = rows.index(row)
+    top = rows[i - 1].line if i else 0
+    above = norm("".join(lines[top : row.line - 1]))
+    return _in_order(above, list(lab.t4_rows))
+
+
+def table_labels_only(paragraphs: list[str], form: Form) -> list[str]:
+    """The paragraphs that are only the printed labels of the form's tables (a caption "第二十条第（一）项", a header
+    line "信息内容 本年制发件数 …"): lines of a table, not text."""
+    labels = {norm(lab.text) for lab in form.labels if lab.role in ("caption", "header", "rowhead", "note")} - {""}
+    longest = max(map(len, labels), default=0)
+
+    def only_labels(text: str) -> bool:
+        t = norm(text)
+        ok = [True] + [False] * len(t)  # ok[i]: t[:i] is a run of labels
+        for i in range(1, len(t) + 1):
+            ok[i] = any(ok[j] and t[j:i] in labels for j in range(max(0, i - longest), i))
+        return bool(t) and ok[-1]
+
+    return [p for p in paragraphs if only_labels(p)]
 
 
 def _unit(block: dict, ckey: str) -> str | None:
@@ -189,7 +336,7 @@ def _unique_prefix(rows: dict[str, str], label: str) -> str | None:
     """A label cut by a line break: the one form row whose label starts with it (at least 4 characters)."""
     if len(label) < 4:
         return None
-    hits = {key for text, key in rows.items() if text.startswith(label) or label.startswith(text)}
+    hits = {key for text, key in rows.items() if len(text) >= 4 and (text.startswith(label) or label.startswith(text))}
     return hits.pop() if len(hits) == 1 else None
 
 
