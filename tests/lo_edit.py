@@ -88,13 +88,33 @@ desktop.terminate()
 
 
 def edit(jobs, timeout: float = 600) -> None:
-    """jobs: [(source path, output path, [operation, …]), …] — all in one LibreOffice session."""
+    """jobs: [(source path, output path, [operation, …]), …] — all in one LibreOffice session.
+
+    A session whose client dies without a word (soffice or the uno bridge crashing on a loaded machine) is run
+    once more from the start; a second failure is raised with what the client said."""
     outputs = [Path(dst) for _, dst, _ in jobs]
     jobs = [
         {"in": Path(src).resolve().as_uri(), "out": Path(dst).resolve().as_uri(), "ops": ops} for src, dst, ops in jobs
     ]
     if not jobs:
         return
+    for _attempt in range(2):
+        for out in outputs:
+            out.unlink(missing_ok=True)
+        done = _session(jobs, timeout)
+        if done.returncode == 0:
+            break
+    else:
+        raise LibreOfficeError(
+            f"the python3-uno editing client failed twice (exit {done.returncode}):\n{done.stderr[-3000:]}"
+        )
+    missing = [str(p) for p in outputs if not p.exists()]
+    if missing:
+        raise LibreOfficeError(f"LibreOffice did not write {missing[:3]}")
+
+
+def _session(jobs: list[dict], timeout: float) -> subprocess.CompletedProcess:
+    """One soffice listening on a pipe, driven by the system python3 through the jobs."""
     pipe = f"xxgk_edit_{uuid.uuid4().hex}"
     with tempfile.TemporaryDirectory(prefix="xxgk-lo-edit-") as tmp:
         tmp = Path(tmp)
@@ -126,8 +146,4 @@ def edit(jobs, timeout: float = 600) -> None:
             except ProcessLookupError:
                 pass
             office.wait()
-    if done.returncode != 0:
-        raise LibreOfficeError(f"the python3-uno editing client failed:\n{done.stderr[-3000:]}")
-    missing = [str(p) for p in outputs if not p.exists()]
-    if missing:
-        raise LibreOfficeError(f"LibreOffice did not write {missing[:3]}")
+    return done
