@@ -1,7 +1,8 @@
 """The text of a published report: title and issuer lines, preamble, the six parts, signature and date.
 
 Parts are split at the six part headings (the form's, the longer names of the notices' body text, and
-the spellings real reports print), in order; a heading for part k is only taken after part k−1.
+the spellings real reports print), in order; a heading for part k is only taken after part k−1, with the numeral of
+part k or a later one (a report that numbered a table of its own as a part).
 """
 
 from __future__ import annotations
@@ -41,7 +42,9 @@ def heading_of(text: str, form: Form, after: int) -> tuple[int, str] | None:
         if plain.startswith(template):
             rest = t[_run_in_offset(t, template) :].lstrip("：: \u3000")
             return k, rest
-        m = re.match(rf"^{_NUMERALS[k - 1]}\s*[、.．]\s*(.*)$", t)
+        # its own numeral, or a later one where the report numbered a table of its own as a part (五、信息处理费
+        # 收取情况, then 六、存在的主要问题…)
+        m = re.match(rf"^[{_NUMERALS[k - 1 :]}]\s*[、.．]\s*(.*)$", t)
         if m and len(plain) <= HEADING_MAX and any(w in plain for w in _KEYWORDS[k]):
             return k, ""
     return None

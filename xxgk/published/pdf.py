@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from ..errors import XxgkError
 from .document import Cell, Document, Table
+from .values import ideographs
 
 MAX_BYTES = 100 * 1024 * 1024
 MAX_PAGES = 300
@@ -191,6 +192,8 @@ def read(blob: bytes, name: str) -> Document:
             lines_all = []
             for number, page in enumerate(pdf.pages):
                 chars += len(page.chars)
+                for c in page.chars:  # ⼈⺠ → 人民 before anything reads them
+                    c["text"] = ideographs(c["text"])
                 tables = page.find_tables()
                 boxes = [t.bbox for t in tables]
 

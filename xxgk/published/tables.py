@@ -202,6 +202,9 @@ class Matcher:
                     texts.append(line[col].text)
             row_key = next((lab.t4_rows[core(t)] for t in reversed(texts) if core(t) in lab.t4_rows), None)
             col_key = next((lab.t4_columns[core(t)] for t in reversed(texts) if core(t) in lab.t4_columns), None)
+            if col_key is None:  # a header row broken by a page break: “结果” above it, “维持” on the next page
+                pairs = [core(a + b) for a, b in zip(texts, texts[1:])]
+                col_key = next((lab.t4_columns[t] for t in reversed(pairs) if t in lab.t4_columns), None)
             if row_key and col_key:
                 cid = f"t4.{row_key}.{col_key}"
                 if cid not in {k for _, k in heads}:

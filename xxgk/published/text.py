@@ -26,7 +26,7 @@ from .html import decode
 from .labels import FormLabels, core, norm
 from .pdf import tidy
 from .tables import Placement
-from .values import is_value
+from .values import ideographs, is_value
 
 MAX_BYTES = 20 * 1024 * 1024
 _SPLIT = re.compile(r"\s*\|\s*|\s{2,}|\t|\u3000{2,}")
@@ -101,20 +101,41 @@ def _fragment(line: str) -> tuple[str, int]:
 def read(blob: bytes, name: str) -> tuple[Document, list[Row], str]:
     if len(blob) > MAX_BYTES:
         raise XxgkError(f"文本文件过大（{len(blob) // 1048576} MB），不像年度报告", file=name, kind="too_large")
-    text = decode(blob, name).replace("\r\n", "\n").replace("\f", "")  # a page break: the text goes on
+    text = ideographs(decode(blob, name)).replace("\r\n", "\n").replace("\f", "")  # a page break: the text goes on
     doc, rows, para = Document("txt"), [], []
     prose = [ln.strip() for ln in text.split("\n") if ln.strip() and not _SPLIT.search(ln.strip())]
-    full = max((_width(ln) for ln in prose), default=0)  # the width of a full line of the text
+    # the width of a full line of the text: most lines of a paragraph are full; the widest line may be wider
+    # (a line of many digits, which pdftotext spaces by their own width)
+    widths = sorted(_width(ln) for ln in prose)
+    full = widths[len(widths) * 9 // 10] if widths else 0
     pending: list[tuple[str, int, str]] = []  # (fragment, column, line) above a row whose values come later
+
+    def add_line(line: str, numbered: bool = False) -> None:
+        """A line of text: it starts a paragraph when indented, numbered or a heading (#), or when the line
+        above ended short although what this one begins with would have fitted there."""
+        nonlocal para
+        stripped = line.strip().lstrip("#").strip()
+        short = bool(para) and _width(para[-1]) < full - SHORT
+        if short and _width(para[-1] + _first_run(stripped)) > full - FIT:
+            short = False  # what this line begins with would not have fitted: the line above was broken early
+        if para and (numbered or _INDENT.match(line) or line.lstrip().startswith("#") or short):
+            doc.add_text("".join(para))
+            para = []
+        para.append(stripped)
+
+    def as_text(lines: list[tuple[str, int, str]]) -> None:
+        """Lines held as a possible label that were none after all: text, never dropped."""
+        for fragment, _, line in lines:
+            add_line(line, numbered=bool(_NUMBERED.match(fragment)))
+
     last_was_row = False  # the previous line was a table row or a wrapped line of its label
     for n, raw in enumerate(text.split("\n"), 1):
         line = raw.rstrip()
-        stripped = line.strip().lstrip("#").strip()
         if _RULE.match(line):
             if para:
                 doc.add_text("".join(para))
                 para = []
-            para += [raw_line for _, _, raw_line in pending]  # not a label after all: text, never dropped
+            as_text(pending)
             pending = []
             if not line.strip():
                 last_was_row = False
@@ -160,16 +181,11 @@ def read(blob: bytes, name: str) -> tuple[Document, list[Row], str]:
                 prev.label += fragment  # the rest of the label of the row above: "禁止公开"
                 continue
             if fragment and _NUMBERED.match(fragment) or pending:
-                pending.append((fragment, column, stripped))
+                pending.append((fragment, column, line))
                 last_was_row = False
                 continue
-        short = bool(para) and _width(para[-1]) < full - SHORT
-        if short and _width(para[-1] + _first_run(stripped)) > full - FIT:
-            short = False  # what this line begins with would not have fitted: the line above was broken early
-        if para and (_INDENT.match(raw) or line.lstrip().startswith("#") or short):
-            doc.add_text("".join(para))
-            para = []
-        para.append(stripped)
+        add_line(line)
+    as_text(pending)
     if para:
         doc.add_text("".join(para))
     doc.blocks = [tidy(b) if isinstance(b, str) else b for b in doc.blocks]
@@ -231,6 +247,9 @@ def place(rows: list[Row], text: str, form: Form) -> Placement:
     return out
 
 
+_NUMBERING = re.compile(r"^(?:\d{1,2}[.．、]?|[（(][一二三四五六七八九十][）)])")
+
+
 def _pieces(line: str, n: int) -> list[tuple[int, int, str]]:
     return [(n, m.start(), m.group()) for m in re.finditer(r"\S+", line)]
 
@@ -257,15 +276,23 @@ def _assembled(rows: list[Row], row: Row, lines: list[str], lab: FormLabels, for
     for block in form.raw["t2"]["blocks"]:
         if len(row.values) == len(block["columns"]):
             labels.update({norm(label): ("t2", key, label) for key, label in block["rows"]})
+    # The numbering of a wrapped label stands centred in its own column, so it is printed between the label's
+    # lines ("其他法律行" / "2." / "政法规禁止公开"): a label may be spelt with its numbering found after its start.
+    unnumbered = {_NUMBERING.sub("", label, count=1) for label in labels}
     found = set()
     for start in range(len(pieces)):
-        acc, best = "", None
+        acc, best, numbered = "", None, False
         for _, _, piece in pieces[start:]:
             cand = acc + piece
             if not acc and not norm(cand):
                 break
-            if any(label.startswith(norm(cand)) for label in labels):
-                acc = cand
+            if acc and not numbered and _NUMBERING.fullmatch(piece):
+                cand = piece + acc
+            has_number = bool(_NUMBERING.match(norm(cand)))
+            if any(label.startswith(norm(cand)) for label in labels) or (
+                not has_number and any(label.startswith(norm(cand)) for label in unnumbered)
+            ):
+                acc, numbered = cand, has_number
                 best = labels.get(norm(acc), best)
             elif not acc:
                 break

@@ -19,6 +19,27 @@ MONEY_UNITS = ("万元", "元")
 DASHES = {"-", "—", "——", "–", "－", "/", "／", "无", "空", "×", "\\"}
 
 
+# Some PDF producers (Chromium among them) map a glyph that a CJK font shares between a radical and an
+# ideograph to the radical's code point, so 人民 comes out as ⼈⺠. Kangxi radicals have compatibility
+# mappings (NFKC); the supplement's simplified radicals do not, so they are listed (Unicode's
+# EquivalentUnifiedIdeograph.txt) — only those, since NFKC on the whole text would also turn （） into ().
+_RADICALS = {cp: unicodedata.normalize("NFKC", chr(cp)) for cp in range(0x2F00, 0x2FD6)}
+_RADICALS.update(
+    {
+        ord(r): i
+        for r, i in zip(
+            "⺟⺠⻄⻅⻆⻈⻉⻋⻓⻔⻗⻘⻙⻚⻛⻜⻝⻠⻢⻣⻤⻥⻦⻧⻨⻩⻪⻬⻮⻰⻳",
+            "母民西见角讠贝车长门雨青韦页风飞食饣马骨鬼鱼鸟卤麦黄黾齐齿龙龟",
+        )
+    }
+)
+
+
+def ideographs(text: str) -> str:
+    """The text with CJK radicals that stand for ideographs (⼈⺠ → 人民) given as those ideographs."""
+    return text.translate(_RADICALS)
+
+
 def clean(text: str | None) -> str:
     return _SPACE.sub("", unicodedata.normalize("NFKC", text or ""))
 
