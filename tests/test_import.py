@@ -216,6 +216,7 @@ _TEXT_KNOWN = {
     ("pingtan-czj-2025", "part1"),
     ("pingtan-htp-2020.chromium.pdf", "part1"),
     ("pingtan-htp-2020.layout.txt", "part1"),
+    ("pingtan-htp-2020.lo.pdf", "part1"),
 }
 
 
