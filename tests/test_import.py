@@ -96,25 +96,21 @@ def test_import_exit_codes(tmp_path, capsys):
     assert "t2.coercion.decisions" in capsys.readouterr().err
 
 
-def test_new_previous_accepts_a_published_report(tmp_path):
-    out = tmp_path / "2024.xlsx"
-    assert (
-        main(
-            [
-                "new",
-                "--year",
-                "2024",
-                "--org",
-                "平潭综合实验区行政审批局",
-                "--previous",
-                str(CORPUS / "pingtan-xzsp-2023.html"),
-                "-o",
-                str(out),
-            ]
-        )
-        == 0
-    )
-    assert load(out).cells["t3.carried_over.natural_person"] == 0
+def test_new_previous_accepts_a_published_report(tmp_path, capsys):
+    """As from a workbook: 上年结转 from last year's 结转下年度 column by column, and the body's name from the
+    report when --org is not given."""
+    out = tmp_path / "2022.xlsx"
+    previous = CORPUS / "pingtan-gaj-2021.html"
+    assert main(["new", "--year", "2022", "--previous", str(previous), "-o", str(out)]) == 0
+    got = load(out)
+    assert got.org == "平潭综合实验区公安局"
+    assert got.cells["t3.carried_over.natural_person"] == 1 and got.cells["t3.carried_over.commercial_enterprise"] == 0
+    assert "平潭综合实验区公安局" in capsys.readouterr().out
+
+
+def test_new_needs_a_name_or_last_years_report(tmp_path, capsys):
+    assert main(["new", "--year", "2025", "-o", str(tmp_path / "x.xlsx")]) == 2
+    assert "--org" in capsys.readouterr().err and not (tmp_path / "x.xlsx").exists()
 
 
 def test_gbk_page_reads(tmp_path):

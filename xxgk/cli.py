@@ -32,7 +32,7 @@ def _parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("new", help="新建空白年报工作簿", description="按报告年度新建一个受保护的年报填报工作簿。")
     s.add_argument("--year", type=int, required=True, help="报告年度，如 2025")
-    s.add_argument("--org", required=True, help="机关名称（全称）")
+    s.add_argument("--org", help="机关名称（全称）；有 --previous 时默认取上一年度报告的机关名称")
     s.add_argument(
         "--format", choices=("2019", "2021"), help="年报格式；默认按年度确定（2019–2020 → 2019，2021 起 → 2021）"
     )
@@ -191,19 +191,24 @@ def cmd_new(args) -> int:
             f"{args.year} 年度的报告应使用 {fmt} 格式，不能用 {args.format} 格式（见国办公开办函〔2021〕30号）",
             kind="wrong_format",
         )
-    if not args.org.strip():
-        raise XxgkError("--org 机关名称不能为空", kind="usage")
+    org = (args.org or "").strip()
+    if not org and not args.previous:
+        raise XxgkError("请用 --org 给出机关名称（全称），或用 --previous 给出上一年度的报告", kind="usage")
     out = _xlsx_output(args.output, args.overwrite)
     notes = []
     if args.previous:
         from .prefill import prefill
         from .read import load
 
-        data, notes = prefill(load(args.previous), args.year, args.org.strip(), fmt, out)
+        last = load(args.previous)
+        org = org or (last.org or "").strip()
+        if not org:
+            raise XxgkError("上一年度的报告中没有机关名称，请用 --org 给出", file=args.previous, kind="usage")
+        data, notes = prefill(last, args.year, org, fmt, out)
     else:
-        data = ReportData(format=fmt, year=args.year, org=args.org.strip())
+        data = ReportData(format=fmt, year=args.year, org=org)
     write_workbook(load_form(fmt), out, data, overwrite=args.overwrite)
-    print(f"已新建 {fmt} 格式工作簿：{out}（{args.org}，{args.year} 年度）")
+    print(f"已新建 {fmt} 格式工作簿：{out}（{org}，{args.year} 年度）")
     for note in notes:
         print(note, file=sys.stderr)
     if args.previous:
