@@ -335,6 +335,22 @@ def test_text_lines_held_as_a_possible_label_after_the_last_table_are_never_drop
     assert got.data.info["date"] == "2021-01-26" and got.data.org == "某某片区管理局"
 
 
+def test_a_cell_printed_twice_with_different_values_is_used_from_neither():
+    from xxgk.form import load_form
+    from xxgk.published.tables import Placement
+
+    form, placed, cid = load_form("2021"), Placement(), "t3.new_received.natural_person"
+    placed.put(form, cid, "3", "表格2 第 4 行")
+    placed.put(form, cid, "3", "表格3 第 4 行")  # the same value again: fine
+    assert placed.values[cid] == 3 and placed.unplaced == []
+    placed.put(form, cid, "4", "表格4 第 4 行")
+    placed.put(form, cid, "3", "表格5 第 4 行")
+    assert cid not in placed.values
+    assert placed.unplaced == [
+        "表格4 第 4 行：表三「一、本年新收政府信息公开申请数量」×「自然人」 重复出现，值 4 与表格2 第 4 行的 3 不同，两处都不采用"
+    ]
+
+
 def test_radicals_a_pdf_gives_for_ideographs_are_read_as_the_ideographs():
     from xxgk.published.values import ideographs
 

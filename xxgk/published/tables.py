@@ -22,6 +22,7 @@ class Placement:
     units: dict[str, str] = field(default_factory=dict)
     where: dict[str, str] = field(default_factory=dict)  # cid → "表N 第r行" (for messages)
     unplaced: list[str] = field(default_factory=list)
+    conflicting: set[str] = field(default_factory=set)  # cells printed twice with different values: neither used
 
     def put(self, form: Form, cid: str, text: str, where: str, header_unit: str | None = None) -> None:
         cell = form.cells[cid]
@@ -30,12 +31,18 @@ class Placement:
         unit = unit or (header_unit if value is not None and not isinstance(value, str) else None)
         if money and unit and not cell.unit_choices and unit != "万元":
             value, unit = text.strip(), None  # 万元 column printed in 元: kept as printed, not converted
+        if cid in self.conflicting:
+            return
         if cid in self.values:
             if self.values[cid] != value:
+                first = self.values[cid]
                 self.unplaced.append(
-                    f"{where}：{cell.label} 重复出现，值 {text.strip() or '空白'} 与先前的 "
-                    f"{self.values[cid]} 不同，未采用"
+                    f"{where}：{cell.label} 重复出现，值 {text.strip() or '空白'} 与{self.where[cid]}的 "
+                    f"{'空白' if first is None else first} 不同，两处都不采用"
                 )
+                self.conflicting.add(cid)
+                for known in (self.values, self.units, self.where):
+                    known.pop(cid, None)
             return
         self.values[cid] = value
         if unit and cell.unit_choices:
