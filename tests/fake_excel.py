@@ -295,8 +295,8 @@ class FakeDialog:
     def Clear(self):  # noqa: N802 - Filters.Clear
         pass
 
-    def Add(self, *args):  # noqa: N802 - Filters.Add
-        pass
+    def Add(self, description, patterns):  # noqa: N802 - Filters.Add
+        self.app.filters.append((description, patterns))
 
     def Show(self):  # noqa: N802
         self.app.dialogs.append((self.kind, self.Title, self.InitialFileName))
@@ -331,6 +331,7 @@ class FakeApp:
         self.alerts: list[dict] = []
         self.status_history: list = []
         self.dialogs: list = []
+        self.filters: list[tuple[str, str]] = []  # (description, "*.xlsx;*.json") of the file dialogs shown
         self.opened: list[str] = []
         self.api = FakeAppApi(self)
         self.books = FakeBooks(self)

@@ -332,6 +332,23 @@ def test_previous_button_records_last_year_and_checks_across_years(tmp_path, cap
     assert as_set(f.to_json() for f in report.findings) == as_set(expected)
 
 
+def test_previous_button_takes_a_published_report_in_a_units_first_year(tmp_path):
+    """No workbook of last year: the published page of 2021 is picked; 上年结转 is checked against its 结转下年度."""
+    published = tmp_path / "2021年报.html"
+    published.write_bytes((Path(__file__).parent / "data/published/pingtan-gaj-2021.html").read_bytes())
+    current = tmp_path / "2022.xlsx"
+    assert cli(["new", "--year", "2022", "--org", "平潭综合实验区公安局", "-o", str(current)]) == 0
+    app = FakeApp(choices=[str(published)])
+    book = load_book(current, app)
+    carried = load_form("2021").cells["t3.carried_over.natural_person"]
+    book.sheets[carried.sheet].write(_cell(carried.address), 0)  # last year carried 1 forward
+    report = ACTIONS["previous"](Call(app, book))
+    assert "*.html" in app.filters[0][1] and "*.pdf" in app.filters[0][1] and "*.xlsx" in app.filters[0][1]
+    field = next(f for f in load_form("2021").info if f.key == "previous_file")
+    assert book.sheets[INFO_SHEET].cell(field.address) == "2021年报.html"
+    assert any(f.rule == "X-01" and f.cells == ["t3.carried_over.natural_person"] for f in report.findings)
+
+
 def test_previous_button_refuses_the_wrong_year_and_cancel_changes_nothing(tmp_path):
     current = tmp_path / "2022.xlsx"
     assert cli(["new", "--year", "2022", "--org", SEED_ORG, "-o", str(current)]) == 0

@@ -61,7 +61,7 @@ def check(call: Call) -> Report:
             f"有问题的单元格已标为红色（错误）或黄色（警告），全部问题见“校验结果”工作表。改正后请再次校验。"
         )
     if previous_location(data) is None:
-        text += "\n\n未核对上年结转：点击“上年报告”可选择上一年度的年报工作簿。"
+        text += "\n\n未核对上年结转：点击“上年报告”可选择上一年度的年报工作簿或已发布的年报。"
     ui.alert(call.app, text, critical=not report.valid)
     return report
 
@@ -138,14 +138,22 @@ def pdf(call: Call):
 
 
 def previous(call: Call):
-    """上年报告: pick last year's workbook, record it in 基本信息 (relative when possible), check again."""
+    """上年报告: pick last year's workbook (or, in a unit's first year, its published report), record it in 基本信息
+    (relative when possible), check again."""
+    from ..published import SUFFIXES
     from ..read import load
 
     book = call.workbook()
     data = read_book(book)
     folder = Path(book.fullname).parent if is_saved(book) else None
     want = f"{data.year - 1} 年度" if data.year else "上一年度"
-    picked = ui.pick_file(call.app, f"选择{want}的年报工作簿", folder)
+    picked = ui.pick_file(
+        call.app,
+        f"选择{want}的年报工作簿（没有工作簿时可选已发布的年报）",
+        "年报工作簿、JSON 数据文件或已发布的年报（网页、Word、PDF、文本）",
+        (".xlsx", ".xlsm", ".json", *SUFFIXES),
+        folder,
+    )
     if not picked:
         return None
     require_previous_year(load(picked), data.year)
@@ -254,7 +262,7 @@ HELP_TEXT = """“信息公开年报”加载项使用说明
 生成报告：校验通过后，在工作簿所在文件夹生成红头 Word 报告并打开；有错误时可选择生成草稿。
 生成PDF：同时生成用于网站发布的 PDF。
 
-上年报告：选择上一年度的年报工作簿，校验时核对上年结转和文字是否照搬。
+上年报告：选择上一年度的年报工作簿（没有工作簿时可选已发布的年报网页、Word 或 PDF），校验时核对上年结转和文字是否照搬。
 
 汇总下级报表：选择存放下级单位年报的文件夹（可含子文件夹、.zip 和 .eml 邮件），逐份校验后相加，在该文件夹旁生成同一格式的汇总表和汇总情况页面。文件夹中如有“应报单位名单.xlsx”（或 .csv），会列出未报送的单位。
 

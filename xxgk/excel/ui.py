@@ -43,14 +43,16 @@ def pick_folder(app, prompt: str) -> str | None:
     return dialog.SelectedItems(1) if dialog.Show() == -1 else None
 
 
-def pick_file(app, prompt: str, folder: Path | None = None) -> str | None:
+def pick_file(app, prompt: str, kinds: str, suffixes: tuple[str, ...], folder: Path | None = None) -> str | None:
+    """One file of the given suffixes (".xlsx" …), described to the user as `kinds`; None when cancelled."""
     if sys.platform == "darwin":
-        return _choose_on_mac(f'choose file with prompt "{prompt}" of type {{"xlsx", "json"}}')
+        types = ", ".join(f'"{s.lstrip(".")}"' for s in suffixes)
+        return _choose_on_mac(f'choose file with prompt "{prompt}" of type {{{types}}}')
     dialog = app.api.FileDialog(MSO_FILE_PICKER)
     dialog.Title = prompt
     dialog.AllowMultiSelect = False
     dialog.Filters.Clear()
-    dialog.Filters.Add("年报工作簿或 JSON 数据文件", "*.xlsx;*.xlsm;*.json")
+    dialog.Filters.Add(kinds, ";".join(f"*{s}" for s in suffixes))
     if folder is not None:
         dialog.InitialFileName = str(folder) + os.sep
     return dialog.SelectedItems(1) if dialog.Show() == -1 else None
