@@ -167,7 +167,8 @@ class MergeResult:
             return ""
         todo = [f.message for f in self.summary_report.findings if f.rule in TO_FILL]
         return (
-            ("汇总表只含各单位之和：生成本级的年度报告前，请在汇总表中填写本机关的内容——" + "；".join(todo))
+            "汇总表只含各单位之和：生成本级的年度报告前，请在汇总表中填写本机关的内容——"
+            + "".join(f"（{i}）{message}" for i, message in enumerate(todo, start=1))
             if todo
             else ""
         )
