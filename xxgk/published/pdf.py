@@ -122,19 +122,26 @@ _CLOSING = "，。、；：？！）)》〉」』】〕”’%％,.;:?!]>"
 _PUNCT = _OPENING + _CLOSING + "…—·"
 
 
-def _first_run(line: dict) -> float:
-    """The width of what a line begins with that cannot be broken: a run of Latin letters and digits, a
-    character with the closing marks after it, an opening mark with what follows ("例》", "〔2022〕8", "话:0591-…")."""
-    chars = [c for c in line.get("chars", []) if c["text"].strip()]
-    if not chars:
-        return 0.0
+def unbreakable(chars: str | list[str]) -> int:
+    """How many characters a line begins with that cannot be broken: a run of Latin letters and digits, a
+    character with the closing marks after it, an opening mark with what follows ("例》", "〔2022〕8", "话:0591-…").
+    Had they fitted, the line above would have held them."""
     end = 1
     while end < len(chars):
-        ch, prev = chars[end]["text"], chars[end - 1]["text"]
-        latin = ch.isascii() and (prev.isascii() or prev in _CLOSING)
+        ch, prev = chars[end], chars[end - 1]
+        latin = ch.isascii() and not ch.isspace() and (prev.isascii() or prev in _CLOSING)
         if not (latin or ch in _CLOSING or prev in _OPENING):
             break
         end += 1
+    return end
+
+
+def _first_run(line: dict) -> float:
+    """The width of what a line begins with that cannot be broken."""
+    chars = [c for c in line.get("chars", []) if c["text"].strip()]
+    if not chars:
+        return 0.0
+    end = unbreakable([c["text"] for c in chars])
     return chars[end - 1]["x1"] - chars[0]["x0"]
 
 

@@ -24,7 +24,7 @@ from ..form import Form
 from .document import Document
 from .html import decode
 from .labels import FormLabels, core, norm
-from .pdf import tidy
+from .pdf import tidy, unbreakable
 from .tables import Placement
 from .values import ideographs, is_value
 
@@ -70,24 +70,9 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in tidy(text))
 
 
-_OPENING = "（(《〈「『【〔“‘[<"
-_CLOSING = "，。、；：？！）)》〉」』】〕”’%％,.;:?!]>"
-
-
 def _first_run(text: str) -> str:
-    """What a line begins with that cannot be broken (Latin letters and digits, a character with the closing
-    marks after it, an opening mark with what follows): had it fitted, the line above would have held it."""
-    end = 1
-    while end < len(text):
-        ch, prev = text[end], text[end - 1]
-        if not (
-            (ch.isascii() and not ch.isspace() and (prev.isascii() or prev in _CLOSING))
-            or ch in _CLOSING
-            or prev in _OPENING
-        ):
-            break
-        end += 1
-    return text[:end]
+    """What a line begins with that cannot be broken: had it fitted, the line above would have held it."""
+    return text[: unbreakable(text)]
 
 
 def _fragment(line: str) -> tuple[str, int]:
