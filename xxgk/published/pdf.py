@@ -60,22 +60,22 @@ def _lines(values: list[float]) -> list[float]:
     return out
 
 
+def _centre_in(obj: dict, box) -> bool:
+    """Whether the centre of a character (or other object) of the page lies in box (x0, top, x1, bottom)."""
+    return box[0] <= (obj["x0"] + obj["x1"]) / 2 <= box[2] and box[1] <= (obj["top"] + obj["bottom"]) / 2 <= box[3]
+
+
 def _ruled(table, page, n: int) -> _Ruled:
     """The cells of a pdfplumber table; a character belongs to the cell that holds its centre (a glyph that
     overhangs a ruling line by a little, as Chromium prints them, still counts)."""
     from pdfplumber.utils import extract_text
 
-    x0, top, x1, bottom = table.bbox
-    chars = [
-        c for c in page.chars if x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and top <= (c["top"] + c["bottom"]) / 2 <= bottom
-    ]
+    chars = [c for c in page.chars if _centre_in(c, table.bbox)]
     out = _Ruled(n, table.bbox)
     for b in table.cells:
         if not b:
             continue
-        inside = [
-            c for c in chars if b[0] <= (c["x0"] + c["x1"]) / 2 <= b[2] and b[1] <= (c["top"] + c["bottom"]) / 2 <= b[3]
-        ]
+        inside = [c for c in chars if _centre_in(c, b)]
         text = extract_text(inside) if inside else ""
         out.boxes.append((b[0], b[1] + n * PAGE_OFFSET, b[2], b[3] + n * PAGE_OFFSET, text))
     return out
@@ -205,8 +205,7 @@ def read(blob: bytes, name: str) -> Document:
                 boxes = [t.bbox for t in tables]
 
                 def outside(obj, boxes=boxes):
-                    cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
-                    return not any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in boxes)
+                    return not any(_centre_in(obj, b) for b in boxes)
 
                 lines = page.filter(outside).extract_text_lines() if page.chars else []
                 items = [(t.bbox[1], _ruled(t, page, number)) for t in tables]
